@@ -1,0 +1,181 @@
+using System.Net.Mail;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Portal.Data;
+using Portal.Email;
+using Portal.Templates.Account;
+using Portal.Tests.TestInfrastructure;
+
+namespace Portal.Tests.Email;
+
+public sealed class OutboxDispatcherTests : IAsyncLifetime
+{
+    private readonly TestClock _clock = new();
+    private readonly FlakyDelivery _delivery = new();
+    private readonly TestPortal _portal;
+
+    public OutboxDispatcherTests()
+    {
+        _portal = TestPortal.WithServices(services =>
+        {
+            // The test drives the dispatcher itself, on its own clock, through a delivery it controls.
+            services.RemoveAll<IHostedService>();
+            services.AddSingleton<TimeProvider>(_clock);
+            services.AddSingleton<IMailDelivery>(_delivery);
+        });
+        _portal.Settings["Email:MaxAttempts"] = "3";
+        _portal.Settings["Email:FirstRetryDelay"] = "00:01:00";
+        _portal.Settings["Email:MaxRetryDelay"] = "00:10:00";
+    }
+
+    private OutboxDispatcher Dispatcher => _portal.Get<OutboxDispatcher>();
+
+    [Fact]
+    public async Task A_queued_message_is_delivered_once_and_marked_sent()
+    {
+        var id = await QueueAsync("ada@example.org");
+
+        Assert.Equal(1, await Dispatcher.DeliverDueAsync(default));
+        Assert.Equal(0, await Dispatcher.DeliverDueAsync(default));
+
+        var message = await LoadAsync(id);
+        Assert.Equal(OutboxStatus.Sent, message.Status);
+        Assert.Equal(_clock.Now.UtcDateTime, message.SentAt);
+        Assert.Equal(1, message.Attempts);
+        var sent = Assert.Single(_delivery.Sent);
+        Assert.Equal(message.MessageId, sent.Headers["Message-ID"]);
+    }
+
+    [Fact]
+    public async Task A_failure_is_retried_with_growing_delays_then_marked_failed()
+    {
+        _delivery.FailuresLeft = int.MaxValue;
+        var id = await QueueAsync("bob@example.org");
+
+        await Dispatcher.DeliverDueAsync(default);
+        var first = await LoadAsync(id);
+        Assert.Equal(OutboxStatus.Queued, first.Status);
+        Assert.Equal(1, first.Attempts);
+        Assert.Contains("connection refused", first.LastError);
+        var firstDelay = first.NextAttemptAt - _clock.Now.UtcDateTime;
+        Assert.InRange(firstDelay, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1));
+
+        // Not due yet: nothing is attempted.
+        Assert.Equal(0, await Dispatcher.DeliverDueAsync(default));
+
+        _clock.Now = first.NextAttemptAt;
+        await Dispatcher.DeliverDueAsync(default);
+        var second = await LoadAsync(id);
+        Assert.Equal(2, second.Attempts);
+        Assert.InRange(second.NextAttemptAt - _clock.Now.UtcDateTime, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2));
+
+        _clock.Now = second.NextAttemptAt;
+        await Dispatcher.DeliverDueAsync(default);
+        var third = await LoadAsync(id);
+        Assert.Equal(OutboxStatus.Failed, third.Status);
+        Assert.Equal(3, third.Attempts);
+        Assert.Equal(3, _delivery.Attempts);
+    }
+
+    [Fact]
+    public async Task A_permanent_refusal_fails_at_once()
+    {
+        _delivery.Permanent = true;
+        var id = await QueueAsync("nobody@example.org");
+
+        await Dispatcher.DeliverDueAsync(default);
+
+        var message = await LoadAsync(id);
+        Assert.Equal(OutboxStatus.Failed, message.Status);
+        Assert.Equal(1, message.Attempts);
+        Assert.Contains("mailbox unavailable", message.LastError);
+    }
+
+    [Fact]
+    public async Task A_message_recovers_after_a_transient_failure()
+    {
+        _delivery.FailuresLeft = 1;
+        var id = await QueueAsync("carol@example.org");
+
+        await Dispatcher.DeliverDueAsync(default);
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        await Dispatcher.DeliverDueAsync(default);
+
+        var message = await LoadAsync(id);
+        Assert.Equal(OutboxStatus.Sent, message.Status);
+        Assert.Equal(2, message.Attempts);
+    }
+
+    [Fact]
+    public async Task Nothing_is_queued_when_the_change_that_caused_it_is_not_committed()
+    {
+        await using (var db = await _portal.DbAsync())
+        {
+            await _portal.Get<Outbox>().QueueAsync(db, "dave@example.org", new EmailConfirmationMail("dave", "dave@example.org", "https://portal.test/c"));
+            // Disposed without SaveChanges: the cause was abandoned, and its message with it.
+        }
+
+        Assert.Equal(0, await Dispatcher.DeliverDueAsync(default));
+        Assert.Empty(_delivery.Sent);
+    }
+
+    [Fact]
+    public void Backoff_doubles_per_attempt_within_jitter_and_is_capped()
+    {
+        var options = new EmailOptions { FirstRetryDelay = TimeSpan.FromSeconds(30), MaxRetryDelay = TimeSpan.FromMinutes(30) };
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.InRange(OutboxDispatcher.Backoff(1, options), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30));
+            Assert.InRange(OutboxDispatcher.Backoff(4, options), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(4));
+            Assert.InRange(OutboxDispatcher.Backoff(20, options), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(30));
+        }
+        var spread = Enumerable.Range(0, 50).Select(_ => OutboxDispatcher.Backoff(3, options)).Distinct().Count();
+        Assert.True(spread > 10, "the delays should be jittered");
+    }
+
+    private async Task<long> QueueAsync(string recipient)
+    {
+        await using var db = await _portal.DbAsync();
+        var message = await _portal.Get<Outbox>().QueueAsync(db, recipient, new EmailConfirmationMail("someone", recipient, "https://portal.test/c"));
+        await db.SaveChangesAsync();
+        return message.Id;
+    }
+
+    private async Task<OutboxMessage> LoadAsync(long id)
+    {
+        await using var db = await _portal.DbAsync();
+        return await db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == id);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _portal.DisposeAsync();
+
+    private sealed class FlakyDelivery : IMailDelivery
+    {
+        public List<MailMessage> Sent { get; } = [];
+
+        public int Attempts { get; private set; }
+
+        public int FailuresLeft { get; set; }
+
+        public bool Permanent { get; set; }
+
+        public Task SendAsync(MailMessage message, CancellationToken cancellationToken)
+        {
+            Attempts++;
+            if (Permanent)
+            {
+                throw new PermanentDeliveryException("550 mailbox unavailable");
+            }
+            if (FailuresLeft-- > 0)
+            {
+                throw new SmtpException("connection refused");
+            }
+            Sent.Add(message);
+            return Task.CompletedTask;
+        }
+    }
+}

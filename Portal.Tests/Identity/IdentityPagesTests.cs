@@ -1,0 +1,87 @@
+using System.Net;
+using Portal.Tests.TestInfrastructure;
+
+namespace Portal.Tests.Identity;
+
+public sealed class IdentityPagesTests(TestPortal portal) : IClassFixture<TestPortal>
+{
+    [Theory]
+    [InlineData("/Identity/Account/Login")]
+    [InlineData("/Identity/Account/ForgotPassword")]
+    [InlineData("/Identity/Account/ResendEmailConfirmation")]
+    [InlineData("/Identity/Account/Register")]
+    public async Task Identity_pages_wear_the_portal_frame(string url)
+    {
+        using var client = portal.CreateBrowserlikeClient();
+
+        var page = await client.GetPageAsync(url);
+
+        Assert.NotNull(page.QuerySelector("header.portal-topbar .portal-brand img[src='img/logo.svg']"));
+        Assert.Equal("Portal", page.QuerySelector(".portal-brand span")!.TextContent);
+        Assert.NotNull(page.QuerySelector("footer.portal-footer"));
+        Assert.NotNull(page.QuerySelector("link[href*='css/portal.css']"));
+        Assert.NotNull(page.QuerySelector("main .portal-card h1"));
+    }
+
+    [Fact]
+    public async Task Identity_sign_up_is_closed()
+    {
+        using var client = portal.CreateBrowserlikeClient();
+
+        var page = await client.GetPageAsync("/Identity/Account/Register");
+
+        Assert.Equal("Sign-up is closed", page.QuerySelector("h1")!.TextContent);
+        Assert.Null(page.QuerySelector("form input[type=password]"));
+    }
+
+    [Fact]
+    public async Task Pages_send_no_referrer_are_not_cached_and_load_only_from_the_site()
+    {
+        using var client = portal.CreateBrowserlikeClient();
+
+        using var response = await client.GetAsync("/Identity/Account/ResetPassword?code=c2VjcmV0");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Contains("no-store", response.Headers.CacheControl!.ToString());
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("default-src 'self'", csp);
+        Assert.Contains("script-src 'self';", csp);
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    [Fact]
+    public async Task A_request_for_a_host_not_allowed_is_refused()
+    {
+        using var client = portal.CreateBrowserlikeClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/Identity/Account/Login");
+        request.Headers.Host = "evil.example";
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_endpoint_reports_a_reachable_database()
+    {
+        using var client = portal.CreateBrowserlikeClient();
+
+        using var response = await client.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_unknown_address_gets_the_portal_not_found_page()
+    {
+        using var client = portal.CreateBrowserlikeClient();
+
+        using var response = await client.GetAsync("/no/such/page");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Page not found", await response.Content.ReadAsStringAsync());
+    }
+}

@@ -1,0 +1,119 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
+
+namespace Portal.Tests.TestInfrastructure;
+
+/// <summary>
+/// The whole portal in-process on a fresh SQLite database in a temporary data directory,
+/// with mail going to that directory's pickup folder.
+/// </summary>
+public class TestPortal : WebApplicationFactory<Program>
+{
+    public const string DefaultPassword = "a long enough passphrase";
+
+    private readonly Action<IServiceCollection>? _configureServices;
+
+    public TestPortal() : this(null)
+    {
+    }
+
+    protected TestPortal(Action<IServiceCollection>? configureServices, string? dataDirectory = null)
+    {
+        _configureServices = configureServices;
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "portal-tests", Guid.NewGuid().ToString("N"));
+        Mail = new PickupFolder(Path.Combine(DataDirectory, "mail"));
+    }
+
+    /// <summary>A portal with some services replaced (a clock, a mail delivery).</summary>
+    public static TestPortal WithServices(Action<IServiceCollection> configureServices) => new(configureServices);
+
+    /// <summary>A portal on the data directory another one used: a restart.</summary>
+    public static TestPortal Restart(TestPortal previous) => new(null, previous.DataDirectory);
+
+    public string DataDirectory { get; }
+
+    /// <summary>Leave the data directory in place on dispose, for a <see cref="Restart"/>.</summary>
+    public bool KeepData { get; set; }
+
+    public virtual string PublicBaseUrl => "https://portal.test/";
+
+    public PickupFolder Mail { get; }
+
+    /// <summary>Settings on top of the defaults, set before the host is built.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Portal:DataDirectory", DataDirectory);
+        builder.UseSetting("Portal:PublicBaseUrl", PublicBaseUrl);
+        builder.UseSetting("Email:PollInterval", "00:00:00.100");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        if (_configureServices is not null)
+        {
+            builder.ConfigureTestServices(_configureServices);
+        }
+    }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public async Task<PortalDbContext> DbAsync() =>
+        await Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+
+    /// <summary>Creates an account directly, as the features that create accounts would leave it.</summary>
+    public async Task<PortalUser> CreateUserAsync(
+        string email, string? password = DefaultPassword, AccountState state = AccountState.Active,
+        bool emailConfirmed = true, params string[] roles)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var now = Get<TimeProvider>().GetUtcNow().UtcDateTime;
+        var user = new PortalUser
+        {
+            UserName = email.Split('@')[0] + "-" + Guid.NewGuid().ToString("N")[..6],
+            Email = email,
+            EmailConfirmed = emailConfirmed,
+            State = state,
+            CreatedAt = now,
+            ActivatedAt = state == AccountState.Active ? now : null,
+        };
+        var result = password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password);
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
+        foreach (var role in roles)
+        {
+            await users.AddToRoleAsync(user, role);
+        }
+        return user;
+    }
+
+    public HttpClient CreateBrowserlikeClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (KeepData)
+        {
+            return;
+        }
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open is left for the OS to clean from the temp folder.
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+
+namespace Portal.Cli;
+
+/// <summary>
+/// Commands run with the portal's own configuration and database instead of serving:
+/// <c>dotnet run --project Portal -- create-admin --email ... --password ...</c>.
+/// Exit codes: 0 done, 2 bad input, 1 anything else.
+/// </summary>
+public static class PortalCli
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int BadInput = 2;
+
+    private static readonly string[] Commands = ["create-admin"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
+
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("Portal administration commands.")
+        {
+            CreateAdminCommand.Build(services, output),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync(problem.Message);
+            }
+            return BadInput;
+        }
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (CliInputException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return BadInput;
+        }
+    }
+}
+
+/// <summary>Bad input to a command: the message is printed and the exit code is 2.</summary>
+public sealed class CliInputException(string message) : Exception(message);

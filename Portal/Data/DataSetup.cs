@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+
+namespace Portal.Data;
+
+/// <summary>Where the portal keeps its files: the database, the mail pickup folder, keys.</summary>
+public sealed record PortalPaths(string ContentRoot, string DataDirectory)
+{
+    /// <summary>A configured path (relative to the content root), or the default inside the data directory.</summary>
+    public string Resolve(string? configured, string defaultInDataDirectory) =>
+        string.IsNullOrWhiteSpace(configured)
+            ? Path.Combine(DataDirectory, defaultInDataDirectory)
+            : Path.GetFullPath(configured, ContentRoot);
+}
+
+public static class DataSetup
+{
+    private const string DefaultConnectionString = "Data Source=|DataDirectory|portal.db";
+
+    public static WebApplicationBuilder AddPortalData(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        // Read now, not through IOptions: the database and the key ring are configured before the host exists.
+        var portal = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
+        var contentRoot = builder.Environment.ContentRootPath;
+        var paths = new PortalPaths(contentRoot, Path.GetFullPath(portal.DataDirectory, contentRoot));
+        Directory.CreateDirectory(paths.DataDirectory);
+        services.AddSingleton(paths);
+        services.AddSingleton(TimeProvider.System);
+
+        var connectionString = (builder.Configuration.GetConnectionString("Portal") is { Length: > 0 } configured ? configured : DefaultConnectionString)
+            .Replace("|DataDirectory|", paths.DataDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        services.AddDbContextFactory<PortalDbContext>(options => options
+            .UseSqlite(connectionString)
+            .AddInterceptors(new SqlitePragmas()));
+
+        services.AddDataProtection()
+            .SetApplicationName("Portal")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.DataDirectory, "keys")));
+
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    /// <summary>Brings the schema up to date before anything else touches the database.</summary>
+    public static async Task MigratePortalDatabaseAsync(this IHost app)
+    {
+        var factory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        await db.Database.MigrateAsync();
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers go on while one writer writes; the setting is stored in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;");
+        }
+    }
+}

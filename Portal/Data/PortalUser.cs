@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Portal.Data;
+
+/// <summary>Where an account is in its life. Deactivation is kept apart so reactivating restores this.</summary>
+public enum AccountState
+{
+    /// <summary>Created by an invitation; the invitee has not registered yet.</summary>
+    Invited,
+
+    /// <summary>Signed up; the activation link has not been used yet.</summary>
+    AwaitingActivation,
+
+    Active,
+}
+
+/// <summary>What the admin sees: the state, or Deactivated over it.</summary>
+public enum AccountStatus
+{
+    Invited,
+    AwaitingActivation,
+    Active,
+    Deactivated,
+}
+
+public class PortalUser : IdentityUser
+{
+    public AccountState State { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>When the account first became active; never cleared, so cleanup can tell it was once real.</summary>
+    public DateTime? ActivatedAt { get; set; }
+
+    /// <summary>Set by an admin: no sign-in and no old link works until an admin reactivates.</summary>
+    public DateTime? DeactivatedAt { get; set; }
+
+    public DateTime? LastSignInAt { get; set; }
+
+    public AccountStatus Status => DeactivatedAt is null ? (AccountStatus)State : AccountStatus.Deactivated;
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Options;
+using Portal.Data;
+
+namespace Portal.Email;
+
+public static class EmailSetup
+{
+    public static WebApplicationBuilder AddPortalEmail(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<MailRenderer>();
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<PickupDelivery>(sp => new PickupDelivery(
+            sp.GetRequiredService<PortalPaths>().Resolve(sp.GetRequiredService<IOptions<EmailOptions>>().Value.PickupDirectory, "mail"),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<SmtpDelivery>();
+        services.AddSingleton<IMailDelivery>(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.Delivery switch
+        {
+            MailDeliveryMode.Smtp => sp.GetRequiredService<SmtpDelivery>(),
+            _ => sp.GetRequiredService<PickupDelivery>(),
+        });
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        return builder;
+    }
+}

@@ -1,0 +1,13 @@
+using System.Net.Mail;
+
+namespace Portal.Email;
+
+/// <summary>Hands a message to the world: an .eml file in the pickup folder, or an SMTP server.</summary>
+public interface IMailDelivery
+{
+    /// <summary>Throws <see cref="PermanentDeliveryException"/> when retrying cannot help.</summary>
+    Task SendAsync(MailMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>The receiving side refused the message for good (an unknown mailbox, a refused address).</summary>
+public sealed class PermanentDeliveryException(string message, Exception? inner = null) : Exception(message, inner);

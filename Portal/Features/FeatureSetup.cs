@@ -1,0 +1,17 @@
+using Portal.Features.Audit;
+using Portal.Features.Outbox;
+using Portal.Features.Users;
+
+namespace Portal.Features;
+
+public static class FeatureSetup
+{
+    public static WebApplicationBuilder AddPortalFeatures(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<UserAdmin>();
+        services.AddSingleton<OutboxAdmin>();
+        return builder;
+    }
+}

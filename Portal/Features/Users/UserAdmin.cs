@@ -1,0 +1,185 @@
+using System.Linq.Expressions;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Features.Audit;
+using Portal.Identity;
+
+namespace Portal.Features.Users;
+
+public sealed record UserRow(
+    string Id, string UserName, string Email, AccountStatus Status, IReadOnlyList<string> Roles,
+    DateTime CreatedAt, DateTime? LastSignInAt, bool LockedOut);
+
+public sealed record UserQuery(string? Search = null, AccountStatus? Status = null, string? Role = null);
+
+public sealed record UserCounts(int Total, int Active, int Invited, int AwaitingActivation, int Deactivated);
+
+/// <summary>The outcome of an admin's change to an account, with a sentence to show.</summary>
+public sealed record UserChangeResult(bool Succeeded, string Message);
+
+/// <summary>Admins list accounts, deactivate and reactivate them, and grant and remove roles.</summary>
+public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, TimeProvider clock)
+{
+    public const string AuditTargetType = "user";
+
+    private static readonly Dictionary<string, Expression<Func<PortalUser, object?>>> Columns = new()
+    {
+        [nameof(UserRow.UserName)] = u => u.UserName,
+        [nameof(UserRow.Email)] = u => u.Email,
+        [nameof(UserRow.CreatedAt)] = u => u.CreatedAt,
+        [nameof(UserRow.LastSignInAt)] = u => u.LastSignInAt,
+        [nameof(UserRow.Status)] = u => u.DeactivatedAt != null ? 3 : (int)u.State,
+    };
+
+    public async Task<Page<UserRow>> SearchAsync(Actor actor, UserQuery query, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var users = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var pattern = Like.Contains(query.Search);
+            users = users.Where(u => EF.Functions.Like(u.UserName!, pattern, Like.Escape) || EF.Functions.Like(u.Email!, pattern, Like.Escape));
+        }
+        users = query.Status switch
+        {
+            null => users,
+            AccountStatus.Deactivated => users.Where(u => u.DeactivatedAt != null),
+            var status => users.Where(u => u.DeactivatedAt == null && u.State == (AccountState)status),
+        };
+        if (!string.IsNullOrWhiteSpace(query.Role))
+        {
+            var roleId = query.Role.ToLowerInvariant();
+            users = users.Where(u => db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == roleId));
+        }
+
+        var now = clock.GetUtcNow();
+        var rows = await users.ToPageAsync(page, Columns, q => q.OrderByDescending(u => u.CreatedAt).ThenBy(u => u.Id),
+            u => new
+            {
+                u.Id, u.UserName, u.Email, u.State, u.DeactivatedAt, u.CreatedAt, u.LastSignInAt, u.LockoutEnd,
+                Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).ToList(),
+            },
+            cancellationToken);
+        return new Page<UserRow>(
+            [.. rows.Items.Select(u => new UserRow(
+                u.Id, u.UserName ?? "", u.Email ?? "",
+                u.DeactivatedAt is null ? (AccountStatus)u.State : AccountStatus.Deactivated,
+                u.Roles, u.CreatedAt, u.LastSignInAt, u.LockoutEnd > now))],
+            rows.Total);
+    }
+
+    public async Task<UserCounts> CountsAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var byState = await db.Users
+            .GroupBy(u => new { u.State, Deactivated = u.DeactivatedAt != null })
+            .Select(g => new { g.Key.State, g.Key.Deactivated, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        int Count(AccountState state) => byState.Where(g => !g.Deactivated && g.State == state).Sum(g => g.Count);
+        return new UserCounts(
+            byState.Sum(g => g.Count), Count(AccountState.Active), Count(AccountState.Invited),
+            Count(AccountState.AwaitingActivation), byState.Where(g => g.Deactivated).Sum(g => g.Count));
+    }
+
+    public Task<UserChangeResult> DeactivateAsync(Actor actor, string userId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, userId, "user.deactivated", cancellationToken, (_, user) =>
+        {
+            if (user.Id == actor.UserId)
+            {
+                return Task.FromResult<string?>("You cannot deactivate your own account.");
+            }
+            if (user.DeactivatedAt is not null)
+            {
+                return Task.FromResult<string?>($"{user.UserName} is already deactivated.");
+            }
+            user.DeactivatedAt = clock.GetUtcNow().UtcDateTime;
+            // A new stamp ends the account's sessions and voids every link issued to it.
+            user.SecurityStamp = NewStamp();
+            return Task.FromResult<string?>(null);
+        }, user => $"{user.UserName} is deactivated: they cannot sign in and their open sessions end within a minute.");
+
+    public Task<UserChangeResult> ReactivateAsync(Actor actor, string userId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, userId, "user.reactivated", cancellationToken, (_, user) =>
+        {
+            if (user.DeactivatedAt is null)
+            {
+                return Task.FromResult<string?>($"{user.UserName} is not deactivated.");
+            }
+            user.DeactivatedAt = null;
+            return Task.FromResult<string?>(null);
+        }, user => $"{user.UserName} is reactivated.");
+
+    public Task<UserChangeResult> GrantRoleAsync(Actor actor, string userId, string role, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, userId, "user.role-granted", cancellationToken, async (db, user) =>
+        {
+            if (!Roles.All.Contains(role))
+            {
+                return $"There is no role called {role}.";
+            }
+            var roleId = role.ToLowerInvariant();
+            if (await db.UserRoles.AnyAsync(r => r.UserId == user.Id && r.RoleId == roleId, cancellationToken))
+            {
+                return $"{user.UserName} already has the role {role}.";
+            }
+            db.UserRoles.Add(new IdentityUserRole<string> { UserId = user.Id, RoleId = roleId });
+            return null;
+        }, user => $"{user.UserName} now has the role {role}.", role);
+
+    public Task<UserChangeResult> RemoveRoleAsync(Actor actor, string userId, string role, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, userId, "user.role-removed", cancellationToken, async (db, user) =>
+        {
+            var roleId = role.ToLowerInvariant();
+            var membership = await db.UserRoles.FirstOrDefaultAsync(r => r.UserId == user.Id && r.RoleId == roleId, cancellationToken);
+            if (membership is null)
+            {
+                return $"{user.UserName} does not have the role {role}.";
+            }
+            if (role == Roles.Admin && user.Id == actor.UserId)
+            {
+                return "You cannot remove your own Admin role: ask another admin.";
+            }
+            db.UserRoles.Remove(membership);
+            // Signs the account out everywhere, so the role is gone from open sessions too.
+            user.SecurityStamp = NewStamp();
+            return null;
+        }, user => $"{user.UserName} no longer has the role {role}; their sessions end within a minute.", role);
+
+    /// <summary>
+    /// Loads the account, lets <paramref name="change"/> refuse (returning why) or change it, then
+    /// saves the change with its audit entry in one transaction.
+    /// </summary>
+    private async Task<UserChangeResult> ChangeAsync(
+        Actor actor, string userId, string action, CancellationToken cancellationToken,
+        Func<PortalDbContext, PortalUser, Task<string?>> change, Func<PortalUser, string> done, string? details = null)
+    {
+        actor.Require(Roles.Admin);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            return new UserChangeResult(false, "That account no longer exists.");
+        }
+        var refusal = await change(db, user);
+        if (refusal is not null)
+        {
+            return new UserChangeResult(false, refusal);
+        }
+        user.ConcurrencyStamp = Guid.NewGuid().ToString();
+        audit.Record(db, actor, action, new AuditTarget(AuditTargetType, user.Id, user.Email), details);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new UserChangeResult(false, "The account changed while you were looking at it: reload and try again.");
+        }
+        return new UserChangeResult(true, done(user));
+    }
+
+    private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
+}

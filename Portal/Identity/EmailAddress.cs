@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text;
+
+namespace Portal.Identity;
+
+/// <summary>The result of reading an address: its canonical form, or why it is not an address.</summary>
+public readonly record struct EmailCheck(string? Canonical, string? Error)
+{
+    public bool IsValid => Canonical is not null;
+}
+
+/// <summary>
+/// One canonical form of an email address: trimmed, Unicode NFC, the domain lower-cased and in
+/// punycode. It is the form used for uniqueness, opt-out and duplicate checks; mail still goes to
+/// the address as stored.
+/// </summary>
+public static class EmailAddress
+{
+    public const int MaxLength = 254;
+    private const int MaxLocalLength = 64;
+    private const string AtomSpecials = "!#$%&'*+-/=?^_`{|}~";
+
+    public static string? Canonicalize(string? input) => Check(input).Canonical;
+
+    public static EmailCheck Check(string? input)
+    {
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            return Fail("Enter an email address.");
+        }
+        // Length and control characters first, before any parsing looks at the text.
+        if (input.Length > MaxLength)
+        {
+            return Fail($"The address is longer than {MaxLength} characters.");
+        }
+        if (input.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+        {
+            return Fail("The address contains a line break or a null character.");
+        }
+
+        var address = input.Trim().Normalize(NormalizationForm.FormC);
+        var at = address.LastIndexOf('@');
+        if (at <= 0 || at == address.Length - 1)
+        {
+            return Fail("The address needs a name, an @ and a domain, like name@example.org.");
+        }
+
+        var local = address[..at];
+        var localError = CheckLocalPart(local);
+        if (localError is not null)
+        {
+            return Fail(localError);
+        }
+
+        var domain = ToAsciiDomain(address[(at + 1)..]);
+        if (domain is null)
+        {
+            return Fail("The domain after the @ is not a valid domain name.");
+        }
+
+        var canonical = $"{local}@{domain}";
+        return canonical.Length > MaxLength
+            ? Fail($"The address is longer than {MaxLength} characters.")
+            : new EmailCheck(canonical, null);
+    }
+
+    private static string? CheckLocalPart(string local)
+    {
+        if (local.Length > MaxLocalLength)
+        {
+            return $"The part before the @ is longer than {MaxLocalLength} characters.";
+        }
+        if (local.StartsWith('.') || local.EndsWith('.') || local.Contains("..", StringComparison.Ordinal))
+        {
+            return "The part before the @ cannot start or end with a dot or have two dots in a row.";
+        }
+        foreach (var rune in local.EnumerateRunes())
+        {
+            var ok = rune.IsAscii
+                ? char.IsAsciiLetterOrDigit((char)rune.Value) || rune.Value == '.' || AtomSpecials.Contains((char)rune.Value)
+                : Rune.IsLetterOrDigit(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
+            if (!ok)
+            {
+                return $"The part before the @ contains a character that is not allowed: '{rune}'.";
+            }
+        }
+        return null;
+    }
+
+    private static string? ToAsciiDomain(string domain)
+    {
+        if (domain.StartsWith('[') || !domain.Contains('.', StringComparison.Ordinal))
+        {
+            return null;
+        }
+        string ascii;
+        try
+        {
+            ascii = new IdnMapping { UseStd3AsciiRules = true }.GetAscii(domain.TrimEnd('.')).ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+        var labels = ascii.Split('.');
+        return labels.Length >= 2 && labels.All(IsLabel) && !labels[^1].All(char.IsAsciiDigit) ? ascii : null;
+    }
+
+    private static bool IsLabel(string label) =>
+        label.Length is > 0 and <= 63 && !label.StartsWith('-') && !label.EndsWith('-')
+        && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
+    private static EmailCheck Fail(string error) => new(null, error);
+}

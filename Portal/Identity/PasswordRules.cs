@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Identity;
+using Portal.Data;
+
+namespace Portal.Identity;
+
+/// <summary>
+/// The password policy of NIST SP 800-63B: length over composition, and no password that is
+/// common or made of the account's own name or address.
+/// </summary>
+public sealed class PasswordRules : IPasswordValidator<PortalUser>
+{
+    public const int MinimumLength = 10;
+
+    private static readonly HashSet<string> Common = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "1234567890", "12345678910", "123456789012", "0123456789", "0987654321", "1111111111",
+        "1q2w3e4r5t", "1qaz2wsx3edc", "abcdefghij", "aaaaaaaaaa", "iloveyou123", "password12",
+        "password123", "password1234", "password!1", "passw0rd12", "p@ssw0rd12", "qwertyuiop",
+        "qwerty12345", "qwerty123456", "qwertyuiop1", "asdfghjkl1", "zxcvbnm123", "letmein123",
+        "welcome123", "welcome1234", "changeme123", "administrator", "admin12345", "admin123456",
+        "football123", "baseball123", "superman123", "sunshine123", "princess123", "dragon1234",
+        "monkey12345", "trustno1234", "starwars123", "whatever123", "computer123", "internet123",
+    };
+
+    public Task<IdentityResult> ValidateAsync(UserManager<PortalUser> manager, PortalUser user, string? password)
+    {
+        if (string.IsNullOrEmpty(password))
+        {
+            return Task.FromResult(IdentityResult.Success);
+        }
+        var errors = new List<IdentityError>();
+        if (Common.Contains(password))
+        {
+            errors.Add(new IdentityError { Code = "PasswordTooCommon", Description = "This password is one of the most common: choose another." });
+        }
+        if (ContainsPersonal(password, user.UserName) || ContainsPersonal(password, user.Email?.Split('@')[0]))
+        {
+            errors.Add(new IdentityError { Code = "PasswordContainsUserName", Description = "The password must not contain your user name or email address." });
+        }
+        return Task.FromResult(errors.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. errors]));
+    }
+
+    private static bool ContainsPersonal(string password, string? personal) =>
+        personal is { Length: >= 4 } && password.Contains(personal, StringComparison.OrdinalIgnoreCase);
+}

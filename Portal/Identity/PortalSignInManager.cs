@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+
+namespace Portal.Identity;
+
+/// <summary>
+/// Identity's sign-in with the portal's rules: only active, not deactivated accounts sign in (and a
+/// refused one looks like a wrong password), people sign in with their user name or their address,
+/// failures count towards lockout, and each sign-in is recorded.
+/// </summary>
+public sealed class PortalSignInManager(
+    UserManager<PortalUser> userManager,
+    IHttpContextAccessor contextAccessor,
+    IUserClaimsPrincipalFactory<PortalUser> claimsFactory,
+    IOptions<IdentityOptions> optionsAccessor,
+    ILogger<SignInManager<PortalUser>> logger,
+    IAuthenticationSchemeProvider schemes,
+    IUserConfirmation<PortalUser> confirmation,
+    TimeProvider clock)
+    : SignInManager<PortalUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
+{
+    public override async Task<bool> CanSignInAsync(PortalUser user) =>
+        user.State == AccountState.Active && user.DeactivatedAt is null && await base.CanSignInAsync(user);
+
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var user = await UserManager.FindByNameAsync(userName) ?? await UserManager.FindByEmailAsync(userName);
+        if (user is null)
+        {
+            // Spend the time a real check takes, so a missing account does not answer faster.
+            UserManager.PasswordHasher.VerifyHashedPassword(new PortalUser(), DecoyHash, password);
+            return SignInResult.Failed;
+        }
+        return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure: true);
+    }
+
+    public override async Task SignInWithClaimsAsync(PortalUser user, AuthenticationProperties? authenticationProperties, IEnumerable<System.Security.Claims.Claim> additionalClaims)
+    {
+        await base.SignInWithClaimsAsync(user, authenticationProperties, additionalClaims);
+        user.LastSignInAt = clock.GetUtcNow().UtcDateTime;
+        await UserManager.UpdateAsync(user);
+    }
+
+    private static readonly string DecoyHash = new PasswordHasher<PortalUser>().HashPassword(new PortalUser(), "decoy password");
+}

@@ -1,0 +1,28 @@
+using Portal.Cli;
+using Portal.Components;
+using Portal.Data;
+using Portal.Email;
+using Portal.Features;
+using Portal.Identity;
+
+var command = PortalCli.IsCommand(args);
+var builder = WebApplication.CreateBuilder(command ? [] : args);
+builder.AddPortalData();
+builder.AddPortalIdentity();
+builder.AddPortalEmail();
+builder.AddPortalFeatures();
+builder.AddPortalWeb();
+
+var app = builder.Build();
+await app.MigratePortalDatabaseAsync();
+if (command)
+{
+    return await PortalCli.RunAsync(app.Services, args, Console.Out, Console.Error);
+}
+
+app.UsePortalWeb();
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, public for the test host.</summary>
+public partial class Program;
