@@ -1,0 +1,145 @@
+using Microsoft.Playwright;
+using Portal.Cli;
+using Portal.Data;
+using Portal.Tests.TestInfrastructure;
+
+namespace Portal.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed class AdminPagesTests(BrowserFixture fixture)
+{
+    private const string AdminEmail = "chief@example.org";
+    private const string AdminPassword = "a sturdy admin passphrase";
+
+    private async Task<BrowserSession> SignedInAdminAsync()
+    {
+        // The admin comes from the create-admin command, as on a fresh install.
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PortalCli.RunAsync(fixture.Portal.Services,
+            ["create-admin", "--email", AdminEmail, "--password", AdminPassword], output, error);
+        Assert.True(code == 0, error.ToString());
+
+        var session = await fixture.NewSessionAsync();
+        await session.SignInAsync(AdminEmail, AdminPassword);
+        return session;
+    }
+
+    [Fact]
+    public async Task The_admin_made_by_create_admin_reaches_every_admin_page()
+    {
+        await using var session = await SignedInAdminAsync();
+        var page = session.Page;
+
+        // From the start page to the dashboard.
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, chief@example.org" })).ToBeVisibleAsync();
+        await session.ScreenshotAsync("home-signed-in");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Open administration" }).ClickAsync();
+        await session.WaitForInteractiveAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-stat=users]")).Not.ToHaveTextAsync("0");
+        await session.ScreenshotAsync("admin-dashboard");
+
+        await OpenFromMenuAsync(session, "Users", "Users");
+        await Assertions.Expect(page.Locator(".portal-grid").GetByText(AdminEmail).First).ToBeVisibleAsync();
+        await session.ScreenshotAsync("admin-users");
+
+        await OpenFromMenuAsync(session, "Outbox", "Outbox");
+        await session.ScreenshotAsync("admin-outbox");
+
+        await OpenFromMenuAsync(session, "Email templates", "Email templates");
+        await Assertions.Expect(page.Locator(".portal-mailview-subject")).ToContainTextAsync("Confirm your email address for Portal");
+        await session.ScreenshotAsync("admin-templates");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Password reset" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".portal-mailview-subject")).ToContainTextAsync("Reset your Portal password");
+        var frame = page.FrameLocator("iframe.portal-mailview-frame");
+        await Assertions.Expect(frame.GetByRole(AriaRole.Link, new() { Name = "Choose a new password" })).ToBeVisibleAsync();
+        await session.ScreenshotAsync("admin-templates-password-reset");
+
+        await OpenFromMenuAsync(session, "Audit log", "Audit log");
+        await Assertions.Expect(page.Locator(".portal-grid").GetByText("user.admin-created").First).ToBeVisibleAsync();
+        await session.ScreenshotAsync("admin-audit");
+
+        session.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task An_admin_deactivates_an_account_from_the_users_page_and_the_audit_log_shows_it()
+    {
+        var target = await fixture.Portal.CreateUserAsync("leaver@example.org");
+        await using var session = await SignedInAdminAsync();
+        var page = session.Page;
+        await page.GotoAsync("admin/users");
+        await session.WaitForInteractiveAsync();
+
+        await page.GetByPlaceholder("Search user name or address").FillAsync("leaver@");
+        await page.GetByPlaceholder("Search user name or address").PressAsync("Enter");
+        var row = page.Locator(".portal-grid tbody tr").Filter(new() { HasText = "leaver@example.org" });
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await row.GetByRole(AriaRole.Button, new() { Name = "Deactivate" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Deactivate leaver")).ToBeVisibleAsync();
+        await session.ScreenshotAsync("admin-users-deactivate-confirm");
+        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Deactivate" }).ClickAsync();
+
+        await Assertions.Expect(row.Locator(".portal-status")).ToHaveTextAsync("Deactivated");
+        await Assertions.Expect(page.GetByText("is deactivated: they cannot sign in")).ToBeVisibleAsync();
+        await session.ScreenshotAsync("admin-users-deactivated");
+
+        await page.GotoAsync("admin/audit");
+        await session.WaitForInteractiveAsync();
+        var entry = page.Locator(".portal-grid tbody tr").Filter(new() { HasText = "user.deactivated" });
+        await Assertions.Expect(entry.GetByText("leaver@example.org")).ToBeVisibleAsync();
+
+        await using var db = await fixture.Portal.DbAsync();
+        Assert.NotNull((await db.Users.FindAsync(target.Id))!.DeactivatedAt);
+        session.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task The_outbox_previews_a_message_with_its_link_secrets_masked()
+    {
+        var member = await fixture.Portal.CreateUserAsync("forgetful@example.org");
+        await using var session = await SignedInAdminAsync();
+        var page = session.Page;
+        await using (var anonymous = await fixture.NewSessionAsync())
+        {
+            await anonymous.Page.GotoAsync("Identity/Account/ForgotPassword");
+            await anonymous.Page.GetByLabel("Email").FillAsync(member.Email!);
+            await anonymous.Page.GetByRole(AriaRole.Button, new() { Name = "Reset Password" }).ClickAsync();
+            await fixture.Portal.Mail.WaitForAsync(member.Email!, "Reset");
+        }
+
+        await page.GotoAsync("admin/outbox");
+        await session.WaitForInteractiveAsync();
+        var row = page.Locator(".portal-grid tbody tr").Filter(new() { HasText = member.Email! });
+        await Assertions.Expect(row.Locator(".portal-status")).ToHaveTextAsync("Sent");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+
+        var dialog = page.Locator(".rz-dialog");
+        await Assertions.Expect(dialog).ToContainTextAsync("Reset your Portal password");
+        await dialog.GetByRole(AriaRole.Tab, new() { Name = "Plain text" }).ClickAsync();
+        await Assertions.Expect(dialog.Locator(".portal-mailview-text")).ToContainTextAsync("ResetPassword?code=••••••");
+        await session.ScreenshotAsync("admin-outbox-preview");
+        session.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_member_without_a_role_is_told_access_is_denied()
+    {
+        await fixture.Portal.CreateUserAsync("plain@example.org");
+        await using var session = await fixture.NewSessionAsync();
+        await session.SignInAsync("plain@example.org", TestPortal.DefaultPassword);
+
+        await session.Page.GotoAsync("admin");
+
+        await Assertions.Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "Access denied" })).ToBeVisibleAsync();
+        await session.ScreenshotAsync("access-denied");
+    }
+
+    private static async Task OpenFromMenuAsync(BrowserSession session, string menu, string heading)
+    {
+        await session.Page.Locator(".rz-sidebar").GetByText(menu, new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
+        await session.WaitForInteractiveAsync();
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.Playwright;
+
+namespace Portal.Tests.TestInfrastructure;
+
+/// <summary>
+/// A signed-out browser with one page. It records console errors and failed page scripts (a
+/// blocked resource or a Content-Security-Policy violation shows up there) so tests can assert
+/// that a page ran clean, and saves screenshots for people to look at.
+/// </summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+    private readonly List<string> _errors = [];
+
+    public BrowserSession(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                _errors.Add($"{page.Url}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => _errors.Add($"{page.Url}: {error}");
+    }
+
+    public IPage Page { get; }
+
+    public IReadOnlyList<string> Errors => _errors;
+
+    /// <summary>Waits until the admin page's circuit is up: clicks before that would be lost.</summary>
+    public Task WaitForInteractiveAsync() =>
+        Page.Locator("[data-interactive=true]").WaitForAsync();
+
+    public async Task SignInAsync(string email, string password)
+    {
+        await Page.GotoAsync("Identity/Account/Login");
+        await Page.GetByLabel("Email address").FillAsync(email);
+        await Page.GetByLabel("Password").FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.WaitForURLAsync(url => !url.Contains("/Identity/Account/Login", StringComparison.Ordinal));
+    }
+
+    public Task ScreenshotAsync(string name) =>
+        Page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathFor(name), FullPage = true });
+
+    public void AssertNoErrors() => Assert.True(_errors.Count == 0, "The page logged errors:\n" + string.Join("\n", _errors));
+
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+}
+
+/// <summary>Where screenshots go: test-output/screenshots at the top of the repository.</summary>
+public static class Screenshots
+{
+    private static readonly string Directory = Path.Combine(RepositoryRoot(), "test-output", "screenshots");
+
+    public static string PathFor(string name) => Path.Combine(Directory, name + ".png");
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? AppContext.BaseDirectory;
+    }
+}

@@ -1,0 +1,13 @@
+using Portal.Bench;
+
+return args.FirstOrDefault() switch
+{
+    "render" => await RenderBenchmark.RunAsync(args.Skip(1).ToArray()),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Portal.Bench render [--seconds N]");
+    return 2;
+}
