@@ -54,6 +54,10 @@ public class TestPortal : WebApplicationFactory<Program>
         builder.UseSetting("Portal:PublicBaseUrl", PublicBaseUrl);
         builder.UseSetting("Email:PollInterval", "00:00:00.100");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Every in-process request comes from one unknown address: only the rate limit tests
+        // (which set their own figures) should meet the per-IP limits.
+        builder.UseSetting("RateLimits:AccountMail:PerIp", "1000");
+        builder.UseSetting("RateLimits:SignIn:PerIp", "1000");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

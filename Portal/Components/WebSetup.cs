@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 using Microsoft.Net.Http.Headers;
+using Portal.Identity;
 using Radzen;
 
 namespace Portal.Components;
@@ -33,9 +34,10 @@ public static class WebSetup
             app.UseExceptionHandler("/error", createScopeForErrors: true);
             app.UseHsts();
         }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         app.Use(SecurityHeaders);
         app.UseStaticFiles();
+        app.UsePortalRateLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

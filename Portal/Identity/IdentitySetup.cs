@@ -49,6 +49,7 @@ public static class IdentitySetup
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingAuthStateProvider>();
         services.AddTransient<IEmailSender, IdentityMailAdapter>();
+        services.AddPortalRateLimits();
         return builder;
     }
 }

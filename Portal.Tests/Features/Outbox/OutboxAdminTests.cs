@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Outbox;
@@ -32,12 +31,13 @@ public sealed class OutboxAdminTests(TestPortal portal) : IClassFixture<TestPort
     [Fact]
     public async Task A_failed_message_can_be_queued_again_and_the_retry_is_audited()
     {
-        var id = await QueueAsync("failed@example.org", "https://portal.test/x");
-        await using (var db = await portal.DbAsync())
+        // Stored as failed from the start, so the running dispatcher never touches it first.
+        var id = await QueueAsync("failed@example.org", "https://portal.test/x", m =>
         {
-            await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.Status, OutboxStatus.Failed).SetProperty(m => m.Attempts, 8).SetProperty(m => m.NextAttemptAt, DateTime.UtcNow.AddYears(1)));
-        }
+            m.Status = OutboxStatus.Failed;
+            m.Attempts = 8;
+            m.LastError = "550 mailbox unavailable";
+        });
 
         Assert.True(await Outbox.RetryAsync(Admin, id));
         Assert.False(await Outbox.RetryAsync(Admin, id));
@@ -70,10 +70,11 @@ public sealed class OutboxAdminTests(TestPortal portal) : IClassFixture<TestPort
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Outbox.RetryAsync(moderator, 1));
     }
 
-    private async Task<long> QueueAsync(string recipient, string link)
+    private async Task<long> QueueAsync(string recipient, string link, Action<OutboxMessage>? adjust = null)
     {
         await using var db = await portal.DbAsync();
         var message = await portal.Get<Portal.Email.Outbox>().QueueAsync(db, recipient, new PasswordResetMail("someone", link, TimeSpan.FromHours(3)));
+        adjust?.Invoke(message);
         await db.SaveChangesAsync();
         return message.Id;
     }

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Portal.Identity;
+
+/// <summary>How many requests of one kind a client address, and an email address, may make in a window.</summary>
+public sealed class RateLimit
+{
+    public int PerIp { get; set; }
+
+    public int PerAddress { get; set; }
+
+    public TimeSpan Window { get; set; }
+}
+
+/// <summary>The "RateLimits" configuration section.</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    /// <summary>Requests that send mail to an address: password reset, confirmation resend.</summary>
+    public RateLimit AccountMail { get; set; } = new() { PerIp = 10, PerAddress = 3, Window = TimeSpan.FromMinutes(15) };
+
+    /// <summary>Sign-in attempts (lockout also counts failures per account).</summary>
+    public RateLimit SignIn { get; set; } = new() { PerIp = 30, PerAddress = 10, Window = TimeSpan.FromMinutes(5) };
+}
+
+/// <summary>
+/// Rate limits on the forms that send mail or check passwords, per client IP and per email address
+/// (the address as typed, canonicalised, whether or not an account has it, so the limit says
+/// nothing about who is registered). Over the limit the answer is 429 with Retry-After and the
+/// portal's "too many attempts" page.
+/// </summary>
+public static class RateLimits
+{
+    public const string RetryAfterItem = "portal.retry-after";
+    private const string AddressItem = "portal.rate-limit-address";
+
+    private sealed record LimitedForm(string Path, string AddressField, Func<RateLimitOptions, RateLimit> Limit);
+
+    private static readonly LimitedForm[] Forms =
+    [
+        new("/Identity/Account/ForgotPassword", "Input.Email", o => o.AccountMail),
+        new("/Identity/Account/ResendEmailConfirmation", "Input.Email", o => o.AccountMail),
+        new("/Identity/Account/Login", "Input.Email", o => o.SignIn),
+    ];
+
+    public static IServiceCollection AddPortalRateLimits(this IServiceCollection services)
+    {
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
+        services.AddRateLimiter(options =>
+        {
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, byAddress: false)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, byAddress: true)));
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = (rejected, _) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                rejected.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                rejected.HttpContext.Items[RetryAfterItem] = retryAfter;
+                return ValueTask.CompletedTask;
+            };
+        });
+        return services;
+    }
+
+    /// <summary>Reads the address from a limited form before the limiter decides (the form stays readable).</summary>
+    public static WebApplication UsePortalRateLimits(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (FormFor(context) is { } form && context.Request.HasFormContentType)
+            {
+                var fields = await context.Request.ReadFormAsync(context.RequestAborted);
+                var typed = fields[form.AddressField].ToString();
+                context.Items[AddressItem] = EmailAddress.Canonicalize(typed)?.ToUpperInvariant() ?? typed.Trim().ToUpperInvariant();
+            }
+            await next(context);
+        });
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private static LimitedForm? FormFor(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method)
+            ? Forms.FirstOrDefault(f => context.Request.Path.Equals(f.Path, StringComparison.OrdinalIgnoreCase))
+            : null;
+
+    private static RateLimitPartition<string> Partition(HttpContext context, bool byAddress)
+    {
+        var form = FormFor(context);
+        var key = byAddress ? context.Items[AddressItem] as string : context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (form is null || string.IsNullOrEmpty(key))
+        {
+            return RateLimitPartition.GetNoLimiter(string.Empty);
+        }
+        var limit = form.Limit(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
+        return RateLimitPartition.GetSlidingWindowLimiter($"{form.Path}|{(byAddress ? "address" : "ip")}|{key}", _ => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = byAddress ? limit.PerAddress : limit.PerIp,
+            Window = limit.Window,
+            SegmentsPerWindow = 5,
+            QueueLimit = 0,
+        });
+    }
+}
