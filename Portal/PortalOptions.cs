@@ -28,6 +28,9 @@ public sealed class PortalOptions : IValidatableObject
 
     public Uri BaseUri => new(PublicBaseUrl.EndsWith('/') ? PublicBaseUrl : PublicBaseUrl + "/");
 
+    /// <summary>An absolute link to a path of the portal, on the public base URL.</summary>
+    public string Link(string relative) => Brand.Link(relative);
+
     public MailBrand Brand => new(SiteName, SupportEmail, BaseUri, new Uri(BaseUri, LogoPath.TrimStart('/')));
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

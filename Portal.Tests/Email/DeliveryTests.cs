@@ -102,7 +102,7 @@ public sealed partial class DeliveryTests
     private static async Task<OutboxMessage> QueueAsync(TestPortal portal, string recipient, string name)
     {
         await using var db = await portal.DbAsync();
-        var message = await portal.Get<Outbox>().QueueAsync(db, recipient,
+        var message = await portal.Get<Mailer>().QueueAsync(db, recipient,
             new EmailConfirmationMail(name, recipient, "https://portal.test/Identity/Account/ConfirmEmail?userId=1&code=abc"),
             UnsubscribeHeaders);
         await db.SaveChangesAsync();

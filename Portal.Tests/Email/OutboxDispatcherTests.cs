@@ -113,7 +113,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
     {
         await using (var db = await _portal.DbAsync())
         {
-            await _portal.Get<Outbox>().QueueAsync(db, "dave@example.org", new EmailConfirmationMail("dave", "dave@example.org", "https://portal.test/c"));
+            await _portal.Get<Mailer>().QueueAsync(db, "dave@example.org", new EmailConfirmationMail("dave", "dave@example.org", "https://portal.test/c"));
             // Disposed without SaveChanges: the cause was abandoned, and its message with it.
         }
 
@@ -138,7 +138,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
     private async Task<long> QueueAsync(string recipient)
     {
         await using var db = await _portal.DbAsync();
-        var message = await _portal.Get<Outbox>().QueueAsync(db, recipient, new EmailConfirmationMail("someone", recipient, "https://portal.test/c"));
+        var message = await _portal.Get<Mailer>().QueueAsync(db, recipient, new EmailConfirmationMail("someone", recipient, "https://portal.test/c"));
         await db.SaveChangesAsync();
         return message.Id;
     }

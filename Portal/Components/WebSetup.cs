@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 using Microsoft.Net.Http.Headers;
+using Portal.Features.Invitations;
 using Portal.Identity;
 using Radzen;
 
@@ -43,6 +44,7 @@ public static class WebSetup
         app.UseAntiforgery();
 
         app.MapHealthChecks("/healthz");
+        app.MapInvitationEndpoints();
         app.MapRazorPages();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

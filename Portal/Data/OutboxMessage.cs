@@ -8,6 +8,9 @@ public enum OutboxStatus
     Queued,
     Sent,
     Failed,
+
+    /// <summary>Withdrawn before delivery (the recipient opted out meanwhile).</summary>
+    Cancelled,
 }
 
 /// <summary>

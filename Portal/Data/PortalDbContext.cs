@@ -11,6 +11,12 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<RetiredInvitationToken> RetiredInvitationTokens => Set<RetiredInvitationToken>();
+
+    public DbSet<OptOutEntry> OptOutEntries => Set<OptOutEntry>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -18,6 +24,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
         builder.Entity<PortalUser>(user =>
         {
+            // One account per address, enforced by the database too (Identity only checks in code).
+            user.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
             user.HasIndex(u => new { u.State, u.CreatedAt });
             user.HasIndex(u => u.CreatedAt);
             user.Ignore(u => u.Status);

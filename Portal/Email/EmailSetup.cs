@@ -10,7 +10,7 @@ public static class EmailSetup
         var services = builder.Services;
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MailRenderer>();
-        services.AddSingleton<Outbox>();
+        services.AddSingleton<Mailer>();
         services.AddSingleton<PickupDelivery>(sp => new PickupDelivery(
             sp.GetRequiredService<PortalPaths>().Resolve(sp.GetRequiredService<IOptions<EmailOptions>>().Value.PickupDirectory, "mail"),
             sp.GetRequiredService<TimeProvider>()));

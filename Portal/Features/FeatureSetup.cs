@@ -1,4 +1,6 @@
+using Portal.Events;
 using Portal.Features.Audit;
+using Portal.Features.Invitations;
 using Portal.Features.Outbox;
 using Portal.Features.Users;
 
@@ -12,6 +14,8 @@ public static class FeatureSetup
         services.AddSingleton<AuditLog>();
         services.AddSingleton<UserAdmin>();
         services.AddSingleton<OutboxAdmin>();
+        services.AddSingleton<EventPublisher>();
+        services.AddInvitations();
         return builder;
     }
 }

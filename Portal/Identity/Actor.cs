@@ -11,11 +11,14 @@ public sealed record Actor(string? UserId, string Name, IReadOnlySet<string> Rol
     /// <summary>The portal itself: background jobs and the command line, which the host operator runs.</summary>
     public static Actor System { get; } = new(null, "system", new HashSet<string>(Identity.Roles.All));
 
+    /// <summary>Someone not signed in, acting through a link they were sent.</summary>
+    public static Actor Visitor { get; } = new(null, "visitor", new HashSet<string>());
+
     public static Actor FromPrincipal(ClaimsPrincipal principal)
     {
         if (principal.Identity?.IsAuthenticated != true)
         {
-            return new Actor(null, "anonymous", new HashSet<string>());
+            return Visitor;
         }
         var id = principal.FindFirstValue(ClaimTypes.NameIdentifier);
         var roles = principal.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet();

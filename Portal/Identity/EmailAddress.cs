@@ -22,6 +22,13 @@ public static class EmailAddress
 
     public static string? Canonicalize(string? input) => Check(input).Canonical;
 
+    /// <summary>
+    /// The form addresses are matched in (uniqueness, opt-out, duplicates): the canonical form with
+    /// the local part lower-cased too. No mail service in use tells "Ada" from "ada", and an opt-out
+    /// must not be dodged by a capital letter.
+    /// </summary>
+    public static string Key(string canonical) => canonical.ToLowerInvariant();
+
     public static EmailCheck Check(string? input)
     {
         if (string.IsNullOrWhiteSpace(input))

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Email;
+using Portal.Features.Account;
 using Portal.Templates.Account;
 
 namespace Portal.Identity;
@@ -14,12 +15,13 @@ namespace Portal.Identity;
 /// <summary>
 /// Identity UI's pages hand over their mail as a subject and a finished HTML body, with a link built
 /// from the request's Host. This adapter recognises the two kinds they send, takes the link's path
-/// and query, rebuilds the link on the configured public base URL, and queues the portal's own
-/// template through the outbox.
+/// and query, rebuilds the link on the configured public base URL (confirmation links go to the
+/// portal's own confirmation page), and queues the portal's own template through the outbox.
 /// </summary>
 public sealed partial class IdentityMailAdapter(
     IDbContextFactory<PortalDbContext> dbFactory,
-    Outbox outbox,
+    Mailer mailer,
+    AccountEmails accountEmails,
     ILookupNormalizer normalizer,
     IOptions<PortalOptions> portal) : IEmailSender
 {
@@ -42,11 +44,18 @@ public sealed partial class IdentityMailAdapter(
                 return;
             }
             // To the address as stored, whatever spelling was typed into the form.
-            await outbox.QueueAsync(db, user.Email!, new PasswordResetMail(user.UserName!, link, ResetLinkLifetime));
+            await mailer.QueueAsync(db, user.Email!, new PasswordResetMail(user.UserName!, link, ResetLinkLifetime));
         }
         else if (subject == ConfirmSubject)
         {
-            await outbox.QueueAsync(db, email, new EmailConfirmationMail(user?.UserName ?? email, email, link));
+            if (user is null)
+            {
+                return;
+            }
+            // To the portal's confirmation page, which acts only when its button is pressed.
+            var query = QueryHelpers.ParseQuery(new Uri(link).Query);
+            var confirm = accountEmails.ConfirmLink(user.Id, query.TryGetValue("email", out var changeTo) ? changeTo.ToString() : null, query["code"].ToString());
+            await mailer.QueueAsync(db, email, new EmailConfirmationMail(user.UserName!, email, confirm));
         }
         else
         {

@@ -23,11 +23,14 @@ public static class IdentitySetup
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Tokens.ChangeEmailTokenProvider = EmailChangeTokenProviderOptions.ProviderName;
+                options.Tokens.EmailConfirmationTokenProvider = EmailChangeTokenProviderOptions.ProviderName;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager<PortalSignInManager>()
-            .AddPasswordValidator<PasswordRules>();
+            .AddPasswordValidator<PasswordRules>()
+            .AddTokenProvider<EmailChangeTokenProvider>(EmailChangeTokenProviderOptions.ProviderName);
 
         services.AddSingleton<ILookupNormalizer, PortalLookupNormalizer>();
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = IdentityMailAdapter.ResetLinkLifetime);

@@ -1,4 +1,5 @@
 using Portal.Data;
+using Portal.Email;
 using Portal.Features.Audit;
 using Portal.Features.Outbox;
 using Portal.Identity;
@@ -73,7 +74,7 @@ public sealed class OutboxAdminTests(TestPortal portal) : IClassFixture<TestPort
     private async Task<long> QueueAsync(string recipient, string link, Action<OutboxMessage>? adjust = null)
     {
         await using var db = await portal.DbAsync();
-        var message = await portal.Get<Portal.Email.Outbox>().QueueAsync(db, recipient, new PasswordResetMail("someone", link, TimeSpan.FromHours(3)));
+        var message = await portal.Get<Mailer>().QueueAsync(db, recipient, new PasswordResetMail("someone", link, TimeSpan.FromHours(3)));
         adjust?.Invoke(message);
         await db.SaveChangesAsync();
         return message.Id;

@@ -10,7 +10,7 @@ namespace Portal.Email;
 /// Queues messages. The message is added to the caller's context and saved with the caller's
 /// change, in one transaction; the dispatcher delivers it afterwards.
 /// </summary>
-public sealed class Outbox(MailRenderer renderer, IOptions<PortalOptions> portal, TimeProvider clock)
+public sealed class Mailer(MailRenderer renderer, IOptions<PortalOptions> portal, TimeProvider clock)
 {
     public async Task<OutboxMessage> QueueAsync<TMail>(
         PortalDbContext db, string recipient, TMail mail, IReadOnlyDictionary<string, string>? headers = null)

@@ -1,0 +1,296 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Email;
+using Portal.Events;
+using Portal.Features.Account;
+using Portal.Features.Audit;
+using Portal.Features.OptOut;
+using Portal.Identity;
+
+namespace Portal.Features.Invitations;
+
+/// <summary>Why an invitation link cannot be used; each has its own page.</summary>
+public enum InvitationProblem
+{
+    /// <summary>The text in the link is not a token at all (cut short when copied, say).</summary>
+    Malformed,
+
+    Unknown,
+
+    /// <summary>A newer invitation email replaced this one.</summary>
+    Replaced,
+
+    Expired,
+    Used,
+    Revoked,
+    OptedOut,
+}
+
+/// <summary>What the invitee sees of their invitation.</summary>
+public sealed record InvitationView(long Id, string Email, string InviterName, string? Message, string? Role, DateTime ExpiresAt);
+
+/// <summary>An opened link: the invitation, or the reason it cannot be used.</summary>
+public sealed record OpenedInvitation(InvitationView? Invitation, InvitationProblem? Problem);
+
+/// <summary>The invitee's registration form.</summary>
+public sealed class Registration
+{
+    public string UserName { get; set; } = "";
+
+    public string Email { get; set; } = "";
+
+    public string Password { get; set; } = "";
+
+    public string ConfirmPassword { get; set; } = "";
+}
+
+/// <summary>The outcome of a registration: the new member, or what to fix, or why the link is dead.</summary>
+public sealed record AcceptResult(string? UserId, InvitationProblem? Problem, IReadOnlyDictionary<string, string> Errors, string? PendingEmail)
+{
+    public bool Succeeded => UserId is not null;
+}
+
+/// <summary>
+/// What invitees do with their link: open it (which changes nothing), register through it, or opt
+/// out for good. The link's token is looked up by its hash and used once.
+/// </summary>
+public sealed class InvitationResponses(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IServiceScopeFactory scopes,
+    ILookupNormalizer normalizer,
+    OptOutList optOuts,
+    AccountEmails accountEmails,
+    AuditLog audit,
+    EventPublisher events,
+    TimeProvider clock)
+{
+    public async Task<OpenedInvitation> OpenAsync(string token, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (invitation, problem) = await FindAsync(db, token, cancellationToken);
+        return invitation is null || problem is not null
+            ? new OpenedInvitation(null, problem)
+            : new OpenedInvitation(new InvitationView(invitation.Id, invitation.Email!, invitation.InviterName, invitation.Message, invitation.Role, invitation.ExpiresAt), null);
+    }
+
+    /// <summary>
+    /// Registers the invitee: checks everything first, then in one transaction claims the invitation
+    /// (only one claim of a link can ever succeed) and activates the account with the chosen name and
+    /// password and the invited role. A changed address waits for its own confirmation link.
+    /// </summary>
+    public async Task<AcceptResult> AcceptAsync(string token, Registration input, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (invitation, problem) = await FindAsync(db, token, cancellationToken);
+        if (invitation is null || problem is not null)
+        {
+            return Failed(problem ?? InvitationProblem.Unknown);
+        }
+        var user = await db.Users.FirstAsync(u => u.Id == invitation.UserId, cancellationToken);
+
+        var errors = new Dictionary<string, string>();
+        var userName = input.UserName.Trim();
+        var newEmail = await CheckAsync(db, users, user, userName, input, errors, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return new AcceptResult(null, null, errors, null);
+        }
+
+        // Hashing takes a while: do it before the write transaction, not inside it.
+        var passwordHash = users.PasswordHasher.HashPassword(user, input.Password);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var claimed = await db.Invitations
+                .Where(i => i.Id == invitation.Id && i.TokenHash == invitation.TokenHash && i.Status == InvitationStatus.Pending && i.ExpiresAt > now)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, InvitationStatus.Accepted).SetProperty(i => i.AcceptedAt, now), cancellationToken);
+            if (claimed != 1)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                return Failed((await FindAsync(db, token, cancellationToken)).Problem ?? InvitationProblem.Used);
+            }
+
+            user.UserName = userName;
+            user.NormalizedUserName = normalizer.NormalizeName(userName);
+            user.PasswordHash = passwordHash;
+            user.State = AccountState.Active;
+            user.ActivatedAt = now;
+            user.EmailConfirmed = true;
+            user.SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
+            user.ConcurrencyStamp = Guid.NewGuid().ToString();
+            if (invitation.Role is not null && !await db.UserRoles.AnyAsync(r => r.UserId == user.Id && r.RoleId == invitation.Role.ToLowerInvariant(), cancellationToken))
+            {
+                db.UserRoles.Add(new IdentityUserRole<string> { UserId = user.Id, RoleId = invitation.Role.ToLowerInvariant() });
+            }
+            if (newEmail is not null)
+            {
+                await accountEmails.QueueChangeConfirmationAsync(db, users, user, newEmail);
+            }
+            audit.Record(db, new Actor(user.Id, userName, new HashSet<string>()), "invitation.accepted", Invitations.Target(invitation),
+                newEmail is null ? $"registered as {userName}" : $"registered as {userName}; asked to change the address to {newEmail}");
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another registration took the name between the check and now.
+                await transaction.RollbackAsync(cancellationToken);
+                return new AcceptResult(null, null, new Dictionary<string, string> { [nameof(Registration.UserName)] = "That user name is taken: choose another." }, null);
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await events.PublishAsync(new InvitationAccepted(invitation.Id, user.Id), cancellationToken);
+        return new AcceptResult(user.Id, null, errors, newEmail);
+    }
+
+    /// <summary>
+    /// Opts the invited address out for good: the keyed hash goes on the list, the never-used
+    /// account is deleted, and every trace of the address in invitations, queued mail and the audit
+    /// log is blanked. Works again on a link already used for opting out (and says it is done).
+    /// </summary>
+    public async Task<InvitationProblem?> OptOutAsync(string token, OptOutSource source, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (invitation, problem) = await FindAsync(db, token, cancellationToken);
+        if (problem == InvitationProblem.OptedOut)
+        {
+            return null;
+        }
+        // Any invitation of the address will do (an expired, revoked or replaced one too), except
+        // one that was used: that address belongs to a member now.
+        if (invitation is null || problem is InvitationProblem.Used)
+        {
+            return problem ?? InvitationProblem.Unknown;
+        }
+
+        var address = invitation.Email!;
+        var key = invitation.EmailKey!;
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await optOuts.AddAsync(db, address, source, cancellationToken);
+
+        var invitationIds = await db.Invitations.Where(i => i.EmailKey == key).Select(i => i.Id).ToListAsync(cancellationToken);
+        var account = await db.Users.FirstOrDefaultAsync(u => u.Id == invitation.UserId, cancellationToken);
+        if (account is { State: AccountState.Invited, ActivatedAt: null })
+        {
+            db.Users.Remove(account);
+        }
+        audit.Record(db, Actor.Visitor, "opt-out.recorded",
+            new AuditTarget(OptOutList.AuditTargetType, "", "(address removed)"),
+            $"{(source == OptOutSource.OneClick ? "one-click unsubscribe" : "opt-out page")}; {invitationIds.Count} invitation(s) closed");
+        await db.SaveChangesAsync(cancellationToken);
+
+        await db.Invitations.Where(i => i.EmailKey == key && i.Status == InvitationStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, InvitationStatus.OptedOut).SetProperty(i => i.OptedOutAt, now), cancellationToken);
+        await db.Invitations.Where(i => i.EmailKey == key)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Email, (string?)null).SetProperty(i => i.EmailKey, (string?)null), cancellationToken);
+        await db.OutboxMessages.Where(m => m.Recipient == address && m.Status == OutboxStatus.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Cancelled).SetProperty(m => m.LastError, "The recipient opted out."), cancellationToken);
+        await db.OutboxMessages.Where(m => m.Recipient == address)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Recipient, OptedOutPlaceholder)
+                .SetProperty(m => m.HtmlBody, "")
+                .SetProperty(m => m.TextBody, "(removed: the recipient opted out)")
+                .SetProperty(m => m.Headers, (string?)null), cancellationToken);
+        var ids = invitationIds.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        await db.AuditEntries.Where(e => (e.TargetType == Invitations.AuditTargetType && ids.Contains(e.TargetId!)) || e.TargetName == address)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.TargetName, OptedOutPlaceholder), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        await events.PublishAsync(new OptedOut(invitationIds, now), cancellationToken);
+        return null;
+    }
+
+    /// <summary>What stands where an opted-out address was.</summary>
+    public const string OptedOutPlaceholder = "(opted out)";
+
+    private async Task<string?> CheckAsync(
+        PortalDbContext db, UserManager<PortalUser> users, PortalUser user, string userName, Registration input,
+        Dictionary<string, string> errors, CancellationToken cancellationToken)
+    {
+        if (UserNameRules.Check(userName) is { } nameError)
+        {
+            errors[nameof(Registration.UserName)] = nameError;
+        }
+        else
+        {
+            var normalizedName = normalizer.NormalizeName(userName);
+            if (await db.Users.AnyAsync(u => u.NormalizedUserName == normalizedName && u.Id != user.Id, cancellationToken))
+            {
+                errors[nameof(Registration.UserName)] = "That user name is taken: choose another.";
+            }
+        }
+
+        if (input.Password != input.ConfirmPassword)
+        {
+            errors[nameof(Registration.ConfirmPassword)] = "The two passwords differ.";
+        }
+        var candidate = new PortalUser { UserName = userName, Email = user.Email };
+        var problems = new List<string>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            var result = await validator.ValidateAsync(users, candidate, input.Password);
+            problems.AddRange(result.Errors.Select(e => e.Description));
+        }
+        if (problems.Count > 0)
+        {
+            errors[nameof(Registration.Password)] = string.Join(" ", problems);
+        }
+
+        var check = EmailAddress.Check(input.Email);
+        if (!check.IsValid)
+        {
+            errors[nameof(Registration.Email)] = check.Error!;
+            return null;
+        }
+        if (EmailAddress.Key(check.Canonical!) == EmailAddress.Key(user.Email!))
+        {
+            return null;
+        }
+        var normalized = normalizer.NormalizeEmail(check.Canonical);
+        if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken))
+        {
+            errors[nameof(Registration.Email)] = "Another account has that address. Keep the invited address, or use one of your own.";
+        }
+        return check.Canonical;
+    }
+
+    private async Task<(Invitation? Invitation, InvitationProblem? Problem)> FindAsync(PortalDbContext db, string token, CancellationToken cancellationToken)
+    {
+        if (!Secrets.IsWellFormed(token))
+        {
+            return (null, InvitationProblem.Malformed);
+        }
+        var hash = Secrets.Hash(token);
+        var invitation = await db.Invitations.AsNoTracking().FirstOrDefaultAsync(i => i.TokenHash == hash, cancellationToken);
+        if (invitation is null)
+        {
+            var replaced = await db.RetiredInvitationTokens.Where(t => t.TokenHash == hash)
+                .Join(db.Invitations, t => t.InvitationId, i => i.Id, (t, i) => i).AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+            var replacedProblem = replaced?.EffectiveStatus(clock.GetUtcNow().UtcDateTime) is InvitationStatus.Pending or InvitationStatus.Expired
+                ? InvitationProblem.Replaced
+                : ProblemOf(replaced);
+            return (replaced, replaced is null ? InvitationProblem.Unknown : replacedProblem);
+        }
+        return (invitation, ProblemOf(invitation));
+    }
+
+    private InvitationProblem? ProblemOf(Invitation? invitation) => invitation?.EffectiveStatus(clock.GetUtcNow().UtcDateTime) switch
+    {
+        InvitationStatus.Pending => null,
+        InvitationStatus.Accepted => InvitationProblem.Used,
+        InvitationStatus.Expired => InvitationProblem.Expired,
+        InvitationStatus.Revoked => InvitationProblem.Revoked,
+        InvitationStatus.OptedOut => InvitationProblem.OptedOut,
+        _ => InvitationProblem.Unknown,
+    };
+
+    private static AcceptResult Failed(InvitationProblem problem) => new(null, problem, new Dictionary<string, string>(), null);
+}

@@ -1,0 +1,35 @@
+using Portal.Data;
+using Portal.Email;
+using Portal.Templates.Invitations;
+
+namespace Portal.Features.Invitations;
+
+/// <summary>An invitation ready to go out: the stored record and the links made from its fresh token.</summary>
+public sealed record InvitationLetter(Invitation Invitation, string AcceptUrl, string OptOutUrl, string OneClickOptOutUrl);
+
+/// <summary>
+/// How an invitation reaches its invitee (the seed's <c>sendfn</c>). It is called inside the
+/// invitation's transaction: whatever it stores commits or rolls back with the invitation.
+/// </summary>
+public interface IInvitationSender
+{
+    Task SendAsync(PortalDbContext db, InvitationLetter letter, CancellationToken cancellationToken);
+}
+
+/// <summary>The default: the invitation template, queued through the outbox, with one-click opt-out headers.</summary>
+public sealed class OutboxInvitationSender(Mailer mailer) : IInvitationSender
+{
+    public Task SendAsync(PortalDbContext db, InvitationLetter letter, CancellationToken cancellationToken)
+    {
+        var invitation = letter.Invitation;
+        var mail = new InvitationMail(invitation.InviterName, invitation.Email!, invitation.Message, invitation.Role,
+            invitation.ExpiresAt - invitation.LastSentAt, letter.AcceptUrl, letter.OptOutUrl);
+        // RFC 8058: mail clients offer "unsubscribe" and POST to this address without opening a page.
+        var headers = new Dictionary<string, string>
+        {
+            ["List-Unsubscribe"] = $"<{letter.OneClickOptOutUrl}>",
+            ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
+        };
+        return mailer.QueueAsync(db, invitation.Email!, mail, headers);
+    }
+}

@@ -1,0 +1,356 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Events;
+using Portal.Features.Audit;
+using Portal.Features.OptOut;
+using Portal.Identity;
+
+namespace Portal.Features.Invitations;
+
+/// <summary>What an inviter may choose per invitation; anything left null takes the default.</summary>
+public sealed record InviteOptions(string? Role = null, string? Message = null, int? ExpiryDays = null);
+
+/// <summary>
+/// The outcome for one address. Deconstructs like the seed's <c>(user, sent)</c>: the account's id
+/// (null when nothing was, or could be, invited) and whether an invitation went out.
+/// </summary>
+public sealed record InviteResult(string Address, InviteOutcome Outcome, string? UserId = null, long? InvitationId = null, string? Error = null)
+{
+    public bool Sent => Outcome is InviteOutcome.Sent or InviteOutcome.Resent;
+
+    public string Description => Error ?? InviteRules.Describe(Outcome);
+
+    public void Deconstruct(out string? userId, out bool sent)
+    {
+        userId = UserId;
+        sent = Sent;
+    }
+}
+
+public sealed record InvitationRow(
+    long Id, string? Email, InvitationStatus Status, string InviterName, string? Role, DateTime CreatedAt,
+    DateTime LastSentAt, int SendCount, DateTime ExpiresAt, DateTime? AcceptedAt, bool HasMessage);
+
+public sealed record InvitationQuery(InvitationStatus? Status = null, string? Search = null, string? Inviter = null, DateTime? From = null, DateTime? To = null);
+
+public sealed record InvitationCounts(int Pending, int Accepted, int Expired, int Revoked, int OptedOut)
+{
+    public int Total => Pending + Accepted + Expired + Revoked + OptedOut;
+}
+
+public sealed record DailyInvitations(DateOnly Day, int Sent, int Accepted);
+
+/// <summary>
+/// Inviting people: the invite operation (one address, or many from the dialog), resend and
+/// revoke, and the admin's lists and counts.
+/// </summary>
+public sealed class Invitations(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IInvitationSender sender,
+    OptOutList optOuts,
+    ILookupNormalizer normalizer,
+    AuditLog audit,
+    EventPublisher events,
+    IOptions<InvitationOptions> options,
+    IOptions<PortalOptions> portal,
+    TimeProvider clock)
+{
+    public const string AuditTargetType = "invitation";
+
+    private static readonly Dictionary<string, Expression<Func<Invitation, object?>>> Columns = new()
+    {
+        [nameof(InvitationRow.Email)] = i => i.EmailKey,
+        [nameof(InvitationRow.InviterName)] = i => i.InviterName,
+        [nameof(InvitationRow.CreatedAt)] = i => i.CreatedAt,
+        [nameof(InvitationRow.LastSentAt)] = i => i.LastSentAt,
+        [nameof(InvitationRow.ExpiresAt)] = i => i.ExpiresAt,
+        [nameof(InvitationRow.AcceptedAt)] = i => i.AcceptedAt,
+        [nameof(InvitationRow.SendCount)] = i => i.SendCount,
+        [nameof(InvitationRow.Status)] = i => i.Status,
+    };
+
+    /// <summary>
+    /// Invites one address: the seed's contract. Opted out: nothing. No account: an invited account
+    /// without a usable password, and an invitation. Invited, not registered: a new link when
+    /// <paramref name="resend"/>, else nothing. A member: nothing.
+    /// </summary>
+    public async Task<InviteResult> InviteAsync(
+        string address, Actor inviter, bool resend = true, InviteOptions? choices = null, CancellationToken cancellationToken = default)
+    {
+        inviter.Require(Roles.Admin);
+        choices ??= new InviteOptions();
+        var check = EmailAddress.Check(address);
+        if (!check.IsValid)
+        {
+            return new InviteResult(address, InviteOutcome.Invalid, Error: check.Error);
+        }
+        var optionError = CheckOptions(choices);
+        if (optionError is not null)
+        {
+            return new InviteResult(address, InviteOutcome.Invalid, Error: optionError);
+        }
+
+        try
+        {
+            return await InviteCanonicalAsync(check.Canonical!, inviter, resend, choices, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Someone invited or registered the same address at the same moment: decide again on what is stored now.
+            return await InviteCanonicalAsync(check.Canonical!, inviter, resend, choices, cancellationToken);
+        }
+    }
+
+    /// <summary>Invites each address in turn (the invite dialog); duplicates in the list are reported once each.</summary>
+    public async Task<IReadOnlyList<InviteResult>> InviteManyAsync(
+        IEnumerable<string> addresses, Actor inviter, bool resend, InviteOptions choices, CancellationToken cancellationToken = default)
+    {
+        var results = new List<InviteResult>();
+        var seen = new HashSet<string>();
+        foreach (var address in addresses.Select(a => a.Trim()).Where(a => a.Length > 0))
+        {
+            var canonical = EmailAddress.Canonicalize(address);
+            if (canonical is not null && !seen.Add(EmailAddress.Key(canonical)))
+            {
+                results.Add(new InviteResult(address, InviteOutcome.Duplicate));
+                continue;
+            }
+            results.Add(await InviteAsync(address, inviter, resend, choices, cancellationToken));
+        }
+        return results;
+    }
+
+    /// <summary>Splits pasted text into addresses: one per line, or separated by commas or semicolons.</summary>
+    public static IReadOnlyList<string> SplitAddresses(string text) =>
+        [.. text.Split(['\n', '\r', ',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    private async Task<InviteResult> InviteCanonicalAsync(
+        string canonical, Actor inviter, bool resend, InviteOptions choices, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var normalized = normalizer.NormalizeEmail(canonical);
+        var account = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
+        var live = account is null ? null : await db.Invitations
+            .Where(i => i.UserId == account.Id && i.Status == InvitationStatus.Pending && i.ExpiresAt > now)
+            .OrderByDescending(i => i.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        var facts = new InviteFacts(
+            await optOuts.IsListedAsync(db, canonical, cancellationToken), account?.State, account?.DeactivatedAt is not null, live is not null);
+        var (outcome, action) = InviteRules.Decide(facts, resend);
+
+        if (action == InviteAction.Nothing)
+        {
+            return new InviteResult(canonical, outcome, outcome == InviteOutcome.OptedOut ? null : account?.Id, live?.Id);
+        }
+
+        if (action == InviteAction.CreateAccount)
+        {
+            account = NewInvitedAccount(canonical, now);
+            db.Users.Add(account);
+        }
+        var (token, hash) = Secrets.NewToken();
+        Invitation invitation;
+        if (action == InviteAction.Resend)
+        {
+            invitation = live!;
+            db.RetiredInvitationTokens.Add(new RetiredInvitationToken { TokenHash = invitation.TokenHash, InvitationId = invitation.Id, RetiredAt = now });
+            invitation.TokenHash = hash;
+            invitation.SendCount++;
+            invitation.LastSentAt = now;
+            invitation.ExpiresAt = now.AddDays(choices.ExpiryDays ?? options.Value.ExpiryDays);
+            invitation.Role = choices.Role ?? invitation.Role;
+            invitation.Message = choices.Message ?? invitation.Message;
+        }
+        else
+        {
+            invitation = NewInvitation(canonical, account!, inviter, choices, hash, now);
+            db.Invitations.Add(invitation);
+        }
+
+        // The invitation gets its id on the first save; the mail and the audit entry need it, and
+        // all of it commits in one transaction.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await sender.SendAsync(db, Letter(invitation, token), cancellationToken);
+        audit.Record(db, inviter, outcome == InviteOutcome.Resent ? "invitation.resent" : "invitation.sent",
+            Target(invitation), Details(invitation));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        await events.PublishAsync(new InvitationSent(invitation.Id, account!.Id, canonical, outcome == InviteOutcome.Resent), cancellationToken);
+        return new InviteResult(canonical, outcome, account.Id, invitation.Id);
+    }
+
+    /// <summary>Sends an invitation again (a new link, or a new invitation when it expired or was revoked).</summary>
+    public async Task<InviteResult?> ResendAsync(Actor actor, long id, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var invitation = await db.Invitations.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        if (invitation?.Email is null || invitation.Status is InvitationStatus.Accepted or InvitationStatus.OptedOut)
+        {
+            return null;
+        }
+        return await InviteAsync(invitation.Email, actor, resend: true, new InviteOptions(invitation.Role, invitation.Message), cancellationToken);
+    }
+
+    /// <summary>Withdraws a pending invitation: its link stops working; the record stays.</summary>
+    public async Task<bool> RevokeAsync(Actor actor, long id, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var invitation = await db.Invitations.FirstOrDefaultAsync(i => i.Id == id && i.Status == InvitationStatus.Pending, cancellationToken);
+        if (invitation is null)
+        {
+            return false;
+        }
+        invitation.Status = InvitationStatus.Revoked;
+        invitation.RevokedAt = clock.GetUtcNow().UtcDateTime;
+        invitation.RevokedBy = actor.Name;
+        audit.Record(db, actor, "invitation.revoked", Target(invitation));
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<Page<InvitationRow>> SearchAsync(Actor actor, InvitationQuery query, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var invitations = WithStatus(db.Invitations.AsNoTracking(), query.Status, now);
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var pattern = Like.Contains(query.Search.ToLowerInvariant());
+            invitations = invitations.Where(i => EF.Functions.Like(i.EmailKey!, pattern, Like.Escape));
+        }
+        if (!string.IsNullOrWhiteSpace(query.Inviter))
+        {
+            var pattern = Like.Contains(query.Inviter);
+            invitations = invitations.Where(i => EF.Functions.Like(i.InviterName, pattern, Like.Escape));
+        }
+        if (query.From is { } from)
+        {
+            invitations = invitations.Where(i => i.LastSentAt >= from);
+        }
+        if (query.To is { } to)
+        {
+            invitations = invitations.Where(i => i.LastSentAt < to);
+        }
+        var rows = await invitations.ToPageAsync(page, Columns, q => q.OrderByDescending(i => i.LastSentAt).ThenByDescending(i => i.Id),
+            i => new InvitationRow(i.Id, i.Email, i.Status, i.InviterName, i.Role, i.CreatedAt, i.LastSentAt, i.SendCount, i.ExpiresAt, i.AcceptedAt, i.Message != null),
+            cancellationToken);
+        // Expiry is a matter of time, not of a job: a pending invitation past its date reads as expired.
+        return rows with { Items = [.. rows.Items.Select(r => r.Status == InvitationStatus.Pending && r.ExpiresAt <= now ? r with { Status = InvitationStatus.Expired } : r)] };
+    }
+
+    public async Task<InvitationCounts> CountsAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var groups = await db.Invitations
+            .GroupBy(i => new { i.Status, Expired = i.Status == InvitationStatus.Pending && i.ExpiresAt <= now })
+            .Select(g => new { g.Key.Status, g.Key.Expired, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        int Count(InvitationStatus status) => groups.Where(g => g.Status == status && !g.Expired).Sum(g => g.Count);
+        return new InvitationCounts(
+            Count(InvitationStatus.Pending), Count(InvitationStatus.Accepted), groups.Where(g => g.Expired).Sum(g => g.Count),
+            Count(InvitationStatus.Revoked), Count(InvitationStatus.OptedOut));
+    }
+
+    /// <summary>Invitations first sent and invitations accepted per day, for the last <paramref name="days"/> days.</summary>
+    public async Task<IReadOnlyList<DailyInvitations>> DailyAsync(Actor actor, int days, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var since = today.AddDays(1 - days).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var sent = await db.Invitations.Where(i => i.CreatedAt >= since)
+            .GroupBy(i => i.CreatedAt.Date).Select(g => new { Day = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => DateOnly.FromDateTime(g.Day), g => g.Count, cancellationToken);
+        var accepted = await db.Invitations.Where(i => i.AcceptedAt >= since)
+            .GroupBy(i => i.AcceptedAt!.Value.Date).Select(g => new { Day = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => DateOnly.FromDateTime(g.Day), g => g.Count, cancellationToken);
+        return [.. Enumerable.Range(0, days).Select(n => today.AddDays(n + 1 - days))
+            .Select(day => new DailyInvitations(day, sent.GetValueOrDefault(day), accepted.GetValueOrDefault(day)))];
+    }
+
+    /// <summary>Filters by the status an admin sees, in which a pending invitation past its date is expired.</summary>
+    public static IQueryable<Invitation> WithStatus(IQueryable<Invitation> invitations, InvitationStatus? status, DateTime now) => status switch
+    {
+        null => invitations,
+        InvitationStatus.Pending => invitations.Where(i => i.Status == InvitationStatus.Pending && i.ExpiresAt > now),
+        InvitationStatus.Expired => invitations.Where(i => i.Status == InvitationStatus.Pending && i.ExpiresAt <= now),
+        var stored => invitations.Where(i => i.Status == stored),
+    };
+
+    public static AuditTarget Target(Invitation invitation) =>
+        new(AuditTargetType, invitation.Id.ToString(CultureInfo.InvariantCulture), invitation.Email);
+
+    private static string Details(Invitation invitation) =>
+        $"expires {invitation.ExpiresAt:yyyy-MM-dd}" + (invitation.Role is null ? "" : $", role {invitation.Role}")
+        + (invitation.SendCount > 1 ? $", sent {invitation.SendCount} times" : "");
+
+    public InvitationLetter Letter(Invitation invitation, string token) => new(
+        invitation,
+        portal.Value.Link($"invite/{token}"),
+        portal.Value.Link($"invite/{token}/opt-out"),
+        portal.Value.Link($"invite/{token}/one-click"));
+
+    public PortalUser NewInvitedAccount(string canonical, DateTime now) => new()
+    {
+        // The address stands in for the user name until the invitee chooses one; chosen names
+        // cannot contain "@", so the two never collide.
+        UserName = canonical,
+        NormalizedUserName = normalizer.NormalizeName(canonical),
+        Email = canonical,
+        NormalizedEmail = normalizer.NormalizeEmail(canonical),
+        State = AccountState.Invited,
+        CreatedAt = now,
+        SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)),
+        ConcurrencyStamp = Guid.NewGuid().ToString(),
+        LockoutEnabled = true,
+    };
+
+    public Invitation NewInvitation(string canonical, PortalUser account, Actor inviter, InviteOptions choices, string tokenHash, DateTime now) => new()
+    {
+        Email = canonical,
+        EmailKey = EmailAddress.Key(canonical),
+        User = account,
+        UserId = account.Id,
+        InviterId = inviter.UserId,
+        InviterName = inviter.Name,
+        Role = choices.Role,
+        Message = string.IsNullOrWhiteSpace(choices.Message) ? null : choices.Message.Trim(),
+        TokenHash = tokenHash,
+        Status = InvitationStatus.Pending,
+        CreatedAt = now,
+        LastSentAt = now,
+        SendCount = 1,
+        ExpiresAt = now.AddDays(choices.ExpiryDays ?? options.Value.ExpiryDays),
+    };
+
+    /// <summary>Why the options cannot be used, or null when they can.</summary>
+    public static string? CheckOptions(InviteOptions choices)
+    {
+        if (choices.Role is not null && !Roles.All.Contains(choices.Role))
+        {
+            return $"There is no role called {choices.Role}.";
+        }
+        if (choices.Message?.Length > InvitationLimits.MessageLength)
+        {
+            return $"The personal message is longer than {InvitationLimits.MessageLength} characters.";
+        }
+        if (choices.ExpiryDays is < 1 or > 365)
+        {
+            return "An invitation lasts between 1 and 365 days.";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,45 @@
+using Portal.Data;
+using Portal.Features.Account;
+using Portal.Features.OptOut;
+
+namespace Portal.Features.Invitations;
+
+public static class InvitationsSetup
+{
+    public static IServiceCollection AddInvitations(this IServiceCollection services)
+    {
+        services.AddOptions<InvitationOptions>().BindConfiguration(InvitationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OptOutOptions>().BindConfiguration(OptOutOptions.Section);
+        services.AddSingleton(sp => OptOutKey.Load(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<OptOutOptions>>(),
+            sp.GetRequiredService<IHostEnvironment>(),
+            sp.GetRequiredService<PortalPaths>()));
+        services.AddSingleton<OptOutList>();
+        services.AddSingleton<AccountEmails>();
+        services.AddSingleton<IInvitationSender, OutboxInvitationSender>();
+        services.AddSingleton<Invitations>();
+        services.AddSingleton<InvitationResponses>();
+        return services;
+    }
+
+    /// <summary>
+    /// The one-click unsubscribe address of RFC 8058: mail clients POST "List-Unsubscribe=One-Click"
+    /// to it, without a page, a cookie or an antiforgery token (the token in the path is the proof).
+    /// A GET (a person, or a scanner) only leads to the opt-out page.
+    /// </summary>
+    public static IEndpointRouteBuilder MapInvitationEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/invite/{token}/one-click", async (string token, HttpRequest request, InvitationResponses responses) =>
+        {
+            var form = request.HasFormContentType ? await request.ReadFormAsync() : null;
+            if (form?["List-Unsubscribe"].ToString() != "One-Click")
+            {
+                return Results.BadRequest("Expected List-Unsubscribe=One-Click.");
+            }
+            var problem = await responses.OptOutAsync(token, OptOutSource.OneClick);
+            return problem is null ? Results.Text("You are opted out of invitations.") : Results.NotFound();
+        }).DisableAntiforgery();
+        endpoints.MapGet("/invite/{token}/one-click", (string token) => Results.Redirect($"/invite/{Uri.EscapeDataString(token)}/opt-out"));
+        return endpoints;
+    }
+}

@@ -1,0 +1,75 @@
+using Portal.Data;
+
+namespace Portal.Features.Invitations;
+
+/// <summary>What became of one address given to the invite operation.</summary>
+public enum InviteOutcome
+{
+    /// <summary>A new invitation went out (a new invited account, or a new invitation for one whose last expired or was revoked).</summary>
+    Sent,
+
+    /// <summary>The pending invitation went out again with a new link; the old link no longer works.</summary>
+    Resent,
+
+    /// <summary>An invitation is pending and resending was not asked for.</summary>
+    AlreadyInvited,
+
+    /// <summary>The address belongs to an account that registered (or signed up) already.</summary>
+    AlreadyMember,
+
+    /// <summary>The address is on the opt-out list: nothing is sent, ever.</summary>
+    OptedOut,
+
+    /// <summary>The address belongs to an account an admin deactivated.</summary>
+    Deactivated,
+
+    /// <summary>The input is not an address, or an option is wrong; the error says why.</summary>
+    Invalid,
+
+    /// <summary>The same address appeared earlier in the same list (after canonicalisation).</summary>
+    Duplicate,
+}
+
+/// <summary>What to do for an address.</summary>
+public enum InviteAction
+{
+    Nothing,
+    CreateAccount,
+    NewInvitation,
+    Resend,
+}
+
+/// <summary>The facts about an address that decide the outcome.</summary>
+/// <param name="Account">The state of the account holding the address, if any.</param>
+/// <param name="HasLiveInvitation">Whether a pending, unexpired invitation exists for it.</param>
+public readonly record struct InviteFacts(bool OptedOut, AccountState? Account, bool Deactivated, bool HasLiveInvitation);
+
+/// <summary>
+/// The rules of the invite operation, the seed's contract made explicit. The single invite and the
+/// bulk import both decide through here, so they cannot drift apart.
+/// </summary>
+public static class InviteRules
+{
+    public static (InviteOutcome Outcome, InviteAction Action) Decide(InviteFacts facts, bool resend) => facts switch
+    {
+        { OptedOut: true } => (InviteOutcome.OptedOut, InviteAction.Nothing),
+        { Account: null } => (InviteOutcome.Sent, InviteAction.CreateAccount),
+        { Deactivated: true } => (InviteOutcome.Deactivated, InviteAction.Nothing),
+        { Account: not AccountState.Invited } => (InviteOutcome.AlreadyMember, InviteAction.Nothing),
+        { HasLiveInvitation: false } => (InviteOutcome.Sent, InviteAction.NewInvitation),
+        _ when resend => (InviteOutcome.Resent, InviteAction.Resend),
+        _ => (InviteOutcome.AlreadyInvited, InviteAction.Nothing),
+    };
+
+    public static string Describe(InviteOutcome outcome) => outcome switch
+    {
+        InviteOutcome.Sent => "Invitation sent",
+        InviteOutcome.Resent => "Invitation sent again with a new link",
+        InviteOutcome.AlreadyInvited => "Already invited (not sent again)",
+        InviteOutcome.AlreadyMember => "Already a member",
+        InviteOutcome.OptedOut => "Opted out of invitations: nothing sent",
+        InviteOutcome.Deactivated => "Account deactivated: nothing sent",
+        InviteOutcome.Duplicate => "Listed twice: invited once",
+        _ => "Not sent",
+    };
+}

@@ -1,0 +1,93 @@
+using System.Linq.Expressions;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Features.Audit;
+using Portal.Identity;
+
+namespace Portal.Features.OptOut;
+
+public sealed record OptOutRow(long Id, DateTime CreatedAt, OptOutSource Source);
+
+/// <summary>The answer to "is this address on the list?" or why the question could not be asked.</summary>
+public sealed record OptOutCheck(bool Listed, string? Error);
+
+/// <summary>
+/// Addresses that must never be invited again, kept as HMAC-SHA256 of the address's match key under
+/// a key that lives outside the database. Every invitation path asks <see cref="IsListedAsync"/>.
+/// </summary>
+public sealed class OptOutList(IDbContextFactory<PortalDbContext> dbFactory, OptOutKey key, AuditLog audit, TimeProvider clock)
+{
+    public const string AuditTargetType = "opt-out";
+
+    private static readonly Dictionary<string, Expression<Func<OptOutEntry, object?>>> Columns = new()
+    {
+        [nameof(OptOutRow.CreatedAt)] = e => e.CreatedAt,
+        [nameof(OptOutRow.Source)] = e => e.Source,
+    };
+
+    /// <summary>The stored form of an address: never the address, never an unkeyed hash of it.</summary>
+    public string Hash(string canonicalAddress)
+    {
+        var bytes = HMACSHA256.HashData(key.Bytes, Encoding.UTF8.GetBytes(EmailAddress.Key(canonicalAddress)));
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    public Task<bool> IsListedAsync(PortalDbContext db, string canonicalAddress, CancellationToken cancellationToken = default)
+    {
+        var hash = Hash(canonicalAddress);
+        return db.OptOutEntries.AnyAsync(e => e.Hash == hash, cancellationToken);
+    }
+
+    /// <summary>Adds the address (once) to the caller's context, to be saved with the rest of the opt-out.</summary>
+    public async Task AddAsync(PortalDbContext db, string canonicalAddress, OptOutSource source, CancellationToken cancellationToken = default)
+    {
+        if (!await IsListedAsync(db, canonicalAddress, cancellationToken))
+        {
+            db.OptOutEntries.Add(new OptOutEntry { Hash = Hash(canonicalAddress), CreatedAt = clock.GetUtcNow().UtcDateTime, Source = source });
+        }
+    }
+
+    public async Task<OptOutCheck> CheckAsync(Actor actor, string address, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        var check = EmailAddress.Check(address);
+        if (!check.IsValid)
+        {
+            return new OptOutCheck(false, check.Error);
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return new OptOutCheck(await IsListedAsync(db, check.Canonical!, cancellationToken), null);
+    }
+
+    public async Task<Page<OptOutRow>> SearchAsync(Actor actor, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.OptOutEntries.AsNoTracking().ToPageAsync(page, Columns, q => q.OrderByDescending(e => e.Id),
+            e => new OptOutRow(e.Id, e.CreatedAt, e.Source), cancellationToken);
+    }
+
+    /// <summary>Takes an entry off the list, when the person asked to be invitable again.</summary>
+    public async Task<bool> RemoveAsync(Actor actor, long id, string reason, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("Say why the entry is removed.", nameof(reason));
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var entry = await db.OptOutEntries.FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+        if (entry is null)
+        {
+            return false;
+        }
+        db.OptOutEntries.Remove(entry);
+        audit.Record(db, actor, "opt-out.removed",
+            new AuditTarget(AuditTargetType, id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"opted out {entry.CreatedAt:yyyy-MM-dd}"),
+            reason.Trim());
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+}
