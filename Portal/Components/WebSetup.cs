@@ -18,6 +18,9 @@ public static class WebSetup
 
     public static WebApplicationBuilder AddPortalWeb(this WebApplicationBuilder builder)
     {
+        // The hosting layer logs each request's path, and puts it in a scope around every other log
+        // line; paths carry invitation and activation tokens, which must never reach a log.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRazorPages();
         builder.Services.AddRadzenComponents();

@@ -107,6 +107,34 @@ public sealed class InvitationsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Unicode_spellings_of_one_address_reach_one_account()
+    {
+        var composed = await Invitations.InviteAsync("jos\u00e9@b\u00fccher.example", Admin);
+        var decomposed = await Invitations.InviteAsync("JOSE\u0301@BU\u0308CHER.example", Admin, resend: false);
+        var punycode = await Invitations.InviteAsync("jos\u00e9@xn--bcher-kva.example", Admin, resend: false);
+
+        Assert.Equal(InviteOutcome.Sent, composed.Outcome);
+        Assert.Equal((InviteOutcome.AlreadyInvited, composed.UserId), (decomposed.Outcome, decomposed.UserId));
+        Assert.Equal((InviteOutcome.AlreadyInvited, composed.UserId), (punycode.Outcome, punycode.UserId));
+        Assert.Equal("jos\u00e9@xn--bcher-kva.example", composed.Address);
+    }
+
+    [Fact]
+    public async Task Deactivating_an_invited_account_withdraws_its_invitation()
+    {
+        var result = await Invitations.InviteAsync("quit@example.org", Admin);
+        var token = _fixture.TokenFor("quit@example.org");
+        var admin = await _fixture.Portal.CreateUserAsync("deactivator@example.org", roles: Roles.Admin);
+
+        var deactivated = await _fixture.Portal.Get<Portal.Features.Users.UserAdmin>()
+            .DeactivateAsync(new Actor(admin.Id, admin.UserName!, new HashSet<string> { Roles.Admin }), result.UserId!);
+
+        Assert.True(deactivated.Succeeded);
+        Assert.Equal(InvitationProblem.Revoked, (await _fixture.Responses.OpenAsync(token)).Problem);
+        Assert.Equal(InviteOutcome.Deactivated, (await Invitations.InviteAsync("quit@example.org", Admin)).Outcome);
+    }
+
+    [Fact]
     public async Task An_opted_out_address_gets_nothing_in_any_spelling()
     {
         var token = await _fixture.InviteAsync("Frank@example.org");

@@ -10,7 +10,7 @@ using Portal.Templates.Account;
 
 namespace Portal.Features.Account;
 
-public enum EmailConfirmation
+public enum AddressConfirmation
 {
     Confirmed,
 
@@ -47,18 +47,18 @@ public sealed class AccountEmails(IServiceScopeFactory scopes, Mailer mailer, Au
         }.Where(p => p.Value is not null)));
 
     /// <summary>Confirms the account's address (no <paramref name="email"/>) or changes it to <paramref name="email"/>.</summary>
-    public async Task<EmailConfirmation> ConfirmAsync(string? userId, string? email, string? code)
+    public async Task<AddressConfirmation> ConfirmAsync(string? userId, string? email, string? code)
     {
         if (string.IsNullOrEmpty(userId) || string.IsNullOrEmpty(code))
         {
-            return EmailConfirmation.Invalid;
+            return AddressConfirmation.Invalid;
         }
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         var user = await users.FindByIdAsync(userId);
         if (user is null || user.DeactivatedAt is not null)
         {
-            return EmailConfirmation.Invalid;
+            return AddressConfirmation.Invalid;
         }
         string token;
         try
@@ -67,16 +67,22 @@ public sealed class AccountEmails(IServiceScopeFactory scopes, Mailer mailer, Au
         }
         catch (FormatException)
         {
-            return EmailConfirmation.Invalid;
+            return AddressConfirmation.Invalid;
         }
 
         var before = user.Email;
+        // The token is bound to the address exactly as it was asked for; it is stored in canonical form.
         var result = string.IsNullOrEmpty(email)
             ? await users.ConfirmEmailAsync(user, token)
-            : await users.ChangeEmailAsync(user, EmailAddress.Canonicalize(email) ?? email, token);
+            : await users.ChangeEmailAsync(user, email, token);
+        if (result.Succeeded && EmailAddress.Canonicalize(email) is { } canonical && canonical != email)
+        {
+            user.Email = canonical;
+            result = await users.UpdateAsync(user);
+        }
         if (!result.Succeeded)
         {
-            return result.Errors.Any(e => e.Code is "DuplicateEmail") ? EmailConfirmation.Taken : EmailConfirmation.Invalid;
+            return result.Errors.Any(e => e.Code is "DuplicateEmail") ? AddressConfirmation.Taken : AddressConfirmation.Invalid;
         }
         if (!string.IsNullOrEmpty(email))
         {
@@ -85,6 +91,6 @@ public sealed class AccountEmails(IServiceScopeFactory scopes, Mailer mailer, Au
                 new AuditTarget(Users.UserAdmin.AuditTargetType, user.Id, user.Email), $"from {before}");
             await db.SaveChangesAsync();
         }
-        return EmailConfirmation.Confirmed;
+        return AddressConfirmation.Confirmed;
     }
 }

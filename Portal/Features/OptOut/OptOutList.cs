@@ -58,7 +58,11 @@ public sealed class OptOutList(IDbContextFactory<PortalDbContext> dbFactory, Opt
             return new OptOutCheck(false, check.Error);
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return new OptOutCheck(await IsListedAsync(db, check.Canonical!, cancellationToken), null);
+        var listed = await IsListedAsync(db, check.Canonical!, cancellationToken);
+        // Who looks up addresses is recorded; which address is not (that would store it).
+        audit.Record(db, actor, "opt-out.checked", null, listed ? "an address was checked: on the list" : "an address was checked: not on the list");
+        await db.SaveChangesAsync(cancellationToken);
+        return new OptOutCheck(listed, null);
     }
 
     public async Task<Page<OptOutRow>> SearchAsync(Actor actor, PageRequest page, CancellationToken cancellationToken = default)

@@ -86,20 +86,28 @@ public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, Audi
     }
 
     public Task<UserChangeResult> DeactivateAsync(Actor actor, string userId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, userId, "user.deactivated", cancellationToken, (_, user) =>
+        ChangeAsync(actor, userId, "user.deactivated", cancellationToken, async (db, user) =>
         {
             if (user.Id == actor.UserId)
             {
-                return Task.FromResult<string?>("You cannot deactivate your own account.");
+                return "You cannot deactivate your own account.";
             }
             if (user.DeactivatedAt is not null)
             {
-                return Task.FromResult<string?>($"{user.UserName} is already deactivated.");
+                return $"{user.UserName} is already deactivated.";
             }
-            user.DeactivatedAt = clock.GetUtcNow().UtcDateTime;
-            // A new stamp ends the account's sessions and voids every link issued to it.
+            var now = clock.GetUtcNow().UtcDateTime;
+            user.DeactivatedAt = now;
+            // A new stamp ends the account's sessions and voids every link issued to it; pending
+            // invitations are withdrawn, so no invitation link can bring the account back either.
             user.SecurityStamp = NewStamp();
-            return Task.FromResult<string?>(null);
+            foreach (var invitation in await db.Invitations.Where(i => i.UserId == user.Id && i.Status == InvitationStatus.Pending).ToListAsync(cancellationToken))
+            {
+                invitation.Status = InvitationStatus.Revoked;
+                invitation.RevokedAt = now;
+                invitation.RevokedBy = actor.Name;
+            }
+            return null;
         }, user => $"{user.UserName} is deactivated: they cannot sign in and their open sessions end within a minute.");
 
     public Task<UserChangeResult> ReactivateAsync(Actor actor, string userId, CancellationToken cancellationToken = default) =>
