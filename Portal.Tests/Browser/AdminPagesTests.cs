@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Portal.Cli;
 using Portal.Data;
 using Portal.Tests.TestInfrastructure;
 
@@ -11,19 +10,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
     private const string AdminEmail = "chief@example.org";
     private const string AdminPassword = "a sturdy admin passphrase";
 
-    private async Task<BrowserSession> SignedInAdminAsync()
-    {
-        // The admin comes from the create-admin command, as on a fresh install.
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await PortalCli.RunAsync(fixture.Portal.Services,
-            ["create-admin", "--email", AdminEmail, "--password", AdminPassword], output, error);
-        Assert.True(code == 0, error.ToString());
-
-        var session = await fixture.NewSessionAsync();
-        await session.SignInAsync(AdminEmail, AdminPassword);
-        return session;
-    }
+    private Task<BrowserSession> SignedInAdminAsync() => fixture.SignedInAdminAsync(AdminEmail, AdminPassword);
 
     [Fact]
     public async Task The_admin_made_by_create_admin_reaches_every_admin_page()

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
-using Portal.Cli;
 using Portal.Data;
 using Portal.Tests.TestInfrastructure;
 
@@ -12,16 +11,7 @@ public sealed class InvitationFlowTests(BrowserFixture fixture)
     private const string AdminEmail = "inviter@example.org";
     private const string AdminPassword = "a tidy admin passphrase";
 
-    private async Task<BrowserSession> AdminAsync()
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await PortalCli.RunAsync(fixture.Portal.Services, ["create-admin", "--email", AdminEmail, "--password", AdminPassword], output, error);
-        Assert.True(code == 0, error.ToString());
-        var session = await fixture.NewSessionAsync();
-        await session.SignInAsync(AdminEmail, AdminPassword);
-        return session;
-    }
+    private Task<BrowserSession> AdminAsync() => fixture.SignedInAdminAsync(AdminEmail, AdminPassword);
 
     /// <summary>Invites through the dialog on the invitations page and returns the outcome rows' text.</summary>
     private static async Task<IReadOnlyList<string>> InviteThroughDialogAsync(BrowserSession admin, string addresses, string? message = null, string? screenshot = null)

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Portal.Cli;
 
 namespace Portal.Tests.TestInfrastructure;
 
@@ -37,6 +38,21 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
         context.SetDefaultTimeout(15_000);
         return new BrowserSession(context, await context.NewPageAsync());
+    }
+
+    /// <summary>
+    /// A browser signed in as an admin made by the create-admin command, as on a fresh install
+    /// (running it again for the same address only promotes and sets the password).
+    /// </summary>
+    public async Task<BrowserSession> SignedInAdminAsync(string email, string password)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PortalCli.RunAsync(Portal.Services, ["create-admin", "--email", email, "--password", password], output, error);
+        Assert.True(code == 0, error.ToString());
+        var session = await NewSessionAsync();
+        await session.SignInAsync(email, password);
+        return session;
     }
 
     public async Task DisposeAsync()

@@ -119,6 +119,8 @@ public sealed class InvitationPagesTests : IAsyncLifetime
         Assert.Contains("at least 10 characters", page.QuerySelector("#password-error")!.TextContent);
         Assert.Contains("differ", page.QuerySelector("#confirm-error")!.TextContent);
         Assert.Equal("root", page.QuerySelector("input#username")!.GetAttribute("value"));
+        Assert.True(string.IsNullOrEmpty(page.QuerySelector("input#password")!.GetAttribute("value")));
+        Assert.DoesNotContain("shorter", await response.Content.ReadAsStringAsync());
         Assert.Equal((InvitationStatus.Pending, AccountStatus.Invited), await StateAsync(id));
     }
 
