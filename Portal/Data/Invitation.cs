@@ -39,6 +39,12 @@ public class Invitation
     /// <summary>The inviter's name when invited, shown to the invitee and kept if the inviter is renamed.</summary>
     public required string InviterName { get; set; }
 
+    /// <summary>The invitee's name, when the inviter gave one; the mail greets them by it.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The bulk upload that sent it, if any (for that upload's funnel).</summary>
+    public long? BulkJobId { get; set; }
+
     /// <summary>The role granted when the invitee registers.</summary>
     public string? Role { get; set; }
 
@@ -87,6 +93,9 @@ internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitat
         entity.Property(e => e.Email).HasMaxLength(320);
         entity.Property(e => e.EmailKey).HasMaxLength(320);
         entity.Property(e => e.InviterName).HasMaxLength(256);
+        entity.Property(e => e.Name).HasMaxLength(BulkLimits.FieldLength);
+        entity.HasIndex(e => e.BulkJobId);
+        entity.HasOne<BulkJob>().WithMany().HasForeignKey(e => e.BulkJobId).OnDelete(DeleteBehavior.SetNull);
         entity.Property(e => e.Role).HasMaxLength(64);
         entity.Property(e => e.Message).HasMaxLength(InvitationLimits.MessageLength);
         entity.Property(e => e.TokenHash).HasMaxLength(64);

@@ -17,6 +17,10 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<OptOutEntry> OptOutEntries => Set<OptOutEntry>();
 
+    public DbSet<BulkJob> BulkJobs => Set<BulkJob>();
+
+    public DbSet<BulkJobRow> BulkJobRows => Set<BulkJobRow>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -213,6 +213,148 @@ namespace Portal.Data.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("Portal.Data.BulkJob", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefaultMessage")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefaultRole")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DuplicateRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ExpiryDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("InvalidRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MemberRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NewRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OptedOutRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PendingRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProcessedRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Resend")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SentRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TotalRows")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("Status");
+
+                    b.ToTable("BulkJobs");
+                });
+
+            modelBuilder.Entity("Portal.Data.BulkJobRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Canonical")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Class")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ExpiresDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("JobId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId", "Class");
+
+                    b.HasIndex("JobId", "Line");
+
+                    b.HasIndex("JobId", "Outcome");
+
+                    b.ToTable("BulkJobRows");
+                });
+
             modelBuilder.Entity("Portal.Data.Invitation", b =>
                 {
                     b.Property<long>("Id")
@@ -221,6 +363,9 @@ namespace Portal.Data.Migrations
 
                     b.Property<DateTime?>("AcceptedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("BulkJobId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -248,6 +393,10 @@ namespace Portal.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Message")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
@@ -282,6 +431,8 @@ namespace Portal.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("AcceptedAt");
+
+                    b.HasIndex("BulkJobId");
 
                     b.HasIndex("CreatedAt");
 
@@ -546,8 +697,22 @@ namespace Portal.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Data.BulkJobRow", b =>
+                {
+                    b.HasOne("Portal.Data.BulkJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Data.Invitation", b =>
                 {
+                    b.HasOne("Portal.Data.BulkJob", null)
+                        .WithMany()
+                        .HasForeignKey("BulkJobId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Portal.Data.PortalUser", "User")
                         .WithMany()
                         .HasForeignKey("UserId")

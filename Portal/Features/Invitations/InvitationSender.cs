@@ -22,7 +22,7 @@ public sealed class OutboxInvitationSender(Mailer mailer) : IInvitationSender
     public Task SendAsync(PortalDbContext db, InvitationLetter letter, CancellationToken cancellationToken)
     {
         var invitation = letter.Invitation;
-        var mail = new InvitationMail(invitation.InviterName, invitation.Email!, invitation.Message, invitation.Role,
+        var mail = new InvitationMail(invitation.InviterName, invitation.Name, invitation.Email!, invitation.Message, invitation.Role,
             invitation.ExpiresAt - invitation.LastSentAt, letter.AcceptUrl, letter.OptOutUrl);
         // RFC 8058: mail clients offer "unsubscribe" and POST to this address without opening a page.
         var headers = new Dictionary<string, string>

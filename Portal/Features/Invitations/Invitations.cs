@@ -45,6 +45,12 @@ public sealed record InvitationCounts(int Pending, int Accepted, int Expired, in
 
 public sealed record DailyInvitations(DateOnly Day, int Sent, int Accepted);
 
+/// <summary>What the database says about an address: its account, that account's live invitation, and the opt-out list.</summary>
+public sealed record AddressState(PortalUser? Account, Invitation? Live, bool OptedOut)
+{
+    public InviteFacts Facts => new(OptedOut, Account?.State, Account?.DeactivatedAt is not null, Live is not null);
+}
+
 /// <summary>
 /// Inviting people: the invite operation (one address, or many from the dialog), resend and
 /// revoke, and the admin's lists and counts.
@@ -134,21 +140,62 @@ public sealed class Invitations(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var normalized = normalizer.NormalizeEmail(canonical);
-        var account = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
-        var live = account is null ? null : await db.Invitations
-            .Where(i => i.UserId == account.Id && i.Status == InvitationStatus.Pending && i.ExpiresAt > now)
-            .OrderByDescending(i => i.Id)
-            .FirstOrDefaultAsync(cancellationToken);
-        var facts = new InviteFacts(
-            await optOuts.IsListedAsync(db, canonical, cancellationToken), account?.State, account?.DeactivatedAt is not null, live is not null);
-        var (outcome, action) = InviteRules.Decide(facts, resend);
-
+        var state = (await LoadStatesAsync(db, [canonical], now, cancellationToken))[canonical];
+        var (outcome, action) = InviteRules.Decide(state.Facts, resend);
         if (action == InviteAction.Nothing)
         {
-            return new InviteResult(canonical, outcome, outcome == InviteOutcome.OptedOut ? null : account?.Id, live?.Id);
+            return new InviteResult(canonical, outcome, outcome == InviteOutcome.OptedOut ? null : state.Account?.Id, state.Live?.Id);
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var invitation = await ApplyAsync(db, canonical, state, action, inviter, choices, name: null, bulkJobId: null, now, cancellationToken);
+        // The audit entry names the invitation, which has its id once saved; both commit together.
+        await db.SaveChangesAsync(cancellationToken);
+        audit.Record(db, inviter, outcome == InviteOutcome.Resent ? "invitation.resent" : "invitation.sent", Target(invitation), Details(invitation));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        await events.PublishAsync(new InvitationSent(invitation.Id, invitation.UserId!, canonical, outcome == InviteOutcome.Resent), cancellationToken);
+        return new InviteResult(canonical, outcome, invitation.UserId, invitation.Id);
+    }
+
+    /// <summary>
+    /// What the rules need to know about each address, for many addresses in three queries: the
+    /// account that has it, that account's live invitation, and whether it opted out. Entities come
+    /// back tracked by <paramref name="db"/> unless it does not track.
+    /// </summary>
+    public async Task<Dictionary<string, AddressState>> LoadStatesAsync(
+        PortalDbContext db, IReadOnlyCollection<string> canonicals, DateTime now, CancellationToken cancellationToken)
+    {
+        var normalized = canonicals.Select(c => normalizer.NormalizeEmail(c)!).Distinct().ToList();
+        var accounts = (await db.Users.Where(u => normalized.Contains(u.NormalizedEmail!)).ToListAsync(cancellationToken))
+            .ToDictionary(u => u.NormalizedEmail!);
+        var accountIds = accounts.Values.Select(a => a.Id).ToList();
+        var live = (await db.Invitations
+                .Where(i => accountIds.Contains(i.UserId!) && i.Status == InvitationStatus.Pending && i.ExpiresAt > now)
+                .ToListAsync(cancellationToken))
+            .GroupBy(i => i.UserId!)
+            .ToDictionary(g => g.Key, g => g.MaxBy(i => i.Id)!);
+        var listed = await optOuts.ListedAsync(db, canonicals, cancellationToken);
+
+        var states = new Dictionary<string, AddressState>();
+        foreach (var canonical in canonicals)
+        {
+            var account = accounts.GetValueOrDefault(normalizer.NormalizeEmail(canonical)!);
+            states[canonical] = new AddressState(account, account is null ? null : live.GetValueOrDefault(account.Id), listed.Contains(EmailAddress.Key(canonical)));
+        }
+        return states;
+    }
+
+    /// <summary>
+    /// Carries out what the rules decided for one address, in the caller's context: the invited
+    /// account, the invitation (or its new link) and its mail are added; nothing is saved.
+    /// </summary>
+    public async Task<Invitation> ApplyAsync(
+        PortalDbContext db, string canonical, AddressState state, InviteAction action, Actor inviter, InviteOptions choices,
+        string? name, long? bulkJobId, DateTime now, CancellationToken cancellationToken)
+    {
+        var account = state.Account;
         if (action == InviteAction.CreateAccount)
         {
             account = NewInvitedAccount(canonical, now);
@@ -158,7 +205,7 @@ public sealed class Invitations(
         Invitation invitation;
         if (action == InviteAction.Resend)
         {
-            invitation = live!;
+            invitation = state.Live!;
             db.RetiredInvitationTokens.Add(new RetiredInvitationToken { TokenHash = invitation.TokenHash, InvitationId = invitation.Id, RetiredAt = now });
             invitation.TokenHash = hash;
             invitation.SendCount++;
@@ -166,25 +213,33 @@ public sealed class Invitations(
             invitation.ExpiresAt = now.AddDays(choices.ExpiryDays ?? options.Value.ExpiryDays);
             invitation.Role = choices.Role ?? invitation.Role;
             invitation.Message = choices.Message ?? invitation.Message;
+            invitation.Name = name ?? invitation.Name;
         }
         else
         {
-            invitation = NewInvitation(canonical, account!, inviter, choices, hash, now);
+            invitation = new Invitation
+            {
+                Email = canonical,
+                EmailKey = EmailAddress.Key(canonical),
+                Name = string.IsNullOrWhiteSpace(name) ? null : name.Trim(),
+                User = account,
+                UserId = account!.Id,
+                InviterId = inviter.UserId,
+                InviterName = inviter.Name,
+                Role = choices.Role,
+                Message = string.IsNullOrWhiteSpace(choices.Message) ? null : choices.Message.Trim(),
+                TokenHash = hash,
+                Status = InvitationStatus.Pending,
+                CreatedAt = now,
+                LastSentAt = now,
+                SendCount = 1,
+                ExpiresAt = now.AddDays(choices.ExpiryDays ?? options.Value.ExpiryDays),
+                BulkJobId = bulkJobId,
+            };
             db.Invitations.Add(invitation);
         }
-
-        // The invitation gets its id on the first save; the mail and the audit entry need it, and
-        // all of it commits in one transaction.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
         await sender.SendAsync(db, Letter(invitation, token), cancellationToken);
-        audit.Record(db, inviter, outcome == InviteOutcome.Resent ? "invitation.resent" : "invitation.sent",
-            Target(invitation), Details(invitation));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-
-        await events.PublishAsync(new InvitationSent(invitation.Id, account!.Id, canonical, outcome == InviteOutcome.Resent), cancellationToken);
-        return new InviteResult(canonical, outcome, account.Id, invitation.Id);
+        return invitation;
     }
 
     /// <summary>Sends an invitation again (a new link, or a new invitation when it expired or was revoked).</summary>
@@ -297,13 +352,13 @@ public sealed class Invitations(
         $"expires {invitation.ExpiresAt:yyyy-MM-dd}" + (invitation.Role is null ? "" : $", role {invitation.Role}")
         + (invitation.SendCount > 1 ? $", sent {invitation.SendCount} times" : "");
 
-    public InvitationLetter Letter(Invitation invitation, string token) => new(
+    private InvitationLetter Letter(Invitation invitation, string token) => new(
         invitation,
         portal.Value.Link($"invite/{token}"),
         portal.Value.Link($"invite/{token}/opt-out"),
         portal.Value.Link($"invite/{token}/one-click"));
 
-    public PortalUser NewInvitedAccount(string canonical, DateTime now) => new()
+    private PortalUser NewInvitedAccount(string canonical, DateTime now) => new()
     {
         // The address stands in for the user name until the invitee chooses one; chosen names
         // cannot contain "@", so the two never collide.
@@ -316,24 +371,6 @@ public sealed class Invitations(
         SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)),
         ConcurrencyStamp = Guid.NewGuid().ToString(),
         LockoutEnabled = true,
-    };
-
-    public Invitation NewInvitation(string canonical, PortalUser account, Actor inviter, InviteOptions choices, string tokenHash, DateTime now) => new()
-    {
-        Email = canonical,
-        EmailKey = EmailAddress.Key(canonical),
-        User = account,
-        UserId = account.Id,
-        InviterId = inviter.UserId,
-        InviterName = inviter.Name,
-        Role = choices.Role,
-        Message = string.IsNullOrWhiteSpace(choices.Message) ? null : choices.Message.Trim(),
-        TokenHash = tokenHash,
-        Status = InvitationStatus.Pending,
-        CreatedAt = now,
-        LastSentAt = now,
-        SendCount = 1,
-        ExpiresAt = now.AddDays(choices.ExpiryDays ?? options.Value.ExpiryDays),
     };
 
     /// <summary>Why the options cannot be used, or null when they can.</summary>

@@ -1,5 +1,6 @@
 using Portal.Data;
 using Portal.Features.Account;
+using Portal.Features.Invitations.Bulk;
 using Portal.Features.OptOut;
 
 namespace Portal.Features.Invitations;
@@ -19,6 +20,9 @@ public static class InvitationsSetup
         services.AddSingleton<IInvitationSender, OutboxInvitationSender>();
         services.AddSingleton<Invitations>();
         services.AddSingleton<InvitationResponses>();
+        services.AddOptions<BulkInviteOptions>().BindConfiguration(BulkInviteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<BulkInvites>();
+        services.AddHostedService<BulkJobRunner>();
         return services;
     }
 
@@ -40,6 +44,7 @@ public static class InvitationsSetup
             return problem is null ? Results.Text("You are opted out of invitations.") : Results.NotFound();
         }).DisableAntiforgery();
         endpoints.MapGet("/invite/{token}/one-click", (string token) => Results.Redirect($"/invite/{Uri.EscapeDataString(token)}/opt-out"));
+        endpoints.MapBulkInviteEndpoints();
         return endpoints;
     }
 }

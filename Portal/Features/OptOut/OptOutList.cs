@@ -28,16 +28,23 @@ public sealed class OptOutList(IDbContextFactory<PortalDbContext> dbFactory, Opt
     };
 
     /// <summary>The stored form of an address: never the address, never an unkeyed hash of it.</summary>
-    public string Hash(string canonicalAddress)
-    {
-        var bytes = HMACSHA256.HashData(key.Bytes, Encoding.UTF8.GetBytes(EmailAddress.Key(canonicalAddress)));
-        return Convert.ToHexStringLower(bytes);
-    }
+    public string Hash(string canonicalAddress) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(key.Bytes, Encoding.UTF8.GetBytes(EmailAddress.Key(canonicalAddress))));
 
-    public Task<bool> IsListedAsync(PortalDbContext db, string canonicalAddress, CancellationToken cancellationToken = default)
+    public async Task<bool> IsListedAsync(PortalDbContext db, string canonicalAddress, CancellationToken cancellationToken = default) =>
+        (await ListedAsync(db, [canonicalAddress], cancellationToken)).Count > 0;
+
+    /// <summary>Which of the addresses are on the list, as match keys (see EmailAddress.Key); one query for all.</summary>
+    public async Task<HashSet<string>> ListedAsync(PortalDbContext db, IEnumerable<string> canonicalAddresses, CancellationToken cancellationToken = default)
     {
-        var hash = Hash(canonicalAddress);
-        return db.OptOutEntries.AnyAsync(e => e.Hash == hash, cancellationToken);
+        var keysByHash = new Dictionary<string, string>();
+        foreach (var address in canonicalAddresses)
+        {
+            keysByHash.TryAdd(Hash(address), EmailAddress.Key(address));
+        }
+        var hashes = keysByHash.Keys.ToList();
+        var listed = await db.OptOutEntries.Where(e => hashes.Contains(e.Hash)).Select(e => e.Hash).ToListAsync(cancellationToken);
+        return [.. listed.Select(h => keysByHash[h])];
     }
 
     /// <summary>Adds the address (once) to the caller's context, to be saved with the rest of the opt-out.</summary>

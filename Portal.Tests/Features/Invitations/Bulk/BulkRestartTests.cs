@@ -1,0 +1,96 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
+using Portal.Features.Invitations;
+using Portal.Features.Invitations.Bulk;
+using Portal.Identity;
+using Portal.Tests.TestInfrastructure;
+
+namespace Portal.Tests.Features.Invitations.Bulk;
+
+public sealed class BulkRestartTests
+{
+    private const int Rows = 60;
+    private static readonly Actor Admin = new("bulk-admin", "Bulk Admin", new HashSet<string> { Roles.Admin });
+
+    [Fact]
+    public async Task A_run_killed_half_way_resumes_after_a_restart_and_sends_each_invitation_once()
+    {
+        var stalled = new StallingSender(after: 25);
+        var first = TestPortal.WithServices(services =>
+            services.AddSingleton<IInvitationSender>(sp => stalled.Wrap(ActivatorUtilities.CreateInstance<OutboxInvitationSender>(sp))));
+        first.Settings["BulkInvitations:BatchSize"] = "10";
+        first.KeepData = true;
+        long jobId;
+        await using (first)
+        {
+            var csv = "email\n" + string.Concat(Enumerable.Range(0, Rows).Select(i => $"person{i}@example.org\n"));
+            var bulk = first.Get<BulkInvites>();
+            jobId = await bulk.AnalyzeAsync(Admin, "restart.csv", new MemoryStream(Encoding.UTF8.GetBytes(csv)));
+            await bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, null, false, 14));
+
+            // The runner stalls in its third batch; the host is stopped under it.
+            await stalled.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        await using (var db = await OpenAsync(first.DataDirectory))
+        {
+            var job = await db.BulkJobs.SingleAsync(j => j.Id == jobId);
+            Assert.Equal((BulkJobStatus.Running, 20), (job.Status, job.ProcessedRows));
+            Assert.Equal(20, await db.Invitations.CountAsync());
+        }
+
+        await using var second = TestPortal.Restart(first);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        BulkJobView? done;
+        do
+        {
+            await Task.Delay(100);
+            done = await second.Get<BulkInvites>().GetAsync(Admin, jobId);
+        }
+        while (done!.Status != BulkJobStatus.Completed && DateTime.UtcNow < deadline);
+
+        Assert.Equal((BulkJobStatus.Completed, Rows, Rows), (done.Status, done.ProcessedRows, done.SentRows));
+        await using var check = await second.DbAsync();
+        var invitations = await check.Invitations.GroupBy(i => i.EmailKey).Select(g => g.Count()).ToListAsync();
+        var mails = await check.OutboxMessages.GroupBy(m => m.Recipient).Select(g => g.Count()).ToListAsync();
+        Assert.Equal(Rows, invitations.Count);
+        Assert.All(invitations, count => Assert.Equal(1, count));
+        Assert.Equal(Rows, mails.Count);
+        Assert.All(mails, count => Assert.Equal(1, count));
+        Assert.Equal(Rows, await check.Users.CountAsync());
+    }
+
+    private static async Task<PortalDbContext> OpenAsync(string dataDirectory)
+    {
+        var options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={Path.Combine(dataDirectory, "portal.db")}").Options;
+        var db = new PortalDbContext(options);
+        await db.Database.OpenConnectionAsync();
+        return db;
+    }
+
+    /// <summary>Sends normally, then hangs at the given send until the host stops.</summary>
+    private sealed class StallingSender(int after)
+    {
+        private readonly int _after = after;
+        private int _sent;
+
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IInvitationSender Wrap(IInvitationSender inner) => new Sender(this, inner);
+
+        private sealed class Sender(StallingSender owner, IInvitationSender inner) : IInvitationSender
+        {
+            public async Task SendAsync(PortalDbContext db, InvitationLetter letter, CancellationToken cancellationToken)
+            {
+                if (Interlocked.Increment(ref owner._sent) > owner._after)
+                {
+                    owner.Reached.TrySetResult();
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                await inner.SendAsync(db, letter, cancellationToken);
+            }
+        }
+    }
+}

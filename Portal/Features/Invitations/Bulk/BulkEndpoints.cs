@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Mvc;
+using Portal.Identity;
+
+namespace Portal.Features.Invitations.Bulk;
+
+/// <summary>The files an admin downloads: the results of a run, and a template to start from.</summary>
+public static class BulkEndpoints
+{
+    public static IEndpointRouteBuilder MapBulkInviteEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var files = endpoints.MapGroup("/admin/invitations/bulk").RequireAuthorization(Policies.Admin);
+        files.MapGet("/template.csv", () => Results.Text(BulkInvites.TemplateCsv, "text/csv; charset=utf-8"))
+            .WithMetadata(new ResponseCacheAttribute { NoStore = true });
+        files.MapGet("/{id:long}/results.csv", async (long id, HttpContext context, BulkInvites bulk) =>
+        {
+            var actor = Actor.FromPrincipal(context.User);
+            var job = await bulk.GetAsync(actor, id, context.RequestAborted);
+            if (job is null)
+            {
+                return Results.NotFound();
+            }
+            var name = $"{Path.GetFileNameWithoutExtension(job.FileName)}-results.csv";
+            return Results.Stream(stream => bulk.WriteResultsAsync(actor, id, stream, context.RequestAborted), "text/csv; charset=utf-8", name);
+        });
+        return endpoints;
+    }
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+using Portal.Data;
+
+namespace Portal.Features.Invitations.Bulk;
+
+/// <summary>The "BulkInvitations" configuration section: the limits an uploaded file must keep.</summary>
+public sealed class BulkInviteOptions
+{
+    public const string Section = "BulkInvitations";
+
+    [Range(1, int.MaxValue)]
+    public long MaxBytes { get; set; } = 20 * 1024 * 1024;
+
+    [Range(1, 10_000_000)]
+    public int MaxRows { get; set; } = 100_000;
+
+    [Range(1, BulkLimits.FieldLength)]
+    public int MaxFieldLength { get; set; } = 320;
+
+    /// <summary>Rows sent per transaction: short enough not to hold other writers up.</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 500;
+}

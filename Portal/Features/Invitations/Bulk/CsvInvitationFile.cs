@@ -1,0 +1,240 @@
+using System.Runtime.CompilerServices;
+using System.Text.Unicode;
+using CsvHelper;
+
+namespace Portal.Features.Invitations.Bulk;
+
+/// <summary>The file cannot be used at all; the message says why, and where.</summary>
+public sealed class CsvFileException(string message) : Exception(message);
+
+/// <summary>One data row as written, or the reason it cannot be read.</summary>
+/// <param name="Line">The line of the file the row starts on; the header is line 1.</param>
+public sealed record CsvInvitationRow(int Line, string Email, string? Name, string? Role, string? Message, string? ExpiresDays, string? Problem);
+
+/// <summary>
+/// Reads an uploaded file of addresses as it streams in (it is never held in memory whole): UTF-8
+/// with or without a byte order mark, columns separated by commas, semicolons or tabs (detected),
+/// RFC 4180 quoting with line breaks inside quotes. The header names the columns in any case:
+/// <c>email</c> (required), <c>name</c>, <c>role</c>, <c>message</c>, <c>expires_days</c>.
+/// Problems with one row are reported on that row; problems with the file throw <see cref="CsvFileException"/>.
+/// </summary>
+public sealed class CsvInvitationFile : IAsyncDisposable
+{
+    public const string EmailColumn = "email";
+    public static readonly IReadOnlyList<string> Columns = [EmailColumn, "name", "role", "message", "expires_days"];
+
+    private readonly CsvReader _reader;
+    private readonly Queue<CsvMalformedRecord> _malformed;
+    private readonly BulkInviteOptions _limits;
+    private readonly int[] _columns;
+
+    private CsvInvitationFile(CsvReader reader, Queue<CsvMalformedRecord> malformed, BulkInviteOptions limits, int[] columns, IReadOnlyList<string> ignored)
+    {
+        _reader = reader;
+        _malformed = malformed;
+        _limits = limits;
+        _columns = columns;
+        IgnoredColumns = ignored;
+    }
+
+    /// <summary>Header names that are not columns the portal reads; they are left alone.</summary>
+    public IReadOnlyList<string> IgnoredColumns { get; }
+
+    /// <summary>Opens the file and checks its header.</summary>
+    public static async Task<CsvInvitationFile> OpenAsync(Stream content, BulkInviteOptions limits, CancellationToken cancellationToken)
+    {
+        var malformed = new Queue<CsvMalformedRecord>();
+        var reader = CsvReader.Create(new LimitedStream(content, limits.MaxBytes), new CsvReaderOptions
+        {
+            HasHeader = true,
+            AllowLineBreaksInQuotes = true,
+            TrackLineNumbers = true,
+            SkipEmptyLines = true,
+            TrimWhitespace = true,
+            MalformedData = CsvMalformedDataHandling.Skip,
+            OnMalformedRecord = malformed.Enqueue,
+            // Five fields at the limit, at four bytes a character, with room for quoting.
+            MaxRecordSize = Math.Max(64 * 1024, limits.MaxFieldLength * 4 * 8),
+        }, leaveOpen: true);
+        try
+        {
+            await ReadSafelyAsync(() => reader.ReadHeaderAsync(cancellationToken).AsTask());
+            var headers = reader.Headers;
+            if (headers.Count == 0 || headers.All(string.IsNullOrWhiteSpace))
+            {
+                throw new CsvFileException("The file is empty. Its first line should name the columns: email, and optionally name, role, message, expires_days.");
+            }
+            if (headers.Any(h => h.Contains('\uFFFD', StringComparison.Ordinal)))
+            {
+                throw new CsvFileException("Line 1 is not valid UTF-8. Save the file as UTF-8 (\"CSV UTF-8\" in a spreadsheet) and upload it again.");
+            }
+            if (reader.Separator is not (',' or ';' or '\t'))
+            {
+                throw new CsvFileException($"The columns are separated by '{reader.Separator}'. Separate them with commas, semicolons or tabs.");
+            }
+            var columns = Columns.Select(c => reader.TryGetFieldIndex(c, out var index) ? index : -1).ToArray();
+            if (columns[0] < 0)
+            {
+                throw new CsvFileException(
+                    $"The header has no \"email\" column (it has: {string.Join(", ", headers.Select(h => $"\"{h}\""))}). The first line should name the columns: email, and optionally name, role, message, expires_days.");
+            }
+            var ignored = headers.Where(h => !Columns.Contains(h.Trim(), StringComparer.OrdinalIgnoreCase)).ToList();
+            return new CsvInvitationFile(reader, malformed, limits, columns, ignored);
+        }
+        catch
+        {
+            await reader.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async IAsyncEnumerable<CsvInvitationRow> RowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var expectedFields = _reader.Headers.Count;
+        var rows = 0;
+        while (true)
+        {
+            var more = await ReadSafelyAsync(() => _reader.ReadAsync(cancellationToken).AsTask());
+            // Rows skipped for malformed quoting come before the record the reader stopped on.
+            while (_malformed.TryDequeue(out var bad))
+            {
+                CountRow(++rows);
+                yield return Malformed(bad);
+            }
+            if (!more)
+            {
+                break;
+            }
+            var line = (int)_reader.LineNumber;
+            if (!Utf8.IsValid(_reader.RawRecord))
+            {
+                throw new CsvFileException($"Line {line} is not valid UTF-8. Save the file as UTF-8 (\"CSV UTF-8\" in a spreadsheet) and upload it again.");
+            }
+            CountRow(++rows);
+            yield return Row(line, expectedFields);
+        }
+        if (rows == 0)
+        {
+            throw new CsvFileException("The file has a header but no rows.");
+        }
+    }
+
+    private CsvInvitationRow Row(int line, int expectedFields)
+    {
+        var values = _columns.Select(i => i >= 0 && i < _reader.FieldCount ? _reader.GetString(i) : "").ToArray();
+        string? problem = null;
+        if (_reader.FieldCount != expectedFields)
+        {
+            problem = $"Line {line} has {_reader.FieldCount} field{(_reader.FieldCount == 1 ? "" : "s")}; the header has {expectedFields}.";
+        }
+        else if (Enumerable.Range(0, Columns.Count).FirstOrDefault(i => values[i].Length > _limits.MaxFieldLength, -1) is var tooLong and >= 0)
+        {
+            problem = $"The {Columns[tooLong]} field is longer than {_limits.MaxFieldLength} characters.";
+        }
+        else if (values[0].Length == 0)
+        {
+            problem = "The email field is empty.";
+        }
+        return new CsvInvitationRow(line, Clip(values[0]), Clip(values[1]).NullIfEmpty(), Clip(values[2]).NullIfEmpty(),
+            Clip(values[3]).NullIfEmpty(), values[4].NullIfEmpty(), problem);
+    }
+
+    private CsvInvitationRow Malformed(CsvMalformedRecord bad)
+    {
+        if (bad.Reason == CsvMalformedReason.UnterminatedQuote)
+        {
+            throw new CsvFileException($"Line {bad.LineNumber} opens a quote that is never closed, so the rest of the file cannot be read. Close the quote and upload the file again.");
+        }
+        return new CsvInvitationRow((int)bad.LineNumber, Clip(bad.RawRecord.ReplaceLineEndings(" ")), null, null, null, null,
+            bad.Reason switch
+            {
+                CsvMalformedReason.StrayQuote => "A quote stands inside a field that is not quoted. Quote the whole field and double the quote inside it.",
+                CsvMalformedReason.TextAfterClosingQuote => "Text follows the closing quote of a field.",
+                _ => $"The row is malformed ({bad.Reason}).",
+            });
+    }
+
+    private void CountRow(int rows)
+    {
+        if (rows > _limits.MaxRows)
+        {
+            throw new CsvFileException($"The file has more than {_limits.MaxRows:N0} rows, the most one upload may have. Split it into smaller files.");
+        }
+    }
+
+    private string Clip(string value) => value.Length <= _limits.MaxFieldLength ? value : value[.._limits.MaxFieldLength];
+
+    private static async Task<T> ReadSafelyAsync<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (CsvFormatException ex)
+        {
+            throw new CsvFileException(ex.LineNumber > 0 ? $"Line {ex.LineNumber}: {ex.Message}" : ex.Message);
+        }
+    }
+
+    private static Task ReadSafelyAsync(Func<Task> read) => ReadSafelyAsync(async () =>
+    {
+        await read();
+        return true;
+    });
+
+    public ValueTask DisposeAsync() => _reader.DisposeAsync();
+
+    /// <summary>Stops reading past the size limit, whatever the stream claims its length is.</summary>
+    private sealed class LimitedStream(Stream inner, long limit) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => _read;
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Count(await inner.ReadAsync(buffer, cancellationToken));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private int Count(int read)
+        {
+            _read += read;
+            return _read <= limit
+                ? read
+                : throw new CsvFileException($"The file is larger than {Size(limit)}, the most one upload may be. Split it into smaller files.");
+        }
+
+        private static string Size(long bytes) =>
+            bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024.0):0.#} MB" : $"{bytes / 1024.0:0.#} KB";
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+internal static class StringExtensions
+{
+    public static string? NullIfEmpty(this string value) => value.Length == 0 ? null : value;
+}
