@@ -17,6 +17,10 @@ public sealed class BulkInviteOptions
     [Range(1, BulkLimits.FieldLength)]
     public int MaxFieldLength { get; set; } = 320;
 
+    /// <summary>A size as people read it: "20 MB", "512 KB".</summary>
+    public static string FormatSize(long bytes) =>
+        bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024.0):0.#} MB" : $"{bytes / 1024.0:0.#} KB";
+
     /// <summary>Rows sent per transaction: short enough not to hold other writers up.</summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 500;

@@ -216,11 +216,8 @@ public sealed class CsvInvitationFile : IAsyncDisposable
             _read += read;
             return _read <= limit
                 ? read
-                : throw new CsvFileException($"The file is larger than {Size(limit)}, the most one upload may be. Split it into smaller files.");
+                : throw new CsvFileException($"The file is larger than {BulkInviteOptions.FormatSize(limit)}, the most one upload may be. Split it into smaller files.");
         }
-
-        private static string Size(long bytes) =>
-            bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024.0):0.#} MB" : $"{bytes / 1024.0:0.#} KB";
 
         public override void Flush()
         {

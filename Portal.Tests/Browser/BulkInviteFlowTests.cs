@@ -1,0 +1,88 @@
+using System.Text;
+using Microsoft.Playwright;
+using Portal.Tests.TestInfrastructure;
+
+namespace Portal.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed class BulkInviteFlowTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task An_admin_uploads_a_file_reads_the_dry_run_runs_it_and_downloads_the_results()
+    {
+        await fixture.Portal.CreateUserAsync("already@example.org");
+        await using var admin = await fixture.SignedInAdminAsync("bulk.boss@example.org", "a calm admin passphrase");
+        var page = admin.Page;
+        await page.GotoAsync("admin/invitations/bulk");
+        await admin.WaitForInteractiveAsync();
+        await admin.ScreenshotAsync("admin-bulk-upload");
+
+        var csv = "email;name;role\n" +
+                  "bulk.one@example.org;One;\n" +
+                  "bulk.two@example.org;Two;Moderator\n" +
+                  "already@example.org;;\n" +
+                  "broken-address;;\n" +
+                  "BULK.ONE@example.org;;\n" +
+                  "=cmd@example.org;;\n";
+        await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        {
+            Name = "team.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv),
+        });
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "team.csv" })).ToBeVisibleAsync();
+        await admin.WaitForInteractiveAsync();
+        await Assertions.Expect(page.Locator(".portal-chip[data-class=New] strong")).ToHaveTextAsync("3");
+        await Assertions.Expect(page.Locator(".portal-chip[data-class=AlreadyMember] strong")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator(".portal-chip[data-class=Invalid] strong")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator(".portal-chip[data-class=DuplicateInFile] strong")).ToHaveTextAsync("1");
+        await page.Locator(".portal-chip[data-class=Invalid]").ClickAsync();
+        await Assertions.Expect(page.Locator(".portal-grid tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator(".portal-grid tbody tr").First).ToContainTextAsync("broken-address");
+        await admin.ScreenshotAsync("admin-bulk-dry-run");
+        Assert.Empty(fixture.Portal.Mail.To("bulk.one@example.org"));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start: invite 3" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Done" })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator(".portal-progress-text")).ToContainTextAsync("6 of 6 rows processed, 3 invitations sent");
+        await Assertions.Expect(page.Locator("[data-stat=funnel-invited]")).ToHaveTextAsync("3");
+        await admin.ScreenshotAsync("admin-bulk-done");
+        await fixture.Portal.Mail.WaitForAsync("bulk.two@example.org", "invited you");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByText("Results file (CSV)").ClickAsync());
+        Assert.Equal("team-results.csv", download.SuggestedFilename);
+        var lines = (await File.ReadAllTextAsync((await download.PathAsync())!)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(
+        [
+            "line,email,outcome,reason",
+            "2,bulk.one@example.org,Sent,",
+            "3,bulk.two@example.org,Sent,",
+            "4,already@example.org,AlreadyMember,",
+        ], lines.Take(4));
+        Assert.StartsWith("5,broken-address,Invalid,", lines[4]);
+        Assert.Equal("6,BULK.ONE@example.org,Duplicate,The address appears earlier in the file.", lines[5]);
+        Assert.Equal("7,'=cmd@example.org,Sent,", lines[6].Replace("\"", "", StringComparison.Ordinal));
+
+        await page.GotoAsync("admin/invitations/bulk");
+        await admin.WaitForInteractiveAsync();
+        await Assertions.Expect(page.Locator(".portal-grid tbody tr").Filter(new() { HasText = "team.csv" })).ToContainTextAsync("Completed");
+        admin.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_file_that_cannot_be_read_is_refused_with_the_reason()
+    {
+        await using var admin = await fixture.SignedInAdminAsync("bulk.boss@example.org", "a calm admin passphrase");
+        var page = admin.Page;
+        await page.GotoAsync("admin/invitations/bulk");
+        await admin.WaitForInteractiveAsync();
+
+        await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        {
+            Name = "names.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes("name\nAda\n"),
+        });
+
+        await Assertions.Expect(page.Locator(".portal-upload-error")).ToContainTextAsync("names.csv was not used. The header has no \"email\" column");
+        await admin.ScreenshotAsync("admin-bulk-refused");
+        admin.AssertNoErrors();
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Cli;
+using Portal.Identity;
+using Portal.Tests.TestInfrastructure;
+
+namespace Portal.Tests.Cli;
+
+public sealed class InviteCommandTests(TestPortal portal) : IClassFixture<TestPortal>, IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "portal-tests", "cli-" + Guid.NewGuid().ToString("N"));
+
+    private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PortalCli.RunAsync(portal.Services, args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private async Task<string> FileAsync(string name, string content)
+    {
+        var path = Path.Combine(_folder, name);
+        await File.WriteAllTextAsync(path, content);
+        return path;
+    }
+
+    private async Task<string> AdminAsync()
+    {
+        var admin = await portal.CreateUserAsync($"cli-admin-{Guid.NewGuid():N}@example.org", roles: Roles.Admin);
+        return admin.Email!;
+    }
+
+    [Fact]
+    public async Task A_dry_run_prints_the_classes_writes_a_results_file_and_sends_nothing()
+    {
+        var admin = await AdminAsync();
+        var csv = await FileAsync("dry.csv", "email\ndry1@example.org\nnot-an-address\nDRY1@example.org\n");
+
+        var (code, output, _) = await RunAsync("invite", "--csv", csv, "--inviter", admin, "--dry-run");
+
+        Assert.Equal(0, code);
+        Assert.Contains("dry.csv: 3 rows", output);
+        Assert.Matches(@"New\s+1", output);
+        Assert.Matches(@"Invalid\s+1", output);
+        Assert.Matches(@"Duplicate in file\s+1", output);
+        Assert.Contains("Dry run: nothing was sent.", output);
+        var results = Path.Combine(_folder, "dry.results.csv");
+        Assert.Contains($"Results: {results}", output);
+        Assert.Equal(["line,email,outcome,reason", "2,dry1@example.org,New,"], (await File.ReadAllLinesAsync(results)).Take(2));
+        await using var db = await portal.DbAsync();
+        Assert.False(await db.Invitations.AnyAsync(i => i.EmailKey == "dry1@example.org"));
+    }
+
+    [Fact]
+    public async Task A_run_sends_with_the_role_given_and_reports_the_results()
+    {
+        var admin = await AdminAsync();
+        var csv = await FileAsync("run.csv", "email,name\nrun1@example.org,One\nrun2@example.org,Two\n");
+
+        var (code, output, _) = await RunAsync("invite", "--csv", csv, "--inviter", admin, "--role", "moderator");
+
+        Assert.Equal(0, code);
+        Assert.Contains("Sent 2 invitations (Completed).", output);
+        var lines = await File.ReadAllLinesAsync(Path.Combine(_folder, "run.results.csv"));
+        Assert.Equal(["2,run1@example.org,Sent,", "3,run2@example.org,Sent,"], lines.Skip(1));
+        await using var db = await portal.DbAsync();
+        Assert.Equal(2, await db.Invitations.CountAsync(i => i.Role == Roles.Moderator && (i.EmailKey == "run1@example.org" || i.EmailKey == "run2@example.org")));
+    }
+
+    [Fact]
+    public async Task Bad_input_exits_with_2_and_says_why()
+    {
+        var admin = await AdminAsync();
+        var member = await portal.CreateUserAsync($"plain-{Guid.NewGuid():N}@example.org");
+        var good = await FileAsync("good.csv", "email\nx@example.org\n");
+        var broken = await FileAsync("broken.csv", "name\nAda\n");
+
+        var missing = await RunAsync("invite", "--csv", Path.Combine(_folder, "nope.csv"), "--inviter", admin);
+        var notAdmin = await RunAsync("invite", "--csv", good, "--inviter", member.Email!);
+        var badFile = await RunAsync("invite", "--csv", broken, "--inviter", admin);
+        var badRole = await RunAsync("invite", "--csv", good, "--inviter", admin, "--role", "Overlord");
+
+        Assert.Equal((2, 2, 2, 2), (missing.Code, notAdmin.Code, badFile.Code, badRole.Code));
+        Assert.Contains("there is no file at", missing.Error);
+        Assert.Contains("is not an active admin account", notAdmin.Error);
+        Assert.Contains("broken.csv: The header has no \"email\" column", badFile.Error);
+        Assert.Contains("no role called Overlord", badRole.Error);
+    }
+
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+}
