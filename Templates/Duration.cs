@@ -1,19 +1,15 @@
 namespace Portal.Templates;
 
-/// <summary>Lifetimes as people say them: "14 days", "24 hours", "10 minutes".</summary>
+/// <summary>Spans of time as people say them: "14 days", "24 hours", "10 minutes", "40 seconds".</summary>
 public static class Duration
 {
-    public static string Describe(TimeSpan span)
+    public static string Describe(TimeSpan span) => span switch
     {
-        if (span.TotalDays >= 2 && span.TotalDays % 1 == 0)
-        {
-            return $"{span.TotalDays:0} days";
-        }
-        if (span.TotalHours >= 1 && span.TotalHours % 1 == 0)
-        {
-            return span.TotalHours == 1 ? "1 hour" : $"{span.TotalHours:0} hours";
-        }
-        var minutes = Math.Max(1, (int)Math.Round(span.TotalMinutes));
-        return minutes == 1 ? "1 minute" : $"{minutes} minutes";
-    }
+        { TotalDays: >= 2 } => $"{Math.Round(span.TotalDays):0} days",
+        { TotalHours: >= 2 } => $"{Math.Round(span.TotalHours):0} hours",
+        { TotalMinutes: >= 60 } when span.TotalMinutes < 61 => "1 hour",
+        { TotalSeconds: >= 90 } => $"{Math.Round(span.TotalMinutes):0} minutes",
+        { TotalSeconds: >= 1.5 } => $"{Math.Round(span.TotalSeconds):0} seconds",
+        _ => "1 second",
+    };
 }
