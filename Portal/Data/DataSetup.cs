@@ -33,7 +33,9 @@ public static class DataSetup
         var connectionString = (builder.Configuration.GetConnectionString("Portal") is { Length: > 0 } configured ? configured : DefaultConnectionString)
             .Replace("|DataDirectory|", paths.DataDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal);
         services.AddDbContextFactory<PortalDbContext>(options => options
-            .UseSqlite(connectionString)
+            // Lists in queries (Contains) go as one JSON parameter: one cached query plan whatever
+            // the list's length, where a parameter per element would compile a query per length.
+            .UseSqlite(connectionString, sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
             .AddInterceptors(new SqlitePragmas()));
 
         services.AddDataProtection()

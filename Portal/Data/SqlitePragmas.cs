@@ -9,7 +9,7 @@ namespace Portal.Data;
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+    private const string Pragmas = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

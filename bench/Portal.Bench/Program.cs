@@ -3,11 +3,12 @@ using Portal.Bench;
 return args.FirstOrDefault() switch
 {
     "render" => await RenderBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "bulk" => await BulkBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Portal.Bench render [--seconds N]");
+    Console.Error.WriteLine("usage: Portal.Bench render [--seconds N] | bulk [--rows N]");
     return 2;
 }

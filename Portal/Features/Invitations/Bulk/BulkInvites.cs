@@ -148,8 +148,9 @@ public sealed class BulkInvites(
         {
             counts[row.Class] = counts.GetValueOrDefault(row.Class) + 1;
         }
-        db.BulkJobRows.AddRange(rows);
-        await db.SaveChangesAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await BulkInsert.InsertAsync(db, rows, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>The checks that need no database: the address, the role, the lifetime, and repeats in the file.</summary>
@@ -304,7 +305,7 @@ public sealed class BulkInvites(
             {
                 return false;
             }
-            var rows = await db.BulkJobRows.Where(r => r.JobId == jobId && r.Outcome == null)
+            var rows = await db.BulkJobRows.AsNoTracking().Where(r => r.JobId == jobId && r.Outcome == null)
                 .OrderBy(r => r.Line).Take(limits.Value.BatchSize).ToListAsync(cancellationToken);
             if (rows.Count == 0)
             {
@@ -316,7 +317,6 @@ public sealed class BulkInvites(
                 await transaction.CommitAsync(cancellationToken);
                 return false;
             }
-
             var actionable = rows.Where(Actionable).Select(r => r.Canonical!).Distinct().ToList();
             var states = await invitations.LoadStatesAsync(db, actionable, now, cancellationToken);
             var actor = new Actor(job.CreatedById, job.CreatedByName, new HashSet<string> { Roles.Admin });
@@ -338,6 +338,17 @@ public sealed class BulkInvites(
                     sent.Add((await invitations.ApplyAsync(db, row.Canonical!, state, action, actor, choices, row.Name, job.Id, now, cancellationToken),
                         outcome == InviteOutcome.Resent));
                 }
+            }
+            // New accounts, invitations and mail go in by the prepared-statement path; the few
+            // changed rows (resent invitations, the job) through the context.
+            await BulkInsert.FlushAddedAsync(db, cancellationToken,
+                typeof(PortalUser), typeof(Invitation), typeof(RetiredInvitationToken), typeof(OutboxMessage));
+            foreach (var group in rows.GroupBy(r => (r.Outcome, r.Reason)))
+            {
+                var ids = group.Select(r => r.Id).ToList();
+                var (outcome, reason) = group.Key;
+                await db.BulkJobRows.Where(r => ids.Contains(r.Id))
+                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.Outcome, outcome).SetProperty(r => r.Reason, reason), cancellationToken);
             }
             job.ProcessedRows += rows.Count;
             job.SentRows += sent.Count;
