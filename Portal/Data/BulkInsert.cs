@@ -68,37 +68,51 @@ public static class BulkInsert
 
     /// <summary>
     /// Inserts the entities of these types that the context holds as Added, in the order given (a
-    /// table before the tables whose keys point to it), then lets the context treat them as saved.
+    /// table before the tables whose keys point to it), then forgets them: they are saved, and a
+    /// context that watched thousands of entities would be slow to save the few other changes it
+    /// holds. The other entities it tracks stay tracked, their changes kept. Any other Added entity
+    /// is an error: it would be lost.
     /// </summary>
     public static async Task FlushAddedAsync(DbContext db, CancellationToken cancellationToken, params Type[] order)
     {
-        db.ChangeTracker.DetectChanges();
         var entries = db.ChangeTracker.Entries().ToList();
-        foreach (var type in order)
+        var added = entries.Where(e => e.State == EntityState.Added).ToLookup(e => e.Entity.GetType());
+        if (added.FirstOrDefault(g => !order.Contains(g.Key)) is { } unexpected)
         {
-            var added = entries.Where(e => e.State == EntityState.Added && e.Entity.GetType() == type).ToList();
-            if (added.Count == 0)
+            throw new InvalidOperationException($"{unexpected.Key.Name} entities are added but not in the order to insert.");
+        }
+        foreach (var type in order.Where(added.Contains))
+        {
+            var entities = Array.CreateInstance(type, added[type].Count());
+            var i = 0;
+            foreach (var entry in added[type])
             {
-                continue;
+                entities.SetValue(entry.Entity, i++);
             }
             var insert = typeof(BulkInsert).GetMethod(nameof(InsertAsync))!.MakeGenericMethod(type);
-            var entities = Array.CreateInstance(type, added.Count);
-            for (var i = 0; i < added.Count; i++)
-            {
-                entities.SetValue(added[i].Entity, i);
-            }
             await (Task)insert.Invoke(null, [db, entities, cancellationToken])!;
-            var key = db.Model.FindEntityType(type)!.FindPrimaryKey()!.Properties.SingleOrDefault(p => p.ValueGenerated == ValueGenerated.OnAdd);
-            foreach (var entry in added)
+        }
+
+        var kept = entries.Where(e => e.State != EntityState.Added)
+            .Select(e =>
             {
-                if (key is not null)
-                {
-                    // The entity holds the key the database gave; the context still thinks it temporary.
-                    var property = entry.Property(key.Name);
-                    property.CurrentValue = key.PropertyInfo!.GetValue(entry.Entity);
-                    property.IsTemporary = false;
-                }
-                entry.State = EntityState.Unchanged;
+                e.DetectChanges();
+                return (e.Entity, e.State, Modified: e.Properties.Where(p => p.IsModified).Select(p => (p.Metadata.Name, p.OriginalValue)).ToList());
+            })
+            .ToList();
+        db.ChangeTracker.Clear();
+        foreach (var (entity, state, modified) in kept)
+        {
+            var entry = db.Entry(entity);
+            entry.State = EntityState.Unchanged;
+            foreach (var (name, original) in modified)
+            {
+                entry.Property(name).OriginalValue = original;
+                entry.Property(name).IsModified = true;
+            }
+            if (state == EntityState.Deleted)
+            {
+                entry.State = EntityState.Deleted;
             }
         }
     }

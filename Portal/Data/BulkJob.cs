@@ -75,6 +75,9 @@ public class BulkJob
 
     public int ProcessedRows { get; set; }
 
+    /// <summary>The line of the last row the run has done; the next batch starts after it.</summary>
+    public int LastLine { get; set; }
+
     public int SentRows { get; set; }
 
     public string? Error { get; set; }
@@ -139,7 +142,6 @@ internal sealed class BulkJobRowConfiguration : IEntityTypeConfiguration<BulkJob
         entity.HasOne<BulkJob>().WithMany().HasForeignKey(e => e.JobId).OnDelete(DeleteBehavior.Cascade);
         entity.HasIndex(e => new { e.JobId, e.Line });
         entity.HasIndex(e => new { e.JobId, e.Class });
-        entity.HasIndex(e => new { e.JobId, e.Outcome });
     }
 }
 

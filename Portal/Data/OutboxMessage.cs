@@ -62,6 +62,5 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         entity.Property(e => e.LastError).HasMaxLength(2000);
         entity.HasIndex(e => new { e.Status, e.NextAttemptAt });
         entity.HasIndex(e => e.Recipient);
-        entity.HasIndex(e => e.MessageId).IsUnique();
     }
 }

@@ -30,7 +30,6 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
         {
             // One account per address, enforced by the database too (Identity only checks in code).
             user.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
-            user.HasIndex(u => new { u.State, u.CreatedAt });
             user.HasIndex(u => u.CreatedAt);
             user.Ignore(u => u.Status);
         });

@@ -4,7 +4,14 @@ namespace Portal.Templates.Invitations;
 /// <param name="Role">The role the invitee gets on registering, if any.</param>
 /// <param name="Name">The invitee's name, when the inviter gave one.</param>
 public sealed record InvitationMail(
-    string InviterName, string? Name, string Email, string? Message, string? Role, TimeSpan ValidFor, string AcceptUrl, string OptOutUrl)
+    string InviterName,
+    [property: MailSlot] string? Name,
+    [property: MailSlot] string Email,
+    string? Message,
+    string? Role,
+    TimeSpan ValidFor,
+    [property: MailSlot] string AcceptUrl,
+    [property: MailSlot] string OptOutUrl)
     : IMail<InvitationMail>
 {
     public static Type Template => typeof(InvitationMessage);

@@ -259,6 +259,9 @@ namespace Portal.Data.Migrations
                     b.Property<int>("InvalidRows")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("LastLine")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("MemberRows")
                         .HasColumnType("INTEGER");
 
@@ -349,8 +352,6 @@ namespace Portal.Data.Migrations
                     b.HasIndex("JobId", "Class");
 
                     b.HasIndex("JobId", "Line");
-
-                    b.HasIndex("JobId", "Outcome");
 
                     b.ToTable("BulkJobRows");
                 });
@@ -533,9 +534,6 @@ namespace Portal.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("MessageId")
-                        .IsUnique();
-
                     b.HasIndex("Recipient");
 
                     b.HasIndex("Status", "NextAttemptAt");
@@ -621,8 +619,6 @@ namespace Portal.Data.Migrations
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
-
-                    b.HasIndex("State", "CreatedAt");
 
                     b.ToTable("AspNetUsers", (string)null);
                 });

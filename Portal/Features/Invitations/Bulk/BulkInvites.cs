@@ -299,13 +299,15 @@ public sealed class BulkInvites(
         var sent = new List<(Invitation Invitation, bool Resent)>();
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
+            // Changes are looked for once, before saving, not on every entity added.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var job = await db.BulkJobs.FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
             if (job?.Status != BulkJobStatus.Running)
             {
                 return false;
             }
-            var rows = await db.BulkJobRows.AsNoTracking().Where(r => r.JobId == jobId && r.Outcome == null)
+            var rows = await db.BulkJobRows.AsNoTracking().Where(r => r.JobId == jobId && r.Line > job.LastLine)
                 .OrderBy(r => r.Line).Take(limits.Value.BatchSize).ToListAsync(cancellationToken);
             if (rows.Count == 0)
             {
@@ -313,6 +315,7 @@ public sealed class BulkInvites(
                 job.FinishedAt = now;
                 var inviter = new Actor(job.CreatedById, job.CreatedByName, new HashSet<string> { Roles.Admin });
                 audit.Record(db, inviter, "bulk-invite.completed", Target(job), Summary(job));
+                db.ChangeTracker.DetectChanges();
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return false;
@@ -351,7 +354,9 @@ public sealed class BulkInvites(
                     .ExecuteUpdateAsync(u => u.SetProperty(r => r.Outcome, outcome).SetProperty(r => r.Reason, reason), cancellationToken);
             }
             job.ProcessedRows += rows.Count;
+            job.LastLine = rows[^1].Line;
             job.SentRows += sent.Count;
+            db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
