@@ -61,6 +61,9 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
 
         await page.GetByPlaceholder("Search user name or address").FillAsync("leaver@");
         await page.GetByPlaceholder("Search user name or address").PressAsync("Enter");
+        // Wait for the search to have reloaded the grid (only the match left): a click on a row
+        // of the page before would reach a handler the new render has replaced.
+        await Assertions.Expect(page.Locator(".portal-grid tbody tr")).ToHaveCountAsync(1);
         var row = page.Locator(".portal-grid tbody tr").Filter(new() { HasText = "leaver@example.org" });
         await Assertions.Expect(row).ToHaveCountAsync(1);
         await row.GetByRole(AriaRole.Button, new() { Name = "Deactivate" }).ClickAsync();
