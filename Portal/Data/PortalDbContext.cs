@@ -21,6 +21,12 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<BulkJobRow> BulkJobRows => Set<BulkJobRow>();
 
+    public DbSet<SignUp> SignUps => Set<SignUp>();
+
+    public DbSet<ActivationKey> ActivationKeys => Set<ActivationKey>();
+
+    public DbSet<SiteSetting> SiteSettings => Set<SiteSetting>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

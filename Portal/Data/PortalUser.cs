@@ -12,15 +12,19 @@ public enum AccountState
     AwaitingActivation,
 
     Active,
+
+    /// <summary>Signed up while sign-ups need approval; the address is confirmed, a moderator has not decided yet.</summary>
+    AwaitingApproval,
 }
 
 /// <summary>What the admin sees: the state, or Deactivated over it.</summary>
 public enum AccountStatus
 {
-    Invited,
-    AwaitingActivation,
-    Active,
-    Deactivated,
+    Invited = AccountState.Invited,
+    AwaitingActivation = AccountState.AwaitingActivation,
+    Active = AccountState.Active,
+    AwaitingApproval = AccountState.AwaitingApproval,
+    Deactivated = 99,
 }
 
 public class PortalUser : IdentityUser

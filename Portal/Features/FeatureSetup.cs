@@ -2,6 +2,7 @@ using Portal.Events;
 using Portal.Features.Audit;
 using Portal.Features.Invitations;
 using Portal.Features.Outbox;
+using Portal.Features.Registration;
 using Portal.Features.Users;
 
 namespace Portal.Features;
@@ -16,6 +17,7 @@ public static class FeatureSetup
         services.AddSingleton<OutboxAdmin>();
         services.AddSingleton<EventPublisher>();
         services.AddInvitations();
+        services.AddRegistration();
         return builder;
     }
 }

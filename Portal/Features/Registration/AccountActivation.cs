@@ -1,0 +1,20 @@
+using Portal.Data;
+
+namespace Portal.Features.Registration;
+
+/// <summary>The one way a signed-up account becomes active: by its link, by an admin, or by a moderator's approval.</summary>
+public static class AccountActivation
+{
+    /// <summary>Marks the tracked account active and its application done; the caller saves, audits and raises <see cref="UserActivated"/>.</summary>
+    public static void Activate(PortalUser user, SignUp? application, DateTime now)
+    {
+        user.State = AccountState.Active;
+        user.ActivatedAt ??= now;
+        user.EmailConfirmed = true;
+        if (application is not null)
+        {
+            application.Status = SignUpStatus.Active;
+            application.ConfirmedAt ??= now;
+        }
+    }
+}

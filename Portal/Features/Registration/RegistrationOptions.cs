@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.Features.Registration;
+
+/// <summary>Who may create an account by signing up. Invitations work in every mode.</summary>
+public enum RegistrationMode
+{
+    /// <summary>Anyone signs up and activates by email.</summary>
+    Open,
+
+    /// <summary>Anyone signs up; after activation a moderator approves or rejects.</summary>
+    ApprovalRequired,
+
+    /// <summary>Accounts come from invitations only.</summary>
+    InviteOnly,
+
+    /// <summary>No sign-up; invitations still work (the site is closed to the public).</summary>
+    Closed,
+}
+
+/// <summary>The "Registration" configuration section.</summary>
+public sealed class RegistrationOptions
+{
+    public const string Section = "Registration";
+
+    /// <summary>The mode until an admin picks another on the Settings page.</summary>
+    public RegistrationMode Mode { get; set; } = RegistrationMode.Open;
+
+    /// <summary>How long an activation link works.</summary>
+    [Range(1, 90)]
+    public int ActivationDays { get; set; } = 7;
+
+    /// <summary>When set, signing up requires ticking "I accept the terms" with a link here (absolute, or relative to the public base URL).</summary>
+    public string? TermsUrl { get; set; }
+
+    /// <summary>Reasons a moderator can pick when rejecting a sign-up (they can also write their own).</summary>
+    public List<string> RejectionReasons { get; set; } =
+    [
+        "We could not confirm who you are from the details you gave.",
+        "This site is for members of our organisation only.",
+        "The sign-up looks automated or uses a throw-away address.",
+    ];
+
+    /// <summary>The daily cleanup of never-activated accounts and spent activation keys.</summary>
+    public bool CleanupEnabled { get; set; } = true;
+
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long spent and replaced activation keys are kept (for support questions) before cleanup removes them.</summary>
+    [Range(0, 3650)]
+    public int KeyRetentionDays { get; set; } = 30;
+}
