@@ -18,8 +18,8 @@ public static class CleanupCommand
                 account => output.WriteLineAsync($"{(dry ? "Would delete" : "Deleted")} {account.MaskedEmail}, registered {account.RegisteredAt:yyyy-MM-dd}: {account.Reason}"),
                 cancellationToken);
             await output.WriteLineAsync(dry
-                ? $"Dry run: {report.AccountCount:N0} accounts and {report.KeyCount:N0} old activation keys would be deleted; nothing was changed."
-                : $"Deleted {report.AccountCount:N0} accounts and {report.KeyCount:N0} old activation keys.");
+                ? $"Dry run: {report.AccountText} and {report.KeyText} would be deleted; nothing was changed."
+                : $"Deleted {report.AccountText} and {report.KeyText}.");
             return PortalCli.Success;
         });
         return command;

@@ -14,7 +14,12 @@ public sealed record CleanupAccount(string UserId, string MaskedEmail, DateTime 
 /// What a cleanup did, or would do: how many accounts and spent or replaced activation keys, and
 /// the first <see cref="RegistrationCleanup.ListLimit"/> of the accounts.
 /// </summary>
-public sealed record CleanupReport(bool DryRun, int AccountCount, int KeyCount, IReadOnlyList<CleanupAccount> Accounts);
+public sealed record CleanupReport(bool DryRun, int AccountCount, int KeyCount, IReadOnlyList<CleanupAccount> Accounts)
+{
+    public string AccountText => AccountCount == 1 ? "1 account" : $"{AccountCount:N0} accounts";
+
+    public string KeyText => KeyCount == 1 ? "1 old activation key" : $"{KeyCount:N0} old activation keys";
+}
 
 /// <summary>
 /// Removes what self-registration leaves behind: accounts never activated whose every link has
