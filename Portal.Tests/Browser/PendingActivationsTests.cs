@@ -67,20 +67,20 @@ public sealed class PendingActivationsTests(BrowserFixture fixture)
     [Fact]
     public async Task An_admin_activates_selected_accounts_in_bulk_after_confirming()
     {
-        var one = await fixture.Portal.SeedAsync("bulk.one@example.org");
-        var two = await fixture.Portal.SeedAsync("bulk.two@example.org");
+        var one = await fixture.Portal.SeedAsync("many.one@example.org");
+        var two = await fixture.Portal.SeedAsync("many.two@example.org");
         await using var session = await fixture.SignedInAdminAsync(AdminEmail, AdminPassword);
         var page = session.Page;
         await page.GotoAsync("admin/registrations");
         await session.WaitForInteractiveAsync();
-        await page.GetByPlaceholder("Search address or user name").FillAsync("bulk.");
+        await page.GetByPlaceholder("Search address or user name").FillAsync("many.");
         await page.GetByPlaceholder("Search address or user name").PressAsync("Enter");
         var rows = page.Locator(".portal-grid tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(2);
 
         // Radzen draws the box over a hidden input: click what a person clicks.
-        await rows.Filter(new() { HasText = "bulk.one@example.org" }).Locator(".rz-chkbox-box").ClickAsync();
-        await rows.Filter(new() { HasText = "bulk.two@example.org" }).Locator(".rz-chkbox-box").ClickAsync();
+        await rows.Filter(new() { HasText = "many.one@example.org" }).Locator(".rz-chkbox-box").ClickAsync();
+        await rows.Filter(new() { HasText = "many.two@example.org" }).Locator(".rz-chkbox-box").ClickAsync();
         var toolbar = page.GetByRole(AriaRole.Toolbar, new() { Name = "Selected accounts" });
         await Assertions.Expect(toolbar).ToContainTextAsync("2 selected");
         await toolbar.GetByRole(AriaRole.Button, new() { Name = "Activate" }).ClickAsync();
@@ -89,7 +89,7 @@ public sealed class PendingActivationsTests(BrowserFixture fixture)
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Activate" }).ClickAsync();
 
         await Assertions.Expect(page.GetByText("2 account(s) activated.")).ToBeVisibleAsync();
-        await Assertions.Expect(rows.Filter(new() { HasText = "bulk." })).ToHaveCountAsync(0);
+        await Assertions.Expect(rows.Filter(new() { HasText = "many." })).ToHaveCountAsync(0);
         await using var db = await fixture.Portal.DbAsync();
         Assert.Equal(2, await db.Users.CountAsync(u => (u.Id == one.Id || u.Id == two.Id) && u.State == AccountState.Active));
         session.AssertNoErrors();
