@@ -215,6 +215,40 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_backlog_larger_than_a_batch_is_cleaned_in_full_and_listed_up_to_the_limit()
+    {
+        const int backlog = 2100;
+        var member = await _portal.CreateUserAsync("keeper@example.org");
+        var keeper = await _portal.SeedAsync("keeper.pending@example.org");
+        await using (var db = await _portal.DbAsync())
+        {
+            for (var n = 0; n < backlog; n++)
+            {
+                var user = new PortalUser
+                {
+                    UserName = $"backlog{n}", NormalizedUserName = $"BACKLOG{n}", Email = $"backlog{n}@example.org",
+                    NormalizedEmail = $"BACKLOG{n}@EXAMPLE.ORG", State = AccountState.AwaitingActivation, CreatedAt = Now.AddDays(-10),
+                };
+                db.Users.Add(user);
+                db.ActivationKeys.Add(PendingSignUps.NewKey(user.Id, Now.AddDays(-10), Now.AddDays(-3)));
+                db.ActivationKeys.Add(Spent(member.Id, Now.AddDays(-40)));
+            }
+            await db.SaveChangesAsync();
+        }
+
+        var preview = await Cleanup.PreviewAsync(InvitationPortal.Admin);
+        var run = await Cleanup.RunAsync(Actor.System, dryRun: false);
+
+        Assert.Equal((backlog, backlog, RegistrationCleanup.ListLimit), (preview.AccountCount, preview.KeyCount, preview.Accounts.Count));
+        Assert.Equal((backlog, backlog), (run.AccountCount, run.KeyCount));
+        await using var check = await _portal.DbAsync();
+        Assert.False(await check.Users.AnyAsync(u => u.Email!.StartsWith("backlog")));
+        Assert.True(await check.Users.AnyAsync(u => u.Id == keeper.Id));
+        Assert.Equal(backlog, await check.AuditEntries.CountAsync(e => e.Action == "registration.expired"));
+        Assert.Equal(1, await check.ActivationKeys.CountAsync());
+    }
+
+    [Fact]
     public async Task The_daily_job_deletes_and_logs_counts_without_addresses()
     {
         var user = await _portal.SeedAsync("logged@example.org", Now.AddDays(-10), Now.AddDays(-3));
