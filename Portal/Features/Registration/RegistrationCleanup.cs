@@ -40,8 +40,8 @@ public sealed class RegistrationCleanup(
         RunAsync(actor, dryRun: true, cancellationToken: cancellationToken);
 
     /// <summary>
-    /// Deletes, or with <paramref name="dryRun"/> only lists, every account the cleanup may remove,
-    /// calling <paramref name="each"/> for each one as it goes; then removes old spent keys.
+    /// Removes old spent and replaced keys and deletes every account the cleanup may remove, calling
+    /// <paramref name="each"/> for each account as it goes; with <paramref name="dryRun"/> only counts and lists.
     /// </summary>
     public async Task<CleanupReport> RunAsync(
         Actor actor, bool dryRun, Func<CleanupAccount, Task>? each = null, CancellationToken cancellationToken = default)
