@@ -13,7 +13,7 @@ public static class PortalCli
     public const int Failure = 1;
     public const int BadInput = 2;
 
-    private static readonly string[] Commands = ["create-admin", "invite"];
+    private static readonly string[] Commands = ["create-admin", "invite", "cleanup"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -23,6 +23,7 @@ public static class PortalCli
         {
             CreateAdminCommand.Build(services, output),
             InviteCommand.Build(services, output),
+            CleanupCommand.Build(services, output),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

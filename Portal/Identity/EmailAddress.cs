@@ -29,6 +29,16 @@ public static class EmailAddress
     /// </summary>
     public static string Key(string canonical) => canonical.ToLowerInvariant();
 
+    /// <summary>
+    /// The address as logs and the audit entries of deleted accounts show it: the first character and
+    /// the domain ("a•••@example.org"), enough to answer "was it mine?" without keeping the address.
+    /// </summary>
+    public static string Mask(string address)
+    {
+        var at = address.LastIndexOf('@');
+        return at <= 0 ? "•••" : $"{address[..(char.IsHighSurrogate(address[0]) ? 2 : 1)]}•••{address[at..]}";
+    }
+
     public static EmailCheck Check(string? input)
     {
         if (string.IsNullOrWhiteSpace(input))
