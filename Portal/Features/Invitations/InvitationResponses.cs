@@ -228,21 +228,7 @@ public sealed class InvitationResponses(
             }
         }
 
-        if (input.Password != input.ConfirmPassword)
-        {
-            errors[nameof(Registration.ConfirmPassword)] = "The two passwords differ.";
-        }
-        var candidate = new PortalUser { UserName = userName, Email = user.Email };
-        var problems = new List<string>();
-        foreach (var validator in users.PasswordValidators)
-        {
-            var result = await validator.ValidateAsync(users, candidate, input.Password);
-            problems.AddRange(result.Errors.Select(e => e.Description));
-        }
-        if (problems.Count > 0)
-        {
-            errors[nameof(Registration.Password)] = string.Join(" ", problems);
-        }
+        await PasswordRules.CheckChoiceAsync(users, new PortalUser { UserName = userName, Email = user.Email }, input.Password, input.ConfirmPassword, errors);
 
         var check = EmailAddress.Check(input.Email);
         if (!check.IsValid)
