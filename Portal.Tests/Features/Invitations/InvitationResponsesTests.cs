@@ -12,6 +12,8 @@ using Portal.Features.OptOut;
 using Portal.Identity;
 using Portal.Templates.Account;
 using Portal.Tests.TestInfrastructure;
+// The invitee's form; "Registration" alone is the sign-up feature's namespace beside this one.
+using InviteeForm = Portal.Features.Invitations.Registration;
 
 namespace Portal.Tests.Features.Invitations;
 
@@ -21,7 +23,7 @@ public sealed class InvitationResponsesTests : IAsyncLifetime
 
     private InvitationResponses Responses => _fixture.Responses;
 
-    private static Registration Form(string userName, string email, string password = TestPortal.DefaultPassword, string? confirm = null) =>
+    private static InviteeForm Form(string userName, string email, string password = TestPortal.DefaultPassword, string? confirm = null) =>
         new() { UserName = userName, Email = email, Password = password, ConfirmPassword = confirm ?? password };
 
     [Fact]
@@ -99,12 +101,12 @@ public sealed class InvitationResponsesTests : IAsyncLifetime
 
         Assert.False(reserved.Succeeded);
         Assert.Null(reserved.Problem);
-        Assert.Contains("reserved", reserved.Errors[nameof(Registration.UserName)]);
-        Assert.Contains("at least 10 characters", reserved.Errors[nameof(Registration.Password)]);
-        Assert.Contains("differ", reserved.Errors[nameof(Registration.ConfirmPassword)]);
-        Assert.Contains("taken", taken.Errors[nameof(Registration.UserName)]);
-        Assert.Contains("Another account has that address", taken.Errors[nameof(Registration.Email)]);
-        Assert.Contains("most common", taken.Errors[nameof(Registration.Password)]);
+        Assert.Contains("reserved", reserved.Errors[nameof(InviteeForm.UserName)]);
+        Assert.Contains("at least 10 characters", reserved.Errors[nameof(InviteeForm.Password)]);
+        Assert.Contains("differ", reserved.Errors[nameof(InviteeForm.ConfirmPassword)]);
+        Assert.Contains("taken", taken.Errors[nameof(InviteeForm.UserName)]);
+        Assert.Contains("Another account has that address", taken.Errors[nameof(InviteeForm.Email)]);
+        Assert.Contains("most common", taken.Errors[nameof(InviteeForm.Password)]);
         Assert.Null((await Responses.OpenAsync(token)).Problem);
         Assert.Equal(AccountStatus.Invited, (await _fixture.UserByEmailAsync("carol@example.org"))!.Status);
     }
