@@ -43,6 +43,7 @@ public static class RateLimits
 {
     public const string RetryAfterItem = "portal.retry-after";
     private const string AddressItem = "portal.rate-limit-address";
+    private const int SegmentsPerWindow = 5;
 
     /// <summary>A limited form: at <see cref="Path"/> with the address in a form field, or, without a field, at any path one segment below it with the key as that segment.</summary>
     private sealed record LimitedForm(string Path, string? AddressField, Func<RateLimitOptions, RateLimit> Limit);
@@ -68,7 +69,11 @@ public static class RateLimits
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = (rejected, _) =>
             {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                // Sliding windows give no Retry-After of their own: a permit comes back at the latest
+                // when the oldest segment of the window slides out.
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait
+                    : FormFor(rejected.HttpContext) is { } form ? LimitOf(rejected.HttpContext, form).Window / SegmentsPerWindow
+                    : TimeSpan.FromMinutes(1);
                 rejected.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 rejected.HttpContext.Items[RetryAfterItem] = retryAfter;
                 return ValueTask.CompletedTask;
@@ -100,6 +105,9 @@ public static class RateLimits
         return app;
     }
 
+    private static RateLimit LimitOf(HttpContext context, LimitedForm form) =>
+        form.Limit(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
+
     private static LimitedForm? FormFor(HttpContext context) =>
         HttpMethods.IsPost(context.Request.Method)
             ? Forms.FirstOrDefault(f => f.AddressField is null
@@ -115,12 +123,12 @@ public static class RateLimits
         {
             return RateLimitPartition.GetNoLimiter(string.Empty);
         }
-        var limit = form.Limit(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
+        var limit = LimitOf(context, form);
         return RateLimitPartition.GetSlidingWindowLimiter($"{form.Path}|{(byAddress ? "address" : "ip")}|{key}", _ => new SlidingWindowRateLimiterOptions
         {
             PermitLimit = byAddress ? limit.PerAddress : limit.PerIp,
             Window = limit.Window,
-            SegmentsPerWindow = 5,
+            SegmentsPerWindow = SegmentsPerWindow,
             QueueLimit = 0,
         });
     }
