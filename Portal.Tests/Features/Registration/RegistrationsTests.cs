@@ -313,6 +313,24 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.Empty(_fixture.Registered.Events);
     }
 
+    [Fact]
+    public async Task Parallel_sign_ups_all_land_and_a_contested_name_goes_to_one_of_them()
+    {
+        var distinct = Enumerable.Range(0, 8).Select(i => Task.Run(() => Registrations.RegisterAsync(Form($"crowd{i}", $"crowd{i}@example.org"), null)));
+        var contested = Enumerable.Range(0, 4).Select(i => Task.Run(() => Registrations.RegisterAsync(Form("popular", $"fan{i}@example.org"), null)));
+
+        var results = await Task.WhenAll(distinct.Concat(contested));
+
+        Assert.All(results.Take(8), r => Assert.Equal(SignUpOutcome.Accepted, r.Outcome));
+        Assert.Single(results.Skip(8), r => r.Outcome == SignUpOutcome.Accepted);
+        Assert.All(results.Skip(8).Where(r => r.Outcome != SignUpOutcome.Accepted),
+            r => Assert.Equal("That user name is taken: choose another.", r.Errors[nameof(SignUpForm.UserName)]));
+        await using var db = await _fixture.Portal.DbAsync();
+        Assert.Equal(9, await db.SignUps.CountAsync());
+        Assert.Equal(9, await db.ActivationKeys.CountAsync());
+        Assert.Equal(9, _fixture.Registered.Events.Count);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync() => _fixture.DisposeAsync().AsTask();
