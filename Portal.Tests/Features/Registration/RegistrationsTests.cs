@@ -7,6 +7,7 @@ using Portal.Features.Registration;
 using Portal.Identity;
 using Portal.Templates.Registration;
 using Portal.Tests.TestInfrastructure;
+using static Portal.Tests.TestInfrastructure.RegistrationPortal;
 
 namespace Portal.Tests.Features.Registration;
 
@@ -15,9 +16,6 @@ public sealed class RegistrationsTests : IAsyncLifetime
     private readonly RegistrationPortal _fixture = new();
 
     private Registrations Registrations => _fixture.Registrations;
-
-    private static SignUpForm Form(string userName, string email, string password = TestPortal.DefaultPassword, string? confirm = null) =>
-        RegistrationPortal.Form(userName, email, password, confirm);
 
     [Fact]
     public async Task Signing_up_creates_an_inactive_account_with_a_hashed_password_and_mails_an_activation_link()
