@@ -35,7 +35,6 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await session.ScreenshotAsync("admin-outbox");
 
         await OpenFromMenuAsync(session, "Email templates", "Email templates");
-        // Templates are listed by title; the first is shown first.
         await Assertions.Expect(page.Locator(".portal-mailview-subject")).ToContainTextAsync("Activate your Portal account");
         await session.ScreenshotAsync("admin-templates");
         await page.GetByRole(AriaRole.Button, new() { Name = "Password reset" }).ClickAsync();

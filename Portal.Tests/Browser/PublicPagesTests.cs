@@ -45,14 +45,14 @@ public sealed class PublicPagesTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task Closed_sign_up_and_unknown_pages_explain_themselves()
+    public async Task Identity_sign_up_leads_to_the_portal_sign_up_and_unknown_pages_explain_themselves()
     {
         await using var session = await fixture.NewSessionAsync();
         var page = session.Page;
 
         await page.GotoAsync("Identity/Account/Register");
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign-up is closed" })).ToBeVisibleAsync();
-        await session.ScreenshotAsync("register-closed");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Create an account" })).ToBeVisibleAsync();
+        Assert.EndsWith("/register", page.Url);
 
         await page.GotoAsync("no/such/page");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();

@@ -58,6 +58,8 @@ public class TestPortal : WebApplicationFactory<Program>
         // (which set their own figures) should meet the per-IP limits.
         builder.UseSetting("RateLimits:AccountMail:PerIp", "1000");
         builder.UseSetting("RateLimits:SignIn:PerIp", "1000");
+        builder.UseSetting("RateLimits:SignUp:PerIp", "1000");
+        builder.UseSetting("RateLimits:Activation:PerIp", "1000");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

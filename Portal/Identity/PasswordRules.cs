@@ -22,6 +22,30 @@ public sealed class PasswordRules : IPasswordValidator<PortalUser>
         "monkey12345", "trustno1234", "starwars123", "whatever123", "computer123", "internet123",
     };
 
+    /// <summary>
+    /// Checks a chosen password and its confirmation against every password validator Identity has,
+    /// and adds what is wrong to <paramref name="errors"/> under the fields "Password" and
+    /// "ConfirmPassword" (the names every form that sets a password uses).
+    /// </summary>
+    public static async Task CheckChoiceAsync(
+        UserManager<PortalUser> users, PortalUser candidate, string password, string confirmPassword, IDictionary<string, string> errors)
+    {
+        if (password != confirmPassword)
+        {
+            errors["ConfirmPassword"] = "The two passwords differ.";
+        }
+        var problems = new List<string>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            var result = await validator.ValidateAsync(users, candidate, password);
+            problems.AddRange(result.Errors.Select(e => e.Description));
+        }
+        if (problems.Count > 0)
+        {
+            errors["Password"] = string.Join(" ", problems);
+        }
+    }
+
     public Task<IdentityResult> ValidateAsync(UserManager<PortalUser> manager, PortalUser user, string? password)
     {
         if (string.IsNullOrEmpty(password))

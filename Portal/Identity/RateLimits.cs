@@ -20,8 +20,14 @@ public sealed class RateLimitOptions
 {
     public const string Section = "RateLimits";
 
-    /// <summary>Requests that send mail to an address: password reset, confirmation resend.</summary>
+    /// <summary>Requests that send mail to an address: password reset, confirmation resend, activation resend.</summary>
     public RateLimit AccountMail { get; set; } = new() { PerIp = 10, PerAddress = 3, Window = TimeSpan.FromMinutes(15) };
+
+    /// <summary>Sign-ups (each sends mail to the address typed).</summary>
+    public RateLimit SignUp { get; set; } = new() { PerIp = 10, PerAddress = 3, Window = TimeSpan.FromHours(1) };
+
+    /// <summary>Presses of Activate; the "address" is the activation key in the link.</summary>
+    public RateLimit Activation { get; set; } = new() { PerIp = 20, PerAddress = 5, Window = TimeSpan.FromMinutes(15) };
 
     /// <summary>Sign-in attempts (lockout also counts failures per account).</summary>
     public RateLimit SignIn { get; set; } = new() { PerIp = 30, PerAddress = 10, Window = TimeSpan.FromMinutes(5) };
@@ -37,14 +43,19 @@ public static class RateLimits
 {
     public const string RetryAfterItem = "portal.retry-after";
     private const string AddressItem = "portal.rate-limit-address";
+    private const int SegmentsPerWindow = 5;
 
-    private sealed record LimitedForm(string Path, string AddressField, Func<RateLimitOptions, RateLimit> Limit);
+    /// <summary>A limited form: at <see cref="Path"/> with the address in a form field, or, without a field, at any path one segment below it with the key as that segment.</summary>
+    private sealed record LimitedForm(string Path, string? AddressField, Func<RateLimitOptions, RateLimit> Limit);
 
     private static readonly LimitedForm[] Forms =
     [
         new("/Identity/Account/ForgotPassword", "Input.Email", o => o.AccountMail),
         new("/Identity/Account/ResendEmailConfirmation", "Input.Email", o => o.AccountMail),
         new("/Identity/Account/Login", "Input.Email", o => o.SignIn),
+        new("/register", "Input.Email", o => o.SignUp),
+        new("/activate/resend", "Input.Email", o => o.AccountMail),
+        new("/activate", null, o => o.Activation),
     ];
 
     public static IServiceCollection AddPortalRateLimits(this IServiceCollection services)
@@ -58,7 +69,11 @@ public static class RateLimits
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = (rejected, _) =>
             {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                // Sliding windows give no Retry-After of their own: a permit comes back at the latest
+                // when the oldest segment of the window slides out.
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait
+                    : FormFor(rejected.HttpContext) is { } form ? LimitOf(rejected.HttpContext, form).Window / SegmentsPerWindow
+                    : TimeSpan.FromMinutes(1);
                 rejected.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 rejected.HttpContext.Items[RetryAfterItem] = retryAfter;
                 return ValueTask.CompletedTask;
@@ -72,10 +87,16 @@ public static class RateLimits
     {
         app.Use(async (context, next) =>
         {
-            if (FormFor(context) is { } form && context.Request.HasFormContentType)
+            var form = FormFor(context);
+            if (form is { AddressField: null })
+            {
+                // Only the key's hash is kept, like everywhere else a key is held.
+                context.Items[AddressItem] = Secrets.Hash(context.Request.Path.Value![(context.Request.Path.Value!.LastIndexOf('/') + 1)..]);
+            }
+            else if (form is { AddressField: { } field } && context.Request.HasFormContentType)
             {
                 var fields = await context.Request.ReadFormAsync(context.RequestAborted);
-                var typed = fields[form.AddressField].ToString();
+                var typed = fields[field].ToString();
                 context.Items[AddressItem] = EmailAddress.Canonicalize(typed)?.ToUpperInvariant() ?? typed.Trim().ToUpperInvariant();
             }
             await next(context);
@@ -84,9 +105,14 @@ public static class RateLimits
         return app;
     }
 
+    private static RateLimit LimitOf(HttpContext context, LimitedForm form) =>
+        form.Limit(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
+
     private static LimitedForm? FormFor(HttpContext context) =>
         HttpMethods.IsPost(context.Request.Method)
-            ? Forms.FirstOrDefault(f => context.Request.Path.Equals(f.Path, StringComparison.OrdinalIgnoreCase))
+            ? Forms.FirstOrDefault(f => f.AddressField is null
+                ? context.Request.Path.StartsWithSegments(f.Path, StringComparison.OrdinalIgnoreCase, out var rest) && rest.Value!.LastIndexOf('/') == 0 && rest.Value.Length > 1
+                : context.Request.Path.Equals(f.Path, StringComparison.OrdinalIgnoreCase))
             : null;
 
     private static RateLimitPartition<string> Partition(HttpContext context, bool byAddress)
@@ -97,12 +123,12 @@ public static class RateLimits
         {
             return RateLimitPartition.GetNoLimiter(string.Empty);
         }
-        var limit = form.Limit(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
+        var limit = LimitOf(context, form);
         return RateLimitPartition.GetSlidingWindowLimiter($"{form.Path}|{(byAddress ? "address" : "ip")}|{key}", _ => new SlidingWindowRateLimiterOptions
         {
             PermitLimit = byAddress ? limit.PerAddress : limit.PerIp,
             Window = limit.Window,
-            SegmentsPerWindow = 5,
+            SegmentsPerWindow = SegmentsPerWindow,
             QueueLimit = 0,
         });
     }

@@ -2,8 +2,10 @@ namespace Portal.Identity;
 
 /// <summary>
 /// What a chosen user name may be: 3 to 32 letters, digits, dots, dashes and underscores, starting
-/// with a letter or digit, and not a name that would pass for the site's own staff. No "@": an
-/// address stands in as the name of invited accounts, and the two must never collide.
+/// with a letter or digit, and not a name that would pass for the site's own staff, spelled plainly
+/// or as a look-alike ("adm1n", "r00t", "s.u.p.p.0.r.t"). No "@": an address stands in as the name
+/// of invited accounts, and the two must never collide. Letters from other scripts (Cyrillic "а"
+/// for "a") are already refused by the ASCII-only rule.
 /// </summary>
 public static class UserNameRules
 {
@@ -33,6 +35,27 @@ public static class UserNameRules
             return "A user name uses letters a-z, digits, dots, dashes and underscores, and starts with a letter or digit.";
         }
         var bare = new string([.. name.Where(char.IsAsciiLetterOrDigit)]);
-        return Reserved.Contains(name) || Reserved.Contains(bare) ? "That user name is reserved: choose another." : null;
+        return Reserved.Contains(name) || Reserved.Contains(bare) || Reserved.Contains(Fold(bare, 'i')) || Reserved.Contains(Fold(bare, 'l'))
+            ? "That user name is reserved: choose another."
+            : null;
     }
+
+    /// <summary>The name with digits read as the letters they pass for; "1" stands for either "i" or "l".</summary>
+    private static string Fold(string bare, char one) => string.Create(bare.Length, (bare, one), static (span, state) =>
+    {
+        for (var i = 0; i < span.Length; i++)
+        {
+            span[i] = char.ToLowerInvariant(state.bare[i]) switch
+            {
+                '0' => 'o',
+                '1' => state.one,
+                '3' => 'e',
+                '4' => 'a',
+                '5' => 's',
+                '7' => 't',
+                '8' => 'b',
+                var c => c,
+            };
+        }
+    });
 }

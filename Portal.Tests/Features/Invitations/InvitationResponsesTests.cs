@@ -12,8 +12,6 @@ using Portal.Features.OptOut;
 using Portal.Identity;
 using Portal.Templates.Account;
 using Portal.Tests.TestInfrastructure;
-// An alias: the sibling test namespace Portal.Tests.Features.Registration hides the form's own name here.
-using RegistrationForm = Portal.Features.Invitations.Registration;
 
 namespace Portal.Tests.Features.Invitations;
 
@@ -23,7 +21,7 @@ public sealed class InvitationResponsesTests : IAsyncLifetime
 
     private InvitationResponses Responses => _fixture.Responses;
 
-    private static RegistrationForm Form(string userName, string email, string password = TestPortal.DefaultPassword, string? confirm = null) =>
+    private static InviteeForm Form(string userName, string email, string password = TestPortal.DefaultPassword, string? confirm = null) =>
         new() { UserName = userName, Email = email, Password = password, ConfirmPassword = confirm ?? password };
 
     [Fact]
@@ -101,12 +99,12 @@ public sealed class InvitationResponsesTests : IAsyncLifetime
 
         Assert.False(reserved.Succeeded);
         Assert.Null(reserved.Problem);
-        Assert.Contains("reserved", reserved.Errors[nameof(RegistrationForm.UserName)]);
-        Assert.Contains("at least 10 characters", reserved.Errors[nameof(RegistrationForm.Password)]);
-        Assert.Contains("differ", reserved.Errors[nameof(RegistrationForm.ConfirmPassword)]);
-        Assert.Contains("taken", taken.Errors[nameof(RegistrationForm.UserName)]);
-        Assert.Contains("Another account has that address", taken.Errors[nameof(RegistrationForm.Email)]);
-        Assert.Contains("most common", taken.Errors[nameof(RegistrationForm.Password)]);
+        Assert.Contains("reserved", reserved.Errors[nameof(InviteeForm.UserName)]);
+        Assert.Contains("at least 10 characters", reserved.Errors[nameof(InviteeForm.Password)]);
+        Assert.Contains("differ", reserved.Errors[nameof(InviteeForm.ConfirmPassword)]);
+        Assert.Contains("taken", taken.Errors[nameof(InviteeForm.UserName)]);
+        Assert.Contains("Another account has that address", taken.Errors[nameof(InviteeForm.Email)]);
+        Assert.Contains("most common", taken.Errors[nameof(InviteeForm.Password)]);
         Assert.Null((await Responses.OpenAsync(token)).Problem);
         Assert.Equal(AccountStatus.Invited, (await _fixture.UserByEmailAsync("carol@example.org"))!.Status);
     }

@@ -4,8 +4,6 @@ using Portal.Data;
 using Portal.Features.Invitations;
 using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
-// An alias: the sibling test namespace Portal.Tests.Features.Registration hides the form's own name here.
-using RegistrationForm = Portal.Features.Invitations.Registration;
 
 namespace Portal.Tests.Features.Invitations;
 
@@ -281,7 +279,7 @@ public sealed class InvitationsTests : IAsyncLifetime
     {
         var token = await _fixture.InviteAsync("chart@example.org");
         await _fixture.InviteAsync("chart2@example.org");
-        await _fixture.Responses.AcceptAsync(token, new RegistrationForm
+        await _fixture.Responses.AcceptAsync(token, new InviteeForm
         {
             UserName = "charted", Email = "chart@example.org", Password = TestPortal.DefaultPassword, ConfirmPassword = TestPortal.DefaultPassword,
         });

@@ -35,7 +35,7 @@ public sealed record InvitationView(long Id, string Email, string InviterName, s
 public sealed record OpenedInvitation(InvitationView? Invitation, InvitationProblem? Problem);
 
 /// <summary>The invitee's registration form.</summary>
-public sealed class Registration
+public sealed class InviteeForm
 {
     public string UserName { get; set; } = "";
 
@@ -80,7 +80,7 @@ public sealed class InvitationResponses(
     /// (only one claim of a link can ever succeed) and activates the account with the chosen name and
     /// password and the invited role. A changed address waits for its own confirmation link.
     /// </summary>
-    public async Task<AcceptResult> AcceptAsync(string token, Registration input, CancellationToken cancellationToken = default)
+    public async Task<AcceptResult> AcceptAsync(string token, InviteeForm input, CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
@@ -141,7 +141,7 @@ public sealed class InvitationResponses(
             {
                 // Another registration took the name between the check and now.
                 await transaction.RollbackAsync(cancellationToken);
-                return new AcceptResult(null, null, new Dictionary<string, string> { [nameof(Registration.UserName)] = "That user name is taken: choose another." }, null);
+                return new AcceptResult(null, null, new Dictionary<string, string> { [nameof(InviteeForm.UserName)] = "That user name is taken: choose another." }, null);
             }
             await transaction.CommitAsync(cancellationToken);
         }
@@ -212,42 +212,28 @@ public sealed class InvitationResponses(
     public const string OptedOutPlaceholder = "(opted out)";
 
     private async Task<string?> CheckAsync(
-        PortalDbContext db, UserManager<PortalUser> users, PortalUser user, string userName, Registration input,
+        PortalDbContext db, UserManager<PortalUser> users, PortalUser user, string userName, InviteeForm input,
         Dictionary<string, string> errors, CancellationToken cancellationToken)
     {
         if (UserNameRules.Check(userName) is { } nameError)
         {
-            errors[nameof(Registration.UserName)] = nameError;
+            errors[nameof(InviteeForm.UserName)] = nameError;
         }
         else
         {
             var normalizedName = normalizer.NormalizeName(userName);
             if (await db.Users.AnyAsync(u => u.NormalizedUserName == normalizedName && u.Id != user.Id, cancellationToken))
             {
-                errors[nameof(Registration.UserName)] = "That user name is taken: choose another.";
+                errors[nameof(InviteeForm.UserName)] = "That user name is taken: choose another.";
             }
         }
 
-        if (input.Password != input.ConfirmPassword)
-        {
-            errors[nameof(Registration.ConfirmPassword)] = "The two passwords differ.";
-        }
-        var candidate = new PortalUser { UserName = userName, Email = user.Email };
-        var problems = new List<string>();
-        foreach (var validator in users.PasswordValidators)
-        {
-            var result = await validator.ValidateAsync(users, candidate, input.Password);
-            problems.AddRange(result.Errors.Select(e => e.Description));
-        }
-        if (problems.Count > 0)
-        {
-            errors[nameof(Registration.Password)] = string.Join(" ", problems);
-        }
+        await PasswordRules.CheckChoiceAsync(users, new PortalUser { UserName = userName, Email = user.Email }, input.Password, input.ConfirmPassword, errors);
 
         var check = EmailAddress.Check(input.Email);
         if (!check.IsValid)
         {
-            errors[nameof(Registration.Email)] = check.Error!;
+            errors[nameof(InviteeForm.Email)] = check.Error!;
             return null;
         }
         if (EmailAddress.Key(check.Canonical!) == EmailAddress.Key(user.Email!))
@@ -257,7 +243,7 @@ public sealed class InvitationResponses(
         var normalized = normalizer.NormalizeEmail(check.Canonical);
         if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken))
         {
-            errors[nameof(Registration.Email)] = "Another account has that address. Keep the invited address, or use one of your own.";
+            errors[nameof(InviteeForm.Email)] = "Another account has that address. Keep the invited address, or use one of your own.";
         }
         return check.Canonical;
     }

@@ -51,3 +51,9 @@ public sealed class RegistrationOptions
     [Range(0, 3650)]
     public int KeyRetentionDays { get; set; } = 30;
 }
+
+public static class RegistrationModes
+{
+    /// <summary>Whether visitors may sign up (the others only accept invitations).</summary>
+    public static bool AllowsSignUp(this RegistrationMode mode) => mode is RegistrationMode.Open or RegistrationMode.ApprovalRequired;
+}

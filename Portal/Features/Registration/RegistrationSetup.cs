@@ -9,6 +9,8 @@ public static class RegistrationSetup
         services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SiteSettings>();
         services.AddSingleton<ActivationKeys>();
+        services.AddSingleton<IActivationStep, ModeActivationStep>();
+        services.AddSingleton<Registrations>();
         services.AddSingleton<PendingActivations>();
         services.AddSingleton<RegistrationCleanup>();
         services.AddHostedService<RegistrationCleanupJob>();

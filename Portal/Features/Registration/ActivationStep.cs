@@ -1,0 +1,55 @@
+using Portal.Data;
+using Portal.Features.Audit;
+using Portal.Features.Settings;
+using Portal.Features.Users;
+using Portal.Identity;
+
+namespace Portal.Features.Registration;
+
+/// <summary>What pressing Activate did to the account.</summary>
+public enum ActivationOutcome
+{
+    /// <summary>The account is active; the person can sign in.</summary>
+    Activated,
+
+    /// <summary>The address is confirmed; the account waits for a moderator.</summary>
+    AwaitingApproval,
+}
+
+/// <summary>
+/// What a used activation link does to its account, inside the activation's transaction: the one
+/// place a site changes when activation should mean something else (a payment, a second check).
+/// The caller saves, commits and raises <see cref="UserActivated"/> when the outcome is Activated.
+/// </summary>
+public interface IActivationStep
+{
+    Task<ActivationOutcome> ApplyAsync(PortalDbContext db, PortalUser user, SignUp? signUp, DateTime now, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The default step, chosen by the registration mode at the moment of activation: activate, or,
+/// when sign-ups need approval, confirm the address and put the account in the moderators' queue.
+/// </summary>
+public sealed class ModeActivationStep(SiteSettings settings, AuditLog audit) : IActivationStep
+{
+    public async Task<ActivationOutcome> ApplyAsync(PortalDbContext db, PortalUser user, SignUp? signUp, DateTime now, CancellationToken cancellationToken)
+    {
+        var actor = new Actor(user.Id, user.UserName!, new HashSet<string>());
+        var target = new AuditTarget(UserAdmin.AuditTargetType, user.Id, user.UserName);
+        if (await settings.RegistrationModeAsync(cancellationToken) == RegistrationMode.ApprovalRequired)
+        {
+            user.State = AccountState.AwaitingApproval;
+            user.EmailConfirmed = true;
+            if (signUp is not null)
+            {
+                signUp.Status = SignUpStatus.AwaitingApproval;
+                signUp.ConfirmedAt = now;
+            }
+            audit.Record(db, actor, "registration.confirmed", target, "address confirmed by the activation link; waiting for approval");
+            return ActivationOutcome.AwaitingApproval;
+        }
+        AccountActivation.Activate(user, signUp, now);
+        audit.Record(db, actor, "registration.activated", target, "activated by the activation link");
+        return ActivationOutcome.Activated;
+    }
+}
