@@ -1,29 +1,28 @@
 using Microsoft.Extensions.Options;
+using Portal.Features.Settings;
 using Portal.Identity;
 
 namespace Portal.Features.Registration;
 
 /// <summary>
 /// Runs <see cref="RegistrationCleanup"/> every <see cref="RegistrationOptions.CleanupInterval"/>
-/// (the first run one interval after start, not while the portal is starting) when
-/// <see cref="RegistrationOptions.CleanupEnabled"/>. A failed run is logged and tried again next time.
+/// when <see cref="RegistrationOptions.CleanupEnabled"/>, on the stored schedule (<see cref="JobSchedule"/>:
+/// restarts do not postpone it, and one node runs it). A failed run is logged and tried again next time.
 /// </summary>
 public sealed partial class RegistrationCleanupJob(
-    RegistrationCleanup cleanup, IOptions<RegistrationOptions> options, TimeProvider clock, ILogger<RegistrationCleanupJob> logger) : BackgroundService
+    RegistrationCleanup cleanup, JobSchedule schedule, IOptions<RegistrationOptions> options, ILogger<RegistrationCleanupJob> logger) : BackgroundService
 {
+    public const string JobName = "registration-cleanup";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.CleanupEnabled)
         {
             return;
         }
-        using var timer = new PeriodicTimer(options.Value.CleanupInterval, clock);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await RunOnceAsync(stoppingToken);
-            }
+            await schedule.RunPeriodicallyAsync(JobName, options.Value.CleanupInterval, RunOnceAsync, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

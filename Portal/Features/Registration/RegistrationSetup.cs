@@ -8,6 +8,7 @@ public static class RegistrationSetup
     {
         services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SiteSettings>();
+        services.AddSingleton<JobSchedule>();
         services.AddSingleton<ActivationKeys>();
         services.AddSingleton<IActivationStep, ModeActivationStep>();
         services.AddSingleton<Registrations>();
