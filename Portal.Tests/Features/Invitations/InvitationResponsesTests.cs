@@ -12,6 +12,7 @@ using Portal.Features.OptOut;
 using Portal.Identity;
 using Portal.Templates.Account;
 using Portal.Tests.TestInfrastructure;
+using InvitationRegistration = Portal.Features.Invitations.Registration;
 
 namespace Portal.Tests.Features.Invitations;
 
@@ -21,7 +22,7 @@ public sealed class InvitationResponsesTests : IAsyncLifetime
 
     private InvitationResponses Responses => _fixture.Responses;
 
-    private static Registration Form(string userName, string email, string password = TestPortal.DefaultPassword, string? confirm = null) =>
+    private static InvitationRegistration Form(string userName, string email, string password = TestPortal.DefaultPassword, string? confirm = null) =>
         new() { UserName = userName, Email = email, Password = password, ConfirmPassword = confirm ?? password };
 
     [Fact]
@@ -99,12 +100,12 @@ public sealed class InvitationResponsesTests : IAsyncLifetime
 
         Assert.False(reserved.Succeeded);
         Assert.Null(reserved.Problem);
-        Assert.Contains("reserved", reserved.Errors[nameof(Registration.UserName)]);
-        Assert.Contains("at least 10 characters", reserved.Errors[nameof(Registration.Password)]);
-        Assert.Contains("differ", reserved.Errors[nameof(Registration.ConfirmPassword)]);
-        Assert.Contains("taken", taken.Errors[nameof(Registration.UserName)]);
-        Assert.Contains("Another account has that address", taken.Errors[nameof(Registration.Email)]);
-        Assert.Contains("most common", taken.Errors[nameof(Registration.Password)]);
+        Assert.Contains("reserved", reserved.Errors[nameof(InvitationRegistration.UserName)]);
+        Assert.Contains("at least 10 characters", reserved.Errors[nameof(InvitationRegistration.Password)]);
+        Assert.Contains("differ", reserved.Errors[nameof(InvitationRegistration.ConfirmPassword)]);
+        Assert.Contains("taken", taken.Errors[nameof(InvitationRegistration.UserName)]);
+        Assert.Contains("Another account has that address", taken.Errors[nameof(InvitationRegistration.Email)]);
+        Assert.Contains("most common", taken.Errors[nameof(InvitationRegistration.Password)]);
         Assert.Null((await Responses.OpenAsync(token)).Problem);
         Assert.Equal(AccountStatus.Invited, (await _fixture.UserByEmailAsync("carol@example.org"))!.Status);
     }

@@ -4,6 +4,7 @@ using Portal.Data;
 using Portal.Features.Invitations;
 using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
+using InvitationRegistration = Portal.Features.Invitations.Registration;
 
 namespace Portal.Tests.Features.Invitations;
 
@@ -279,7 +280,7 @@ public sealed class InvitationsTests : IAsyncLifetime
     {
         var token = await _fixture.InviteAsync("chart@example.org");
         await _fixture.InviteAsync("chart2@example.org");
-        await _fixture.Responses.AcceptAsync(token, new Registration
+        await _fixture.Responses.AcceptAsync(token, new InvitationRegistration
         {
             UserName = "charted", Email = "chart@example.org", Password = TestPortal.DefaultPassword, ConfirmPassword = TestPortal.DefaultPassword,
         });

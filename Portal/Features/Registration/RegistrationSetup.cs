@@ -9,6 +9,7 @@ public static class RegistrationSetup
         services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SiteSettings>();
         services.AddSingleton<ActivationKeys>();
+        services.AddSingleton<RegistrationReview>();
         return services;
     }
 }
