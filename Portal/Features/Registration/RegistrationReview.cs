@@ -113,7 +113,7 @@ public sealed class RegistrationReview(
     {
         actor.Require(Roles.Moderator, Roles.Admin);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.SignUps.CountAsync(s => s.Status == SignUpStatus.AwaitingApproval, cancellationToken);
+        return await CountAwaitingAsync(db, cancellationToken);
     }
 
     /// <summary>Sign-ups per day over the last <paramref name="days"/> days, with how many of each day's became active.</summary>
@@ -127,7 +127,7 @@ public sealed class RegistrationReview(
             .GroupBy(s => s.CreatedAt.Date)
             .Select(g => new { Day = g.Key, SignedUp = g.Count(), Activated = g.Count(s => s.Status == SignUpStatus.Active) })
             .ToDictionaryAsync(g => DateOnly.FromDateTime(g.Day), cancellationToken);
-        var awaiting = await db.SignUps.CountAsync(s => s.Status == SignUpStatus.AwaitingApproval, cancellationToken);
+        var awaiting = await CountAwaitingAsync(db, cancellationToken);
         return new SignUpStats(
             [.. Enumerable.Range(0, days).Select(n => today.AddDays(n + 1 - days))
                 .Select(day => daily.TryGetValue(day, out var d) ? new DailySignUps(day, d.SignedUp, d.Activated) : new DailySignUps(day, 0, 0))],
@@ -257,6 +257,9 @@ public sealed class RegistrationReview(
         }
         return null;
     }
+
+    private static Task<int> CountAwaitingAsync(PortalDbContext db, CancellationToken cancellationToken) =>
+        db.SignUps.CountAsync(s => s.Status == SignUpStatus.AwaitingApproval, cancellationToken);
 
     private static SkippedSignUp Skip(SignUp signUp, string why) => new(signUp.Id, signUp.Email, why);
 
