@@ -35,7 +35,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await session.ScreenshotAsync("admin-outbox");
 
         await OpenFromMenuAsync(session, "Email templates", "Email templates");
-        await Assertions.Expect(page.Locator(".portal-mailview-subject")).ToContainTextAsync("Confirm your email address for Portal");
+        await Assertions.Expect(page.Locator(".portal-mailview-subject")).ToContainTextAsync("Activate your Portal account");
         await session.ScreenshotAsync("admin-templates");
         await page.GetByRole(AriaRole.Button, new() { Name = "Password reset" }).ClickAsync();
         await Assertions.Expect(page.Locator(".portal-mailview-subject")).ToContainTextAsync("Reset your Portal password");
