@@ -64,7 +64,9 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
         await session.SignInAsync(moderator.Email!, TestPortal.DefaultPassword);
 
         // A moderator lands on the start page, reaches the queue from the top bar, and sees only their part of the admin menu.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Sign-up approvals" }).First.ClickAsync();
+        await Assertions.Expect(page.Locator(".portal-topbar").GetByRole(AriaRole.Link, new() { Name = "Administration" })).ToHaveCountAsync(0);
+        await session.ScreenshotAsync("home-moderator");
+        await page.Locator(".portal-topbar").GetByRole(AriaRole.Link, new() { Name = "Sign-up approvals" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign-up approvals", Level = 1 })).ToBeVisibleAsync();
         await session.WaitForInteractiveAsync();
         var sidebar = page.Locator(".rz-sidebar");
@@ -124,6 +126,19 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
         }
         await using var db = await portal.DbAsync();
         Assert.False(await db.Users.AnyAsync(u => u.Id == rejected.Id));
+    }
+
+    [Fact]
+    public async Task A_member_without_a_role_is_refused_the_approval_queue()
+    {
+        await fixture.Portal.CreateUserAsync("curious@example.org");
+        await using var session = await fixture.NewSessionAsync();
+        await session.SignInAsync("curious@example.org", TestPortal.DefaultPassword);
+
+        await session.Page.GotoAsync("admin/registrations/approvals");
+
+        await Assertions.Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "Access denied" })).ToBeVisibleAsync();
+        await Assertions.Expect(session.Page.GetByText("Sign-up approvals")).ToHaveCountAsync(0);
     }
 
     [Fact]
