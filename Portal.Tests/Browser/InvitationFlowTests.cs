@@ -144,7 +144,7 @@ public sealed class InvitationFlowTests(BrowserFixture fixture)
 
         await admin.Page.GotoAsync("admin");
         await admin.WaitForInteractiveAsync();
-        await Assertions.Expect(admin.Page.Locator(".portal-chart")).ToBeVisibleAsync();
+        await Assertions.Expect(admin.Page.Locator("[data-chart=invitations] .portal-chart")).ToBeVisibleAsync();
         await admin.ScreenshotAsync("admin-dashboard-invitations");
     }
 

@@ -15,6 +15,7 @@ public static class RegistrationSetup
         services.AddSingleton<PendingActivations>();
         services.AddSingleton<RegistrationCleanup>();
         services.AddHostedService<RegistrationCleanupJob>();
+        services.AddSingleton<RegistrationReview>();
         return services;
     }
 }

@@ -7,6 +7,9 @@ using Portal.Identity;
 
 namespace Portal.Features.Settings;
 
+/// <summary>The registration mode in force, the configuration file's, and the admin's last change (if any).</summary>
+public sealed record RegistrationModeSetting(RegistrationMode Mode, RegistrationMode Configured, DateTime? ChangedAt, string? ChangedByName);
+
 /// <summary>
 /// Settings an admin changes at run time. A stored value overrides the configuration file's and
 /// takes effect at once; it is read from the database on each use, so every node sees a change.
@@ -24,16 +27,29 @@ public sealed class SiteSettings(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var stored = await db.SiteSettings.AsNoTracking().Where(s => s.Key == ModeKey).Select(s => s.Value).FirstOrDefaultAsync(cancellationToken);
-        return Enum.TryParse<RegistrationMode>(stored, out var mode) ? mode : registration.Value.Mode;
+        return ModeOf(stored);
+    }
+
+    /// <summary>What the Settings page shows (admins only): the mode, where it comes from, who changed it last and when.</summary>
+    public async Task<RegistrationModeSetting> RegistrationModeSettingAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var stored = await db.SiteSettings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == ModeKey, cancellationToken);
+        return new RegistrationModeSetting(ModeOf(stored?.Value), registration.Value.Mode, stored?.UpdatedAt, stored?.UpdatedByName);
     }
 
     /// <summary>Switches the registration mode (admins only); audited with the old and the new mode.</summary>
     public async Task SetRegistrationModeAsync(Actor actor, RegistrationMode mode, CancellationToken cancellationToken = default)
     {
         actor.Require(Roles.Admin);
-        var before = await RegistrationModeAsync(cancellationToken);
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "There is no such registration mode.");
+        }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var setting = await db.SiteSettings.FirstOrDefaultAsync(s => s.Key == ModeKey, cancellationToken);
+        var before = ModeOf(setting?.Value);
         if (setting is null)
         {
             setting = new SiteSetting { Key = ModeKey, Value = "" };
@@ -45,4 +61,8 @@ public sealed class SiteSettings(
         audit.Record(db, actor, "settings.registration-mode", new AuditTarget(AuditTargetType, ModeKey, "Registration mode"), $"{before} -> {mode}");
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    // A value that is no mode (edited by hand, or from an older version) falls back to the configuration.
+    private RegistrationMode ModeOf(string? stored) =>
+        Enum.TryParse<RegistrationMode>(stored, out var mode) && Enum.IsDefined(mode) ? mode : registration.Value.Mode;
 }

@@ -1,0 +1,274 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Email;
+using Portal.Events;
+using Portal.Features.Audit;
+using Portal.Identity;
+using Portal.Templates.Registration;
+
+namespace Portal.Features.Registration;
+
+/// <summary>One sign-up as the moderators see it.</summary>
+/// <param name="RejectedBefore">Other applications from the same address that were rejected.</param>
+public sealed record SignUpRow(
+    long Id, string Email, string UserName, string Domain, SignUpStatus Status, DateTime CreatedAt, DateTime? ConfirmedAt,
+    DateTime? DecidedAt, string? DecidedByName, string? Reason, int RejectedBefore)
+{
+    public bool EmailConfirmed => ConfirmedAt is not null;
+}
+
+/// <summary>Filters of the approval queue; a null status lists every sign-up.</summary>
+public sealed record SignUpQuery(SignUpStatus? Status = SignUpStatus.AwaitingApproval, string? Domain = null, string? Search = null);
+
+/// <summary>A sign-up that was asked for but not decided, and why.</summary>
+public sealed record SkippedSignUp(long Id, string? Email, string Why);
+
+/// <summary>How many of the asked sign-ups were decided, and the others with the reason.</summary>
+public sealed record ReviewResult(int Decided, IReadOnlyList<SkippedSignUp> Skipped);
+
+public sealed record DailySignUps(DateOnly Day, int SignedUp, int Activated);
+
+/// <summary>Sign-ups of the last days: per day, in all, how many of them became active, and the queue's length.</summary>
+public sealed record SignUpStats(IReadOnlyList<DailySignUps> Days, int AwaitingApproval)
+{
+    public int SignedUp => Days.Sum(d => d.SignedUp);
+
+    public int Activated => Days.Sum(d => d.Activated);
+
+    /// <summary>Activated of signed up in the window, or null when nobody signed up.</summary>
+    public double? ActivationRate => SignedUp == 0 ? null : (double)Activated / SignedUp;
+}
+
+/// <summary>
+/// The moderators' approval queue: sign-ups whose address is confirmed wait here until a moderator
+/// approves (the account becomes active) or rejects them (the account goes, the application and the
+/// reason stay). Each decision is taken once, however many moderators press at the same moment.
+/// </summary>
+public sealed class RegistrationReview(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    Mailer mailer,
+    AuditLog audit,
+    EventPublisher events,
+    IOptions<RegistrationOptions> options,
+    IOptions<PortalOptions> portal,
+    TimeProvider clock)
+{
+    public const string AuditTargetType = "sign-up";
+    public const string SignInPath = "Identity/Account/Login";
+
+    private static readonly Dictionary<string, Expression<Func<SignUp, object?>>> Columns = new()
+    {
+        [nameof(SignUpRow.CreatedAt)] = s => s.CreatedAt,
+        [nameof(SignUpRow.Email)] = s => s.Email,
+        [nameof(SignUpRow.Domain)] = s => s.Domain,
+        [nameof(SignUpRow.UserName)] = s => s.UserName,
+        [nameof(SignUpRow.DecidedAt)] = s => s.DecidedAt,
+    };
+
+    /// <summary>Raised after decisions are committed, so open queues and badges can count again.</summary>
+    public event Action? Decided;
+
+    /// <summary>The reasons a moderator can pick when rejecting.</summary>
+    public IReadOnlyList<string> RejectionReasons => options.Value.RejectionReasons;
+
+    /// <summary>Why a rejection reason cannot be sent, or null when it can.</summary>
+    public static string? CheckReason(string? reason) =>
+        string.IsNullOrWhiteSpace(reason) ? "Give a reason: it is sent to the applicant."
+        : reason.Trim().Length > RegistrationLimits.ReasonLength ? $"The reason is longer than {RegistrationLimits.ReasonLength} characters."
+        : null;
+
+    public async Task<Page<SignUpRow>> ListAsync(Actor actor, SignUpQuery query, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Moderator, Roles.Admin);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var signUps = db.SignUps.AsNoTracking();
+        if (query.Status is { } status)
+        {
+            signUps = signUps.Where(s => s.Status == status);
+        }
+        if (!string.IsNullOrWhiteSpace(query.Domain))
+        {
+            var domain = query.Domain.Trim().TrimStart('@').ToLowerInvariant();
+            signUps = signUps.Where(s => s.Domain == domain);
+        }
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var pattern = Like.Contains(query.Search);
+            signUps = signUps.Where(s => EF.Functions.Like(s.Email, pattern, Like.Escape) || EF.Functions.Like(s.UserName, pattern, Like.Escape));
+        }
+        var rejected = db.SignUps.Where(o => o.Status == SignUpStatus.Rejected);
+        // The longest-waiting first: the queue is worked from its head.
+        return await signUps.ToPageAsync(page, Columns, q => q.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id),
+            s => new SignUpRow(
+                s.Id, s.Email, s.UserName, s.Domain, s.Status, s.CreatedAt, s.ConfirmedAt, s.DecidedAt, s.DecidedByName, s.Reason,
+                rejected.Count(o => o.Id != s.Id && o.Email.ToLower() == s.Email.ToLower())),
+            cancellationToken);
+    }
+
+    /// <summary>Sign-ups waiting for a moderator, for the sidebar badge and the dashboard.</summary>
+    public async Task<int> CountAwaitingAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Moderator, Roles.Admin);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await CountAwaitingAsync(db, cancellationToken);
+    }
+
+    /// <summary>Sign-ups per day over the last <paramref name="days"/> days, with how many of each day's became active.</summary>
+    public async Task<SignUpStats> StatsAsync(Actor actor, int days, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var since = today.AddDays(1 - days).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var daily = await db.SignUps.Where(s => s.CreatedAt >= since)
+            .GroupBy(s => s.CreatedAt.Date)
+            .Select(g => new { Day = g.Key, SignedUp = g.Count(), Activated = g.Count(s => s.Status == SignUpStatus.Active) })
+            .ToDictionaryAsync(g => DateOnly.FromDateTime(g.Day), cancellationToken);
+        var awaiting = await CountAwaitingAsync(db, cancellationToken);
+        return new SignUpStats(
+            [.. Enumerable.Range(0, days).Select(n => today.AddDays(n + 1 - days))
+                .Select(day => daily.TryGetValue(day, out var d) ? new DailySignUps(day, d.SignedUp, d.Activated) : new DailySignUps(day, 0, 0))],
+            awaiting);
+    }
+
+    /// <summary>
+    /// Approves each sign-up still awaiting approval: the account becomes active, the applicant is
+    /// told they can sign in, and the decision is audited.
+    /// </summary>
+    public async Task<ReviewResult> ApproveAsync(Actor actor, IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Moderator, Roles.Admin);
+        return await DecideAsync(actor, ids, SignUpStatus.Active, reason: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Rejects each sign-up still awaiting approval: the never-active account is deleted, the
+    /// application is kept with the reason, and the reason is mailed to the applicant.
+    /// </summary>
+    public async Task<ReviewResult> RejectAsync(Actor actor, IReadOnlyCollection<long> ids, string reason, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Moderator, Roles.Admin);
+        if (CheckReason(reason) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(reason));
+        }
+        return await DecideAsync(actor, ids, SignUpStatus.Rejected, reason.Trim(), cancellationToken);
+    }
+
+    private async Task<ReviewResult> DecideAsync(
+        Actor actor, IReadOnlyCollection<long> ids, SignUpStatus decision, string? reason, CancellationToken cancellationToken)
+    {
+        var asked = ids.Distinct().ToList();
+        var skipped = new List<SkippedSignUp>();
+        foreach (var id in asked)
+        {
+            if (await DecideOneAsync(actor, id, decision, reason, cancellationToken) is { } skip)
+            {
+                skipped.Add(skip);
+            }
+        }
+        if (skipped.Count < asked.Count)
+        {
+            Decided?.Invoke();
+        }
+        return new ReviewResult(asked.Count - skipped.Count, skipped);
+    }
+
+    /// <summary>
+    /// One decision in its own short transaction; null when it was taken. The conditional update
+    /// that records it is the transaction's first write, so of two moderators deciding at once only
+    /// one changes the row; the other finds it decided and is told by whom.
+    /// </summary>
+    private async Task<SkippedSignUp?> DecideOneAsync(Actor actor, long id, SignUpStatus decision, string? reason, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var signUp = await db.SignUps.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (signUp is null)
+        {
+            return new SkippedSignUp(id, null, "no longer exists");
+        }
+        if (signUp.UserId is not null && signUp.UserId == actor.UserId)
+        {
+            return Skip(signUp, "is your own sign-up: another moderator decides on it");
+        }
+        if (signUp.Status != SignUpStatus.AwaitingApproval)
+        {
+            return AlreadyDecided(signUp);
+        }
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == signUp.UserId, cancellationToken);
+        if (user is not { State: AccountState.AwaitingApproval, ActivatedAt: null, DeactivatedAt: null })
+        {
+            return Skip(signUp, "has no account waiting for approval any more");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var claimed = await db.SignUps.Where(s => s.Id == id && s.Status == SignUpStatus.AwaitingApproval)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.Status, decision)
+                .SetProperty(x => x.DecidedAt, now)
+                .SetProperty(x => x.DecidedById, actor.UserId)
+                .SetProperty(x => x.DecidedByName, actor.Name)
+                .SetProperty(x => x.Reason, reason), cancellationToken);
+        if (claimed != 1)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return AlreadyDecided(await db.SignUps.AsNoTracking().FirstAsync(s => s.Id == id, cancellationToken));
+        }
+
+        var target = new AuditTarget(AuditTargetType, id.ToString(CultureInfo.InvariantCulture), signUp.Email);
+        if (decision == SignUpStatus.Active)
+        {
+            AccountActivation.Activate(user, signUp, now);
+            user.ConcurrencyStamp = Guid.NewGuid().ToString();
+            await mailer.QueueAsync(db, user.Email!, new RegistrationDecisionMail(user.UserName!, true, null, portal.Value.Link(SignInPath)));
+            audit.Record(db, actor, "registration.approved", target, $"account {user.UserName} activated");
+        }
+        else
+        {
+            // The account was never active: it goes; the application keeps who applied, and why not.
+            db.Users.Remove(user);
+            await mailer.QueueAsync(db, signUp.Email, new RegistrationDecisionMail(signUp.UserName, false, reason, portal.Value.Link(SignInPath)));
+            audit.Record(db, actor, "registration.rejected", target, reason);
+        }
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // An admin changed or deleted the account since it was read.
+            await transaction.RollbackAsync(cancellationToken);
+            return Skip(signUp, "changed while it was being decided: reload and look again");
+        }
+        await transaction.CommitAsync(cancellationToken);
+
+        if (decision == SignUpStatus.Active)
+        {
+            await events.PublishAsync(new RegistrationApproved(id, user.Id, actor.Name), cancellationToken);
+            await events.PublishAsync(new UserActivated(user.Id), cancellationToken);
+        }
+        else
+        {
+            await events.PublishAsync(new RegistrationRejected(id, signUp.Email, reason!, actor.Name), cancellationToken);
+        }
+        return null;
+    }
+
+    private static Task<int> CountAwaitingAsync(PortalDbContext db, CancellationToken cancellationToken) =>
+        db.SignUps.CountAsync(s => s.Status == SignUpStatus.AwaitingApproval, cancellationToken);
+
+    private static SkippedSignUp Skip(SignUp signUp, string why) => new(signUp.Id, signUp.Email, why);
+
+    private static SkippedSignUp AlreadyDecided(SignUp signUp) => Skip(signUp, signUp.Status switch
+    {
+        SignUpStatus.Active when signUp.DecidedByName is { } by => $"was already approved by {by}",
+        SignUpStatus.Active => "is already active",
+        SignUpStatus.Rejected => $"was already rejected by {signUp.DecidedByName}",
+        SignUpStatus.AwaitingActivation => "has not confirmed the address yet",
+        var closed => $"is closed ({closed.ToString().ToLowerInvariant()})",
+    });
+}
