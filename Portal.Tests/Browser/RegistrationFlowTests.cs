@@ -117,22 +117,119 @@ public sealed class RegistrationFlowTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task When_approval_is_required_activation_ends_on_the_waiting_page()
+    public async Task With_approval_required_a_moderator_approves_one_applicant_and_rejects_another_with_a_reason()
     {
-        await using var session = await fixture.NewSessionAsync();
-        var page = session.Page;
-        await using (await ModeAsync(RegistrationMode.ApprovalRequired))
+        const string adminEmail = "mode-keeper@example.org";
+        const string adminPassword = "a steady admin passphrase";
+        const string reason = "We only take members of the allotment society: ask the secretary for an invitation.";
+        var moderator = await fixture.Portal.CreateUserAsync("marta.moderator@example.org", roles: Roles.Moderator);
+        try
         {
-            await SignUpAsync(session, "patient", "patient@example.org");
-            await page.GotoAsync(await ActivationLinkAsync("patient@example.org"));
-            await page.GetByRole(AriaRole.Button, new() { Name = "Activate my account" }).ClickAsync();
+            await using (var admin = await fixture.SignedInAdminAsync(adminEmail, adminPassword))
+            {
+                await admin.Page.GotoAsync("admin/settings");
+                await admin.WaitForInteractiveAsync();
+                await admin.Page.GetByText("Approval required", new() { Exact = true }).ClickAsync();
+                await admin.Page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+                await Assertions.Expect(admin.Page.GetByText("Registration is now Approval required.")).ToBeVisibleAsync();
+                await admin.ScreenshotAsync("approval-flow-settings");
+            }
 
-            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your request is waiting for a moderator" })).ToBeVisibleAsync();
-            await Assertions.Expect(page.Locator("main")).ToContainTextAsync(DateTime.UtcNow.ToString("d MMMM yyyy"));
-            await session.ScreenshotAsync("activate-awaiting-approval");
+            await using var applicant = await fixture.NewSessionAsync();
+            await SignUpAndWaitForApprovalAsync(applicant, "hopeful", "hopeful@example.org", screenshots: true);
+            await RefusedSignInAsync(applicant, "hopeful@example.org", "approval-flow-sign-in-refused");
+
+            await using var queue = await fixture.NewSessionAsync();
+            await queue.SignInAsync(moderator.Email!, TestPortal.DefaultPassword);
+            var row = await QueueRowAsync(queue, "hopeful@example.org");
+            await Assertions.Expect(row.GetByText("Email confirmed")).ToBeVisibleAsync();
+            await queue.ScreenshotAsync("approval-flow-queue");
+            await row.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+            await queue.Page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+            await Assertions.Expect(queue.Page.GetByText("The sign-up is approved.")).ToBeVisibleAsync();
+            await queue.ScreenshotAsync("approval-flow-approved");
+
+            var approval = await fixture.Portal.Mail.WaitForAsync("hopeful@example.org", "account is ready");
+            Assert.Contains("A moderator approved your sign-up", approval.Text);
+            Assert.Equal(fixture.Portal.PublicBaseUrl + "Identity/Account/Login", approval.LinkContaining("/Identity/Account/Login"));
+            await applicant.Page.GotoAsync(approval.LinkContaining("/Identity/Account/Login"));
+            await applicant.SignInAsync("hopeful@example.org", Password);
+            await Assertions.Expect(applicant.Page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, hopeful" })).ToBeVisibleAsync();
+            await applicant.ScreenshotAsync("approval-flow-signed-in");
+            applicant.AssertNoErrors();
+
+            await using var second = await fixture.NewSessionAsync();
+            await SignUpAndWaitForApprovalAsync(second, "longshot", "longshot@example.org", screenshots: false);
+            row = await QueueRowAsync(queue, "longshot@example.org");
+            await row.GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();
+            var dialog = queue.Page.Locator(".rz-dialog");
+            await Assertions.Expect(dialog).ToContainTextAsync("Reject the sign-up of longshot@example.org");
+            await dialog.GetByLabel("Reason sent to the applicant").FillAsync(reason);
+            await queue.ScreenshotAsync("approval-flow-reject-dialog");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();
+            await Assertions.Expect(queue.Page.GetByText("The sign-up is rejected.")).ToBeVisibleAsync();
+            queue.AssertNoErrors();
+
+            var rejection = await fixture.Portal.Mail.WaitForAsync("longshot@example.org", "was not approved");
+            Assert.Contains(reason, rejection.Text);
+            Assert.Contains(reason, rejection.Html);
+            await RefusedSignInAsync(second, "longshot@example.org", "approval-flow-rejected-sign-in-refused");
         }
-        await using var db = await fixture.Portal.DbAsync();
-        Assert.Equal(AccountState.AwaitingApproval, await db.Users.Where(u => u.Email == "patient@example.org").Select(u => u.State).SingleAsync());
+        finally
+        {
+            // The browser tests share one portal: leave sign-up open for the others.
+            await fixture.Portal.Get<SiteSettings>().SetRegistrationModeAsync(Actor.System, RegistrationMode.Open);
+        }
+    }
+
+    /// <summary>Signs up on the page, opens the mailed link, presses Activate and lands on the waiting page.</summary>
+    private async Task SignUpAndWaitForApprovalAsync(BrowserSession session, string userName, string email, bool screenshots)
+    {
+        var page = session.Page;
+        await SignUpAsync(session, userName, email, screenshots ? "approval-flow-register" : null);
+        var mail = await fixture.Portal.Mail.WaitForAsync(email, "Activate your Portal account");
+        Assert.Contains($"Hello {userName}", mail.Text);
+        await page.GotoAsync(mail.LinkContaining("/activate/"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Activate your account" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Activate my account" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your request is waiting for a moderator" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync($"you submitted it on {DateTime.UtcNow:d MMMM yyyy}");
+        await Assertions.Expect(page.Locator(".portal-topbar-nav")).Not.ToContainTextAsync(userName);
+        if (screenshots)
+        {
+            await session.ScreenshotAsync("approval-flow-waiting");
+        }
+    }
+
+    /// <summary>The sign-in page refuses the applicant as it refuses a wrong password: nothing hints at the queue.</summary>
+    private static async Task RefusedSignInAsync(BrowserSession session, string email, string screenshot)
+    {
+        var page = session.Page;
+        await page.GotoAsync("Identity/Account/Login");
+        await page.GetByLabel("Email address").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var alert = page.Locator("form#account [role=alert]");
+        await Assertions.Expect(alert).ToHaveTextAsync("Invalid login attempt.");
+        await Assertions.Expect(page.Locator("main")).Not.ToContainTextAsync("approv");
+        await Assertions.Expect(page.Locator("main")).Not.ToContainTextAsync("moderator");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await session.ScreenshotAsync(screenshot);
+    }
+
+    /// <summary>The moderator's queue, searched down to the one applicant's row.</summary>
+    private static async Task<ILocator> QueueRowAsync(BrowserSession session, string email)
+    {
+        var page = session.Page;
+        await page.GotoAsync("admin/registrations/approvals");
+        await session.WaitForInteractiveAsync();
+        await page.GetByPlaceholder("Search address or user name").FillAsync(email);
+        await page.GetByPlaceholder("Search address or user name").PressAsync("Enter");
+        var rows = page.Locator(".portal-grid tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows).ToContainTextAsync(email);
+        return rows;
     }
 
     private sealed class Restore(Func<Task> restore) : IAsyncDisposable

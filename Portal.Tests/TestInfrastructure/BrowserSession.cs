@@ -10,6 +10,15 @@ namespace Portal.Tests.TestInfrastructure;
 public sealed class BrowserSession : IAsyncDisposable
 {
     private readonly IBrowserContext _context;
+    private const string SettledScript = """
+        () => Promise.race([
+            Promise.all(document.getAnimations()
+                .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+                .map(a => a.finished.catch(() => null))),
+            new Promise(resolve => setTimeout(resolve, 2000)),
+        ])
+        """;
+
     private readonly List<string> _errors = [];
 
     public BrowserSession(IBrowserContext context, IPage page)
@@ -43,8 +52,15 @@ public sealed class BrowserSession : IAsyncDisposable
         await Page.WaitForURLAsync(url => !url.Contains("/Identity/Account/Login", StringComparison.Ordinal));
     }
 
-    public Task ScreenshotAsync(string name) =>
-        Page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathFor(name), FullPage = true });
+    /// <summary>
+    /// Saves the page once its transitions have run (a dialog or a notification fading in would
+    /// otherwise be caught half transparent); endless animations such as spinners are not waited for.
+    /// </summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        await Page.EvaluateAsync(SettledScript);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathFor(name), FullPage = true });
+    }
 
     public void AssertNoErrors() => Assert.True(_errors.Count == 0, "The page logged errors:\n" + string.Join("\n", _errors));
 
