@@ -15,8 +15,8 @@ public sealed class PendingActivationsTests(BrowserFixture fixture)
     public async Task An_admin_resends_a_link_previews_the_cleanup_and_runs_it()
     {
         var now = DateTime.UtcNow;
-        var fresh = await fixture.Portal.SeedAsync("fresh.pending@example.org", now.AddDays(-1), now.AddDays(6));
-        var stale = await fixture.Portal.SeedAsync("stale.pending@example.org", now.AddDays(-10), now.AddDays(-3));
+        var (fresh, _) = await fixture.Portal.SeedSignUpAsync("fresh.pending@example.org", SignUpStatus.AwaitingActivation, now.AddDays(-1), now.AddDays(6));
+        var (stale, _) = await fixture.Portal.SeedSignUpAsync("stale.pending@example.org", SignUpStatus.AwaitingActivation, now.AddDays(-10), now.AddDays(-3));
         await using var session = await fixture.SignedInAdminAsync(AdminEmail, AdminPassword);
         var page = session.Page;
 
@@ -67,8 +67,8 @@ public sealed class PendingActivationsTests(BrowserFixture fixture)
     [Fact]
     public async Task An_admin_activates_selected_accounts_in_bulk_after_confirming()
     {
-        var one = await fixture.Portal.SeedAsync("many.one@example.org");
-        var two = await fixture.Portal.SeedAsync("many.two@example.org");
+        var (one, _) = await fixture.Portal.SeedSignUpAsync("many.one@example.org", SignUpStatus.AwaitingActivation);
+        var (two, _) = await fixture.Portal.SeedSignUpAsync("many.two@example.org", SignUpStatus.AwaitingActivation);
         await using var session = await fixture.SignedInAdminAsync(AdminEmail, AdminPassword);
         var page = session.Page;
         await page.GotoAsync("admin/registrations");

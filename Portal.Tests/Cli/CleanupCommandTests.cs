@@ -18,10 +18,10 @@ public sealed class CleanupCommandTests : IAsyncLifetime
     }
 
     /// <summary>An account that signed up ten days ago and never used its link, which expired three days ago.</summary>
-    private Task<PortalUser> ExpiredAsync(string email)
+    private async Task<PortalUser> ExpiredAsync(string email)
     {
         var now = DateTime.UtcNow;
-        return _portal.SeedAsync(email, now.AddDays(-10), now.AddDays(-3));
+        return (await _portal.SeedSignUpAsync(email, SignUpStatus.AwaitingActivation, now.AddDays(-10), now.AddDays(-3))).User;
     }
 
     private async Task<int> AccountsAsync(params PortalUser[] users)
@@ -35,7 +35,7 @@ public sealed class CleanupCommandTests : IAsyncLifetime
     public async Task A_dry_run_prints_what_would_be_deleted_and_deletes_nothing()
     {
         var expired = await ExpiredAsync("dry@example.org");
-        var waiting = await _portal.SeedAsync("waiting@example.org");
+        var (waiting, _) = await _portal.SeedSignUpAsync("waiting@example.org", SignUpStatus.AwaitingActivation);
 
         var (code, output, _) = await RunAsync("cleanup", "--dry-run");
 
@@ -53,7 +53,7 @@ public sealed class CleanupCommandTests : IAsyncLifetime
     {
         var first = await ExpiredAsync("first@example.org");
         var second = await ExpiredAsync("second@example.org");
-        var waiting = await _portal.SeedAsync("still-waiting@example.org");
+        var (waiting, _) = await _portal.SeedSignUpAsync("still-waiting@example.org", SignUpStatus.AwaitingActivation);
 
         var (code, output, _) = await RunAsync("cleanup");
 

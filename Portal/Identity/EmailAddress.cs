@@ -29,6 +29,9 @@ public static class EmailAddress
     /// </summary>
     public static string Key(string canonical) => canonical.ToLowerInvariant();
 
+    /// <summary>The part after the last @ ("example.org"): what sign-ups are grouped and filtered by.</summary>
+    public static string Domain(string canonical) => canonical[(canonical.LastIndexOf('@') + 1)..];
+
     /// <summary>
     /// The address as logs and the audit entries of deleted accounts show it: the first character and
     /// the domain ("a•••@example.org"), enough to answer "was it mine?" without keeping the address.

@@ -48,10 +48,10 @@ public sealed class PendingActivationsTests : IAsyncLifetime
     [Fact]
     public async Task The_list_shows_accounts_awaiting_activation_with_their_link_expiry_and_filters_by_it()
     {
-        var fresh = await _portal.SeedAsync("fresh@example.org", Now.AddDays(-1), Now.AddDays(6));
-        var lastSecond = await _portal.SeedAsync("last-second@example.org", Now.AddDays(-7).AddSeconds(1), Now.AddSeconds(1));
-        var expired = await _portal.SeedAsync("expired@example.org", Now.AddDays(-9), Now.AddDays(-2));
-        var deactivated = await _portal.SeedAsync("deactivated@example.org", Now.AddDays(-9), Now.AddDays(-2));
+        var (fresh, _) = await _portal.SeedSignUpAsync("fresh@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-1), Now.AddDays(6));
+        var (lastSecond, _) = await _portal.SeedSignUpAsync("last-second@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-7).AddSeconds(1), Now.AddSeconds(1));
+        var (expired, _) = await _portal.SeedSignUpAsync("expired@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-9), Now.AddDays(-2));
+        var (deactivated, _) = await _portal.SeedSignUpAsync("deactivated@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-9), Now.AddDays(-2));
         await _portal.CreateUserAsync("active@example.org");
         await using (var db = await _portal.DbAsync())
         {
@@ -82,7 +82,7 @@ public sealed class PendingActivationsTests : IAsyncLifetime
     [Fact]
     public async Task Resending_revokes_the_old_link_and_mails_a_new_one()
     {
-        var user = await _portal.SeedAsync("again@example.org", Now.AddDays(-8), Now.AddDays(-1));
+        var (user, _) = await _portal.SeedSignUpAsync("again@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-8), Now.AddDays(-1));
 
         var first = await Pending.ResendAsync(Admin, [user.Id]);
         var firstMail = await _portal.Mail.WaitForAsync("again@example.org", "Activate your");
@@ -120,7 +120,7 @@ public sealed class PendingActivationsTests : IAsyncLifetime
     [Fact]
     public async Task Activating_by_hand_lets_the_person_sign_in_and_is_audited()
     {
-        var user = await _portal.SeedAsync("manual@example.org", Now.AddDays(-8), Now.AddDays(-1));
+        var (user, _) = await _portal.SeedSignUpAsync("manual@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-8), Now.AddDays(-1));
         using var client = _portal.CreateBrowserlikeClient();
         using var before = await client.SignInAsync("manual@example.org", TestPortal.DefaultPassword);
 
@@ -143,7 +143,7 @@ public sealed class PendingActivationsTests : IAsyncLifetime
     [Fact]
     public async Task Deleting_removes_the_account_and_keeps_the_application_marked_deleted()
     {
-        var user = await _portal.SeedAsync("gone@example.org", Now.AddDays(-3), Now.AddDays(4));
+        var (user, _) = await _portal.SeedSignUpAsync("gone@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-3), Now.AddDays(4));
 
         var result = await Pending.DeleteAsync(Admin, [user.Id]);
 
@@ -163,10 +163,10 @@ public sealed class PendingActivationsTests : IAsyncLifetime
     [Fact]
     public async Task Bulk_actions_handle_many_accounts_and_skip_those_that_no_longer_qualify()
     {
-        var one = await _portal.SeedAsync("one@example.org");
-        var two = await _portal.SeedAsync("two@example.org");
+        var (one, _) = await _portal.SeedSignUpAsync("one@example.org", SignUpStatus.AwaitingActivation);
+        var (two, _) = await _portal.SeedSignUpAsync("two@example.org", SignUpStatus.AwaitingActivation);
         var member = await _portal.CreateUserAsync("member@example.org");
-        var deactivated = await _portal.SeedAsync("benched@example.org");
+        var (deactivated, _) = await _portal.SeedSignUpAsync("benched@example.org", SignUpStatus.AwaitingActivation);
         await using (var db = await _portal.DbAsync())
         {
             await db.Users.Where(u => u.Id == deactivated.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.DeactivatedAt, Now));
@@ -189,7 +189,7 @@ public sealed class PendingActivationsTests : IAsyncLifetime
     [Fact]
     public async Task Only_admins_may_see_or_act_on_pending_accounts()
     {
-        var user = await _portal.SeedAsync("safe@example.org");
+        var (user, _) = await _portal.SeedSignUpAsync("safe@example.org", SignUpStatus.AwaitingActivation);
         var moderator = new Actor("mod-id", "Mo", new HashSet<string> { Roles.Moderator });
 
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Pending.ListAsync(moderator, new PendingActivationQuery(), new PageRequest()));

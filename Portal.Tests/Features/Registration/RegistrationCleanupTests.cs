@@ -35,20 +35,20 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
         var accounts = new Dictionary<string, PortalUser>
         {
             // (a) never activated, its only link expired three days ago.
-            ["expired"] = await _portal.SeedAsync("expired@example.org", Now.AddDays(-10), Now.AddDays(-3)),
+            ["expired"] = (await _portal.SeedSignUpAsync("expired@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-10), Now.AddDays(-3))).User,
             // (b) its link still works for one more second.
-            ["pending"] = await _portal.SeedAsync("pending@example.org", Now.AddDays(-7).AddSeconds(1), Now.AddSeconds(1)),
+            ["pending"] = (await _portal.SeedSignUpAsync("pending@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-7).AddSeconds(1), Now.AddSeconds(1))).User,
             // (c) activated once, later deactivated by an admin; the old link expired long ago.
-            ["once-active"] = await _portal.SeedAsync("once-active@example.org", Now.AddDays(-40), Now.AddDays(-33)),
+            ["once-active"] = (await _portal.SeedSignUpAsync("once-active@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-40), Now.AddDays(-33))).User,
             // (d) never activated, deactivated by an admin.
-            ["deactivated"] = await _portal.SeedAsync("deactivated@example.org", Now.AddDays(-10), Now.AddDays(-3)),
+            ["deactivated"] = (await _portal.SeedSignUpAsync("deactivated@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-10), Now.AddDays(-3))).User,
             // (e) invited, the invitation pending.
             ["invited"] = await _portal.CreateUserAsync("invited@example.org", password: null, state: AccountState.Invited, emailConfirmed: false),
             // (e) signed up and expired, but invited meanwhile: the invitation names the address, or the account.
-            ["invited-address"] = await _portal.SeedAsync("Invited-Address@example.org", Now.AddDays(-10), Now.AddDays(-3)),
-            ["invited-account"] = await _portal.SeedAsync("invited-account@example.org", Now.AddDays(-10), Now.AddDays(-3)),
+            ["invited-address"] = (await _portal.SeedSignUpAsync("Invited-Address@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-10), Now.AddDays(-3))).User,
+            ["invited-account"] = (await _portal.SeedSignUpAsync("invited-account@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-10), Now.AddDays(-3))).User,
             // (f) address confirmed, waiting for a moderator.
-            ["approval"] = await _portal.SeedAsync("approval@example.org", Now.AddDays(-10), Now.AddDays(-3)),
+            ["approval"] = (await _portal.SeedSignUpAsync("approval@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-10), Now.AddDays(-3))).User,
         };
         await using var db = await _portal.DbAsync();
         foreach (var account in accounts.Values)
@@ -110,7 +110,7 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
     public async Task Every_deleted_account_gets_an_audit_entry_with_a_masked_address_and_why()
     {
         var accounts = await SeedMatrixAsync();
-        await _portal.SeedAsync("zoe@example.org", Now.AddDays(-20), Now.AddDays(-13));
+        await _portal.SeedSignUpAsync("zoe@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-20), Now.AddDays(-13));
 
         await Cleanup.RunAsync(Actor.System, dryRun: false);
 
@@ -157,7 +157,7 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
     [Fact]
     public async Task A_link_valid_one_more_second_keeps_the_account_and_at_its_expiry_it_goes()
     {
-        var user = await _portal.SeedAsync("boundary@example.org", Now.AddDays(-7).AddSeconds(1), Now.AddSeconds(1));
+        var (user, _) = await _portal.SeedSignUpAsync("boundary@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-7).AddSeconds(1), Now.AddSeconds(1));
 
         var before = await Cleanup.RunAsync(Actor.System, dryRun: false);
         _clock.Advance(TimeSpan.FromSeconds(1));
@@ -171,11 +171,11 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
     [Fact]
     public async Task An_account_whose_older_link_expired_but_whose_resent_link_is_live_is_kept()
     {
-        var user = await _portal.SeedAsync("resent@example.org", Now.AddDays(-10), Now.AddDays(-3));
+        var (user, _) = await _portal.SeedSignUpAsync("resent@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-10), Now.AddDays(-3));
         await using (var db = await _portal.DbAsync())
         {
             await db.ActivationKeys.Where(k => k.UserId == user.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, Now.AddDays(-1)));
-            db.ActivationKeys.Add(PendingSignUps.NewKey(user.Id, Now.AddDays(-1), Now.AddDays(6)));
+            db.ActivationKeys.Add(SignUpSeed.NewKey(user.Id, Now.AddDays(-1), Now.AddDays(6)));
             await db.SaveChangesAsync();
         }
 
@@ -189,12 +189,12 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
     public async Task Spent_and_replaced_keys_older_than_the_retention_are_removed_and_younger_ones_kept()
     {
         var member = await _portal.CreateUserAsync("member@example.org");
-        var pending = await _portal.SeedAsync("waiting@example.org", Now.AddDays(-1), Now.AddDays(6));
+        var (pending, _) = await _portal.SeedSignUpAsync("waiting@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-1), Now.AddDays(6));
         var oldSpent = Spent(member.Id, Now.AddDays(-30).AddSeconds(-1));
         var youngSpent = Spent(member.Id, Now.AddDays(-30).AddSeconds(1));
-        var oldRevoked = PendingSignUps.NewKey(pending.Id, Now.AddDays(-40), Now.AddDays(-33));
+        var oldRevoked = SignUpSeed.NewKey(pending.Id, Now.AddDays(-40), Now.AddDays(-33));
         oldRevoked.RevokedAt = Now.AddDays(-31);
-        var youngRevoked = PendingSignUps.NewKey(pending.Id, Now.AddDays(-20), Now.AddDays(-13));
+        var youngRevoked = SignUpSeed.NewKey(pending.Id, Now.AddDays(-20), Now.AddDays(-13));
         youngRevoked.RevokedAt = Now.AddDays(-2);
         await using (var db = await _portal.DbAsync())
         {
@@ -219,7 +219,7 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
     {
         const int backlog = 2100;
         var member = await _portal.CreateUserAsync("keeper@example.org");
-        var keeper = await _portal.SeedAsync("keeper.pending@example.org");
+        var (keeper, _) = await _portal.SeedSignUpAsync("keeper.pending@example.org", SignUpStatus.AwaitingActivation);
         await using (var db = await _portal.DbAsync())
         {
             for (var n = 0; n < backlog; n++)
@@ -230,7 +230,7 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
                     NormalizedEmail = $"BACKLOG{n}@EXAMPLE.ORG", State = AccountState.AwaitingActivation, CreatedAt = Now.AddDays(-10),
                 };
                 db.Users.Add(user);
-                db.ActivationKeys.Add(PendingSignUps.NewKey(user.Id, Now.AddDays(-10), Now.AddDays(-3)));
+                db.ActivationKeys.Add(SignUpSeed.NewKey(user.Id, Now.AddDays(-10), Now.AddDays(-3)));
                 db.ActivationKeys.Add(Spent(member.Id, Now.AddDays(-40)));
             }
             await db.SaveChangesAsync();
@@ -251,7 +251,7 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
     [Fact]
     public async Task The_daily_job_deletes_and_logs_counts_without_addresses()
     {
-        var user = await _portal.SeedAsync("logged@example.org", Now.AddDays(-10), Now.AddDays(-3));
+        var (user, _) = await _portal.SeedSignUpAsync("logged@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-10), Now.AddDays(-3));
         var job = _portal.Services.GetServices<IHostedService>().OfType<RegistrationCleanupJob>().Single();
 
         await job.RunOnceAsync(CancellationToken.None);
@@ -272,7 +272,7 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
 
     private ActivationKey Spent(string userId, DateTime spentAt)
     {
-        var key = PendingSignUps.NewKey(userId, spentAt.AddDays(-1), spentAt.AddDays(6));
+        var key = SignUpSeed.NewKey(userId, spentAt.AddDays(-1), spentAt.AddDays(6));
         key.SpentAt = spentAt;
         return key;
     }

@@ -293,7 +293,7 @@ public sealed class Registrations(
         {
             UserId = user.Id,
             Email = canonical,
-            Domain = canonical[(canonical.LastIndexOf('@') + 1)..],
+            Domain = EmailAddress.Domain(canonical),
             UserName = userName,
             Status = SignUpStatus.AwaitingActivation,
             CreatedAt = now,
