@@ -20,6 +20,12 @@ public sealed class EmailAddressTests
         Assert.Equal("jo\u00e9@example.org", EmailAddress.Canonicalize(decomposed));
     }
 
+    [Theory]
+    [InlineData("ada@example.org", "example.org")]
+    [InlineData("\"a@b\"@xn--bcher-kva.example", "xn--bcher-kva.example")]
+    public void The_domain_is_what_follows_the_last_at(string canonical, string domain) =>
+        Assert.Equal(domain, EmailAddress.Domain(canonical));
+
     [Fact]
     public void The_local_part_keeps_its_case() =>
         Assert.Equal("Ada.Lovelace@example.org", EmailAddress.Canonicalize("Ada.Lovelace@Example.org"));

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Portal.Data;
 
 namespace Portal.Identity;
 
@@ -14,6 +15,12 @@ public sealed record Actor(string? UserId, string Name, IReadOnlySet<string> Rol
     /// <summary>Someone not signed in, acting through a link they were sent.</summary>
     public static Actor Visitor { get; } = new(null, "visitor", new HashSet<string>());
 
+    /// <summary>
+    /// A person acting on their own account (signing up, activating, accepting an invitation,
+    /// confirming a new address): what the audit log names; their roles play no part there.
+    /// </summary>
+    public static Actor Self(PortalUser user) => new(user.Id, user.UserName!, new HashSet<string>());
+
     public static Actor FromPrincipal(ClaimsPrincipal principal)
     {
         if (principal.Identity?.IsAuthenticated != true)
@@ -27,10 +34,10 @@ public sealed record Actor(string? UserId, string Name, IReadOnlySet<string> Rol
 
     public bool IsAuthenticated => UserId is not null || ReferenceEquals(this, System);
 
-    public bool IsInAnyRole(params string[] roles) => IsAuthenticated && roles.Any(Roles.Contains);
+    public bool IsInAnyRole(params IReadOnlyList<string> roles) => IsAuthenticated && roles.Any(Roles.Contains);
 
     /// <summary>Throws unless the actor holds one of the roles.</summary>
-    public void Require(params string[] roles)
+    public void Require(params IReadOnlyList<string> roles)
     {
         if (!IsInAnyRole(roles))
         {

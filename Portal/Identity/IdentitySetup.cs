@@ -47,7 +47,7 @@ public static class IdentitySetup
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(Policies.Moderation, p => p.RequireRole(Roles.Admin, Roles.Moderator));
+            .AddPolicy(Policies.Moderation, p => p.RequireRole(Roles.Moderation));
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingAuthStateProvider>();

@@ -6,6 +6,9 @@ public static class Roles
     public const string Moderator = "Moderator";
 
     public static readonly IReadOnlyList<string> All = [Admin, Moderator];
+
+    /// <summary>Who may review sign-ups: the moderation policy and the review service both check this.</summary>
+    public static readonly IReadOnlyList<string> Moderation = [Admin, Moderator];
 }
 
 /// <summary>Authorization policy names used on pages; services check roles through <see cref="Actor"/>.</summary>

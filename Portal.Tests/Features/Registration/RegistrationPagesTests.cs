@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
+using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.OptOut;
 using Portal.Features.Registration;
@@ -87,6 +88,43 @@ public sealed partial class RegistrationPagesTests : IAsyncLifetime
         var after = (await _fixture.UserAsync("opener@example.org"))!;
         Assert.Equal((AccountStatus.AwaitingActivation, before!.ConcurrencyStamp), (after.Status, after.ConcurrencyStamp));
         Assert.Null((await _fixture.KeyRowAsync(key)).SpentAt);
+    }
+
+    [Fact]
+    public async Task Every_page_reached_by_an_activation_link_sends_no_referrer_and_is_not_stored()
+    {
+        await _fixture.SetModeAsync(RegistrationMode.ApprovalRequired);
+        var waiting = await _fixture.SignUpAsync("waiter", "waiter@example.org");
+        var expired = await _fixture.SignUpAsync("laggard", "laggard@example.org");
+        await using (var db = await Portal.DbAsync())
+        {
+            var hash = Secrets.Hash(expired);
+            await db.ActivationKeys.Where(k => k.KeyHash == hash).ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAt, _fixture.Clock.GetUtcNow().UtcDateTime));
+        }
+        using var client = Portal.CreateBrowserlikeClient();
+
+        var responses = new List<(string Heading, HttpResponseMessage Response)>();
+        async Task AddAsync(Task<HttpResponseMessage> request)
+        {
+            var response = await request;
+            responses.Add(((await Forms.ParseAsync(response)).QuerySelector("h1")!.TextContent, response));
+        }
+        await AddAsync(client.SubmitFormAsync($"/activate/{waiting}", new Dictionary<string, string>()));
+        await AddAsync(client.GetAsync($"/activate/{waiting}"));
+        await AddAsync(client.GetAsync($"/activate/{expired}"));
+        await AddAsync(client.GetAsync($"/activate/{Secrets.NewToken().Token}"));
+        await AddAsync(client.GetAsync("/activate/cut-short"));
+
+        Assert.Equal(
+            ["Your request is waiting for a moderator", "Your request is waiting for a moderator", "This activation link has expired"],
+            responses.Take(3).Select(r => r.Heading));
+        Assert.All(responses, r =>
+        {
+            Assert.Equal(HttpStatusCode.OK, r.Response.StatusCode);
+            Assert.Equal("no-referrer", r.Response.Headers.GetValues("Referrer-Policy").Single());
+            Assert.Contains("no-store", r.Response.Headers.CacheControl!.ToString());
+            r.Response.Dispose();
+        });
     }
 
     [Fact]

@@ -62,12 +62,15 @@ public sealed class RegistrationsTests : IAsyncLifetime
     public async Task Activate_one_second_before_expiry_activates_the_account_and_spends_the_key()
     {
         var key = await _fixture.SignUpAsync("linus", "linus@example.org");
+        var before = (await _fixture.UserAsync("linus@example.org"))!;
         _fixture.Clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
 
         var result = await Registrations.ActivateAsync(key);
 
         Assert.Equal(ActivationOutcome.Activated, result.Outcome);
         var user = (await _fixture.UserAsync("linus@example.org"))!;
+        // An admin's edit of the account opened before the activation must not save over it.
+        Assert.NotEqual(before.ConcurrencyStamp, user.ConcurrencyStamp);
         Assert.Equal(user.Id, result.UserId);
         Assert.Equal(AccountStatus.Active, user.Status);
         Assert.True(user.EmailConfirmed);

@@ -131,7 +131,7 @@ public sealed class InvitationResponses(
             {
                 await accountEmails.QueueChangeConfirmationAsync(db, users, user, newEmail);
             }
-            audit.Record(db, new Actor(user.Id, userName, new HashSet<string>()), "invitation.accepted", Invitations.Target(invitation),
+            audit.Record(db, Actor.Self(user), "invitation.accepted", Invitations.Target(invitation),
                 newEmail is null ? $"registered as {userName}" : $"registered as {userName}; asked to change the address to {newEmail}");
             try
             {

@@ -5,10 +5,14 @@ namespace Portal.Features.Registration;
 /// <summary>The one way a signed-up account becomes active: by its link, by an admin, or by a moderator's approval.</summary>
 public static class AccountActivation
 {
-    /// <summary>Marks the tracked account active and its application done; the caller saves, audits and raises <see cref="UserActivated"/>.</summary>
+    /// <summary>
+    /// Marks the tracked account active (a new concurrency stamp, so an admin's form opened before
+    /// does not save over it) and its application done; the caller saves, audits and raises <see cref="UserActivated"/>.
+    /// </summary>
     public static void Activate(PortalUser user, SignUp? application, DateTime now)
     {
         user.State = AccountState.Active;
+        user.ConcurrencyStamp = Guid.NewGuid().ToString();
         user.ActivatedAt ??= now;
         user.EmailConfirmed = true;
         if (application is not null)

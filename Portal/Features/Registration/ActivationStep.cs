@@ -34,7 +34,7 @@ public sealed class ModeActivationStep(SiteSettings settings, AuditLog audit) : 
 {
     public async Task<ActivationOutcome> ApplyAsync(PortalDbContext db, PortalUser user, SignUp? signUp, DateTime now, CancellationToken cancellationToken)
     {
-        var actor = new Actor(user.Id, user.UserName!, new HashSet<string>());
+        var actor = Actor.Self(user);
         var target = new AuditTarget(UserAdmin.AuditTargetType, user.Id, user.UserName);
         if (await settings.RegistrationModeAsync(cancellationToken) == RegistrationMode.ApprovalRequired)
         {

@@ -97,7 +97,6 @@ public sealed class PendingActivations(
         var result = await EachAsync(actor, userIds, cancellationToken, (db, user, application, now) =>
         {
             AccountActivation.Activate(user, application, now);
-            user.ConcurrencyStamp = Guid.NewGuid().ToString();
             audit.Record(db, actor, "registration.activated", UserTarget(user), "activated by admin");
             activated.Add(user.Id);
             return Task.CompletedTask;
@@ -114,20 +113,16 @@ public sealed class PendingActivations(
     /// and when, and the audit entry keeps only a masked address.
     /// </summary>
     public Task<BulkResult> DeleteAsync(Actor actor, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default) =>
-        EachAsync(actor, userIds, cancellationToken, (db, user, application, now) =>
+        EachAsync(actor, userIds, cancellationToken, async (db, user, application, now) =>
         {
             if (application is not null)
             {
-                application.Status = SignUpStatus.Deleted;
-                application.DecidedAt = now;
-                application.DecidedById = actor.UserId;
-                application.DecidedByName = actor.Name;
-                application.Reason = "Deleted by an admin before it was activated.";
+                await db.SignUps.Where(s => s.Id == application.Id)
+                    .DecideAsync(SignUpStatus.Deleted, actor, now, "Deleted by an admin before it was activated.", cancellationToken);
             }
             audit.Record(db, actor, "registration.deleted", new AuditTarget(UserAdmin.AuditTargetType, user.Id, EmailAddress.Mask(user.Email!)),
                 $"registered {user.CreatedAt:yyyy-MM-dd}, never activated, deleted by an admin");
             db.Users.Remove(user);
-            return Task.CompletedTask;
         });
 
     /// <summary>Accounts that signed up and were never active, nor deactivated by an admin.</summary>

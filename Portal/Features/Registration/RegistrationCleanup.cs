@@ -139,12 +139,7 @@ public sealed class RegistrationCleanup(
         {
             var groupIds = group.Select(a => a.UserId).ToList();
             await db.SignUps.Where(s => groupIds.Contains(s.UserId!) && s.Status == SignUpStatus.AwaitingActivation)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(a => a.Status, SignUpStatus.Expired)
-                    .SetProperty(a => a.DecidedAt, now)
-                    .SetProperty(a => a.DecidedById, actor.UserId)
-                    .SetProperty(a => a.DecidedByName, actor.Name)
-                    .SetProperty(a => a.Reason, group.Key), cancellationToken);
+                .DecideAsync(SignUpStatus.Expired, actor, now, group.Key, cancellationToken);
         }
         await db.Users.Where(u => ids.Contains(u.Id)).ExecuteDeleteAsync(cancellationToken);
     }

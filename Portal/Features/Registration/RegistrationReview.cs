@@ -82,7 +82,7 @@ public sealed class RegistrationReview(
 
     public async Task<Page<SignUpRow>> ListAsync(Actor actor, SignUpQuery query, PageRequest page, CancellationToken cancellationToken = default)
     {
-        actor.Require(Roles.Moderator, Roles.Admin);
+        actor.Require(Roles.Moderation);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var signUps = db.SignUps.AsNoTracking();
         if (query.Status is { } status)
@@ -111,7 +111,7 @@ public sealed class RegistrationReview(
     /// <summary>Sign-ups waiting for a moderator, for the sidebar badge and the dashboard.</summary>
     public async Task<int> CountAwaitingAsync(Actor actor, CancellationToken cancellationToken = default)
     {
-        actor.Require(Roles.Moderator, Roles.Admin);
+        actor.Require(Roles.Moderation);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await CountAwaitingAsync(db, cancellationToken);
     }
@@ -140,7 +140,7 @@ public sealed class RegistrationReview(
     /// </summary>
     public async Task<ReviewResult> ApproveAsync(Actor actor, IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
     {
-        actor.Require(Roles.Moderator, Roles.Admin);
+        actor.Require(Roles.Moderation);
         return await DecideAsync(actor, ids, SignUpStatus.Active, reason: null, cancellationToken);
     }
 
@@ -150,7 +150,7 @@ public sealed class RegistrationReview(
     /// </summary>
     public async Task<ReviewResult> RejectAsync(Actor actor, IReadOnlyCollection<long> ids, string reason, CancellationToken cancellationToken = default)
     {
-        actor.Require(Roles.Moderator, Roles.Admin);
+        actor.Require(Roles.Moderation);
         if (CheckReason(reason) is { } problem)
         {
             throw new ArgumentException(problem, nameof(reason));
@@ -207,12 +207,7 @@ public sealed class RegistrationReview(
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var claimed = await db.SignUps.Where(s => s.Id == id && s.Status == SignUpStatus.AwaitingApproval)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.Status, decision)
-                .SetProperty(x => x.DecidedAt, now)
-                .SetProperty(x => x.DecidedById, actor.UserId)
-                .SetProperty(x => x.DecidedByName, actor.Name)
-                .SetProperty(x => x.Reason, reason), cancellationToken);
+            .DecideAsync(decision, actor, now, reason, cancellationToken);
         if (claimed != 1)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -223,7 +218,6 @@ public sealed class RegistrationReview(
         if (decision == SignUpStatus.Active)
         {
             AccountActivation.Activate(user, signUp, now);
-            user.ConcurrencyStamp = Guid.NewGuid().ToString();
             await mailer.QueueAsync(db, user.Email!, new RegistrationDecisionMail(user.UserName!, true, null, portal.Value.Link(SignInPath)));
             audit.Record(db, actor, "registration.approved", target, $"account {user.UserName} activated");
         }
