@@ -177,6 +177,26 @@ public sealed class ModerationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_record_changed_after_the_request_is_not_applied_blindly_the_moderator_sees_now_and_decides_again()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
+        var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
+        var shown = (await ReviewAsync(moderator, id)).Change.Version;
+        await _fixture.EditDirectlyAsync("profile", user.Id, ConfirmationsPortal.Proposal("profile", variant: 1));
+
+        var first = await Changes.ApproveAsync(moderator, id, shown);
+        var detail = await ReviewAsync(moderator, id);
+        var second = await Changes.ApproveAsync(moderator, id, detail.Change.Version);
+
+        Assert.Equal(ChangeOutcome.AwaitingModerator, first.Outcome);
+        Assert.Equal(new FieldDiff("DisplayName", "Display name", null, "Ada L.", "Countess Ada"), Assert.Single(detail.Fields));
+        Assert.True(detail.Change.TargetChanged);
+        Assert.Equal(ChangeOutcome.Applied, second.Outcome);
+        Assert.Equal("Ada L.", (await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
+    }
+
+    [Fact]
     public async Task The_detail_shows_the_records_earlier_changes()
     {
         var (_, member) = await _fixture.PersonAsync("ada@example.org");

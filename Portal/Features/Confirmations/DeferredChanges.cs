@@ -566,8 +566,9 @@ public sealed partial class DeferredChanges(
             result = to switch
             {
                 ChangeStatus.Applied => new ChangeResult(ChangeOutcome.Applied, $"Done: your {kind.Title.ToLowerInvariant()} is changed.", changeId),
-                ChangeStatus.Confirmed => new ChangeResult(ChangeOutcome.AwaitingModerator,
-                    $"Your {kind.Title.ToLowerInvariant()} changed since you asked, so a moderator looks at this change before it applies.", changeId),
+                ChangeStatus.Confirmed => new ChangeResult(ChangeOutcome.AwaitingModerator, byModerator
+                    ? "The record changed since the request. Look at then, now and proposed again before deciding."
+                    : $"Your {kind.Title.ToLowerInvariant()} changed since you asked, so a moderator looks at this change before it applies.", changeId),
                 _ => new ChangeResult(ChangeOutcome.Failed, reason!, changeId),
             };
         }
