@@ -21,6 +21,7 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IEventHandler<ChangeRequested>>(Requested);
             services.AddSingleton<IEventHandler<ChangeConfirmed>>(Confirmed);
+            services.AddSingleton<IEventHandler<ChangeConfirmed>>(new ConfirmedGate(this));
             services.AddSingleton<IEventHandler<ChangeApplied>>(Applied);
             services.AddSingleton<IEventHandler<ChangeRejected>>(Rejected);
         });
@@ -40,6 +41,31 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
     public EventRecorder<ChangeRejected> Rejected { get; } = new();
 
     public DeferredChanges Changes => Portal.Get<DeferredChanges>();
+
+    /// <summary>
+    /// Holds every confirmation after its secret was accepted and before it applies, until two
+    /// have arrived: both then race for the same change.
+    /// </summary>
+    public void MakeConfirmationsMeet()
+    {
+        var arrived = 0;
+        var both = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _onConfirmed = async () =>
+        {
+            if (Interlocked.Increment(ref arrived) == 2)
+            {
+                both.SetResult();
+            }
+            await both.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        };
+    }
+
+    private Func<Task>? _onConfirmed;
+
+    private sealed class ConfirmedGate(ConfirmationsPortal owner) : IEventHandler<ChangeConfirmed>
+    {
+        public Task HandleAsync(ChangeConfirmed portalEvent, CancellationToken cancellationToken) => owner._onConfirmed?.Invoke() ?? Task.CompletedTask;
+    }
 
     /// <summary>A member (or moderator, with roles) and the actor that stands for them.</summary>
     public async Task<(PortalUser User, Actor Actor)> PersonAsync(string email, params string[] roles)

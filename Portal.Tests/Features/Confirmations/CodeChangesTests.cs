@@ -154,6 +154,7 @@ public sealed class CodeChangesTests : IAsyncLifetime
         var id = (await _fixture.RequestAsync(member, kind)).ChangeId!.Value;
         var code = await _fixture.CodeAsync(id);
 
+        _fixture.MakeConfirmationsMeet();
         var results = await Task.WhenAll(
             Task.Run(() => Changes.ConfirmWithCodeAsync(member, id, code)),
             Task.Run(() => Changes.ConfirmWithCodeAsync(member, id, code)));
