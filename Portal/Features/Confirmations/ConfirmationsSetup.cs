@@ -14,6 +14,7 @@ public static class ConfirmationsSetup
         services.AddSingleton<ChangeKind, BankAccountChangeKind>();
         services.AddSingleton<ChangeKind, DisplayNameChangeKind>();
         services.AddSingleton<DeferredChanges>();
+        services.AddSingleton<ChannelQueues>();
         services.AddHostedService<ChangeExpiryJob>();
         return services;
     }
