@@ -1,5 +1,6 @@
 using Portal.Events;
 using Portal.Features.Audit;
+using Portal.Features.Confirmations;
 using Portal.Features.Invitations;
 using Portal.Features.Outbox;
 using Portal.Features.Registration;
@@ -18,6 +19,7 @@ public static class FeatureSetup
         services.AddSingleton<EventPublisher>();
         services.AddInvitations();
         services.AddRegistration();
+        services.AddConfirmations();
         return builder;
     }
 }

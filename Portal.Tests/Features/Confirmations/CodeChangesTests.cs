@@ -1,0 +1,317 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Features.Confirmations;
+using Portal.Identity;
+using Portal.Tests.TestInfrastructure;
+
+namespace Portal.Tests.Features.Confirmations;
+
+/// <summary>The kinds confirmed by a code: phone (text message), postal address (letter), bank account (transfer reference).</summary>
+public sealed class CodeChangesTests : IAsyncLifetime
+{
+    private readonly ConfirmationsPortal _fixture = new();
+
+    private DeferredChanges Changes => _fixture.Changes;
+
+    public static TheoryData<string> CodeKinds => ["phone", "postal-address", "bank-account"];
+
+    [Fact]
+    public async Task Phone_request_texts_a_code_to_the_new_number_and_stores_only_its_hash()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+
+        var result = await _fixture.RequestAsync(member, "phone");
+
+        Assert.Equal("We sent a code to +49 *** **89. Enter it within 10 minutes.", result.Message);
+        var row = await _fixture.RowAsync(result.ChangeId!.Value);
+        Assert.Equal((ChangeStatus.Pending, ChangeChannel.Sms, user.Id, 0, 5), (row.Status, row.Channel, row.TargetId, row.Attempts, row.MaxAttempts));
+        Assert.Equal(_fixture.Clock.Now.UtcDateTime.AddMinutes(10), row.ExpiresAt);
+        Assert.Equal("+4915123456789", System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(row.ProposedJson)!["PhoneNumber"]);
+        await using var db = await _fixture.Portal.DbAsync();
+        var sms = await db.SmsMessages.SingleAsync();
+        Assert.Equal("+4915123456789", sms.To);
+        var code = await _fixture.CodeAsync(row.Id);
+        Assert.Matches("^[0-9]{6}$", code);
+        Assert.DoesNotContain(code, row.SecretHash);
+        Assert.Equal(new ChangeRequested(row.Id, "phone", user.Id), Assert.Single(_fixture.Requested.Events));
+        Assert.Equal(1, await _fixture.AuditCountAsync("change.requested", row.Id));
+        Assert.Null((await _fixture.UserAsync(user.Id)).PhoneNumber);
+    }
+
+    [Fact]
+    public async Task Letter_goes_to_the_new_address_with_an_eight_character_code_from_the_unambiguous_alphabet()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+
+        var result = await _fixture.RequestAsync(member, "postal-address");
+
+        await using var db = await _fixture.Portal.DbAsync();
+        var letter = await db.Letters.SingleAsync();
+        Assert.Equal((result.ChangeId, user.Id), (letter.ChangeId, letter.UserId));
+        Assert.Equal($"{user.UserName}\nHauptstraße 5\n10115 Berlin\nDE", letter.AddressBlock);
+        Assert.Matches("^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}$", letter.Code);
+        Assert.Contains("letter with a code to Berlin", result.Message);
+    }
+
+    [Fact]
+    public async Task Bank_change_lists_a_small_transfer_whose_reference_is_the_code()
+    {
+        var (_, member) = await _fixture.PersonAsync("ada@example.org");
+
+        var result = await _fixture.RequestAsync(member, "bank-account");
+
+        await using var db = await _fixture.Portal.DbAsync();
+        var transfer = await db.BankTransfers.SingleAsync();
+        Assert.Equal(("DE89370400440532013000", "Ada Lovelace", result.ChangeId), (transfer.Iban, transfer.Holder, (long?)transfer.ChangeId));
+        Assert.InRange(transfer.AmountCents, 1, 99);
+        Assert.Matches("^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}$", transfer.Reference);
+        Assert.Equal("DE89 •••• 3000", (await _fixture.RowAsync(result.ChangeId!.Value)).Destination);
+    }
+
+    [Theory]
+    [MemberData(nameof(CodeKinds))]
+    public async Task The_right_code_applies_the_change(string kind)
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var id = (await _fixture.RequestAsync(member, kind)).ChangeId!.Value;
+
+        var result = await Changes.ConfirmWithCodeAsync(member, id, (await _fixture.CodeAsync(id)).ToLowerInvariant());
+
+        Assert.Equal(ChangeOutcome.Applied, result.Outcome);
+        var values = (await _fixture.ValuesAsync(kind, user.Id))!;
+        var expected = (await Changes.Kind(kind).ValidateAsync(await _fixture.Portal.DbAsync(), user.Id, ConfirmationsPortal.Proposal(kind), default)).Values;
+        Assert.Equal(expected, values);
+        Assert.Equal(ChangeStatus.Applied, (await _fixture.RowAsync(id)).Status);
+        Assert.Equal(new ChangeApplied(id, kind, user.Id), Assert.Single(_fixture.Applied.Events));
+        Assert.Single(_fixture.Confirmed.Events);
+        Assert.Equal(1, await _fixture.AuditCountAsync("change.applied", id));
+    }
+
+    [Theory]
+    [MemberData(nameof(CodeKinds))]
+    public async Task Wrong_codes_say_how_many_tries_remain_and_the_fifth_kills_the_code(string kind)
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var id = (await _fixture.RequestAsync(member, kind)).ChangeId!.Value;
+        var code = await _fixture.CodeAsync(id);
+
+        var left = new List<int?>();
+        ChangeResult? fourth = null;
+        for (var i = 0; i < 4; i++)
+        {
+            fourth = await Changes.ConfirmWithCodeAsync(member, id, ConfirmationsPortal.WrongCode(code));
+            Assert.Equal(ChangeOutcome.WrongCode, fourth.Outcome);
+            left.Add(fourth.TriesLeft);
+        }
+        var fifth = await Changes.ConfirmWithCodeAsync(member, id, ConfirmationsPortal.WrongCode(code));
+        var rightTooLate = await Changes.ConfirmWithCodeAsync(member, id, code);
+
+        Assert.Equal([4, 3, 2, 1], left);
+        Assert.Equal("That code is not right. 1 try left.", fourth!.Message);
+        Assert.Equal((ChangeOutcome.CodeDead, 0), (fifth.Outcome, fifth.TriesLeft));
+        Assert.Equal(ChangeOutcome.CodeDead, rightTooLate.Outcome);
+        var row = await _fixture.RowAsync(id);
+        Assert.Equal((ChangeStatus.Failed, "Too many wrong codes.", 5), (row.Status, row.Reason, row.Attempts));
+        Assert.Equal(ConfirmationsPortal.Proposal(kind).Keys.ToDictionary(k => k, _ => (string?)null), await _fixture.ValuesAsync(kind, user.Id));
+        Assert.Empty(_fixture.Applied.Events);
+    }
+
+    [Theory]
+    [MemberData(nameof(CodeKinds))]
+    public async Task The_code_works_one_second_before_expiry(string kind)
+    {
+        var (_, member) = await _fixture.PersonAsync("ada@example.org");
+        var id = (await _fixture.RequestAsync(member, kind)).ChangeId!.Value;
+        _fixture.Clock.Now = new DateTimeOffset((await _fixture.RowAsync(id)).ExpiresAt.AddSeconds(-1), TimeSpan.Zero);
+
+        Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmWithCodeAsync(member, id, await _fixture.CodeAsync(id))).Outcome);
+    }
+
+    [Theory]
+    [MemberData(nameof(CodeKinds))]
+    public async Task The_code_is_expired_one_second_after_expiry_and_the_job_marks_it(string kind)
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var id = (await _fixture.RequestAsync(member, kind)).ChangeId!.Value;
+        var code = await _fixture.CodeAsync(id);
+        _fixture.Clock.Now = new DateTimeOffset((await _fixture.RowAsync(id)).ExpiresAt.AddSeconds(1), TimeSpan.Zero);
+
+        var result = await Changes.ConfirmWithCodeAsync(member, id, code);
+        var expired = await Changes.ExpireAsync();
+
+        Assert.Equal(ChangeOutcome.Expired, result.Outcome);
+        Assert.Equal(1, expired);
+        Assert.Equal(ChangeStatus.Expired, (await _fixture.RowAsync(id)).Status);
+        Assert.Equal(ChangeStatus.Expired, Assert.Single(await Changes.MineAsync(member)).Status);
+        Assert.Null((await _fixture.ValuesAsync(kind, user.Id))!.Values.First());
+    }
+
+    [Theory]
+    [MemberData(nameof(CodeKinds))]
+    public async Task Two_concurrent_confirmations_apply_the_change_once(string kind)
+    {
+        var (_, member) = await _fixture.PersonAsync("ada@example.org");
+        var id = (await _fixture.RequestAsync(member, kind)).ChangeId!.Value;
+        var code = await _fixture.CodeAsync(id);
+
+        _fixture.MakeConfirmationsMeet();
+        var results = await Task.WhenAll(
+            Task.Run(() => Changes.ConfirmWithCodeAsync(member, id, code)),
+            Task.Run(() => Changes.ConfirmWithCodeAsync(member, id, code)));
+
+        Assert.Equal([ChangeOutcome.NotPending, ChangeOutcome.Applied], results.Select(r => r.Outcome).Order());
+        Assert.Single(_fixture.Applied.Events);
+        Assert.Equal(1, await _fixture.AuditCountAsync("change.applied", id));
+    }
+
+    [Theory]
+    [MemberData(nameof(CodeKinds))]
+    public async Task A_record_changed_meanwhile_goes_to_the_moderators_with_then_now_and_proposed(string kind)
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
+        var id = (await _fixture.RequestAsync(member, kind)).ChangeId!.Value;
+        await _fixture.EditDirectlyAsync(kind, user.Id, ConfirmationsPortal.Proposal(kind, variant: 1));
+
+        var result = await Changes.ConfirmWithCodeAsync(member, id, await _fixture.CodeAsync(id));
+
+        Assert.Equal(ChangeOutcome.AwaitingModerator, result.Outcome);
+        var row = await _fixture.RowAsync(id);
+        Assert.Equal((ChangeStatus.Confirmed, true), (row.Status, row.TargetChanged));
+        var queued = Assert.Single((await Changes.ReviewQueueAsync(moderator, new ReviewFilter(), new PageRequest())).Items);
+        Assert.Equal((id, true), (queued.Id, queued.TargetChanged));
+        var detail = (await Changes.ReviewAsync(moderator, id))!;
+        var field = detail.Fields[0];
+        var expectedNow = (await _fixture.ValuesAsync(kind, user.Id))![field.Name];
+        Assert.Equal((null, expectedNow), (field.Before, field.Now));
+        Assert.True(field.ChangedSince);
+        Assert.NotEqual(field.Now, field.Proposed);
+
+        var approved = await Changes.ApproveAsync(moderator, id, detail.Change.Version);
+        Assert.Equal(ChangeOutcome.Applied, approved.Outcome);
+        Assert.Equal(field.Proposed, (await _fixture.ValuesAsync(kind, user.Id))![field.Name]);
+    }
+
+    [Theory]
+    [MemberData(nameof(CodeKinds))]
+    public async Task A_record_deleted_meanwhile_fails_the_change_without_a_crash(string kind)
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var id = (await _fixture.RequestAsync(member, kind)).ChangeId!.Value;
+        var code = await _fixture.CodeAsync(id);
+        await using (var db = await _fixture.Portal.DbAsync())
+        {
+            await db.Users.Where(u => u.Id == user.Id).ExecuteDeleteAsync();
+        }
+
+        var result = await Changes.ConfirmWithCodeAsync(member, id, code);
+
+        Assert.Equal(ChangeOutcome.Failed, result.Outcome);
+        var row = await _fixture.RowAsync(id);
+        Assert.Equal((ChangeStatus.Failed, "The record no longer exists."), (row.Status, row.Reason));
+        Assert.Empty(_fixture.Applied.Events);
+    }
+
+    [Theory]
+    [MemberData(nameof(CodeKinds))]
+    public async Task A_new_request_cancels_the_earlier_one_and_its_code_no_longer_works(string kind)
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var first = (await _fixture.RequestAsync(member, kind)).ChangeId!.Value;
+        var firstCode = await _fixture.CodeAsync(first);
+        var second = (await _fixture.RequestAsync(member, kind, variant: 1)).ChangeId!.Value;
+
+        var result = await Changes.ConfirmWithCodeAsync(member, first, firstCode);
+
+        Assert.Equal(ChangeOutcome.NotPending, result.Outcome);
+        Assert.Contains("newer request replaced", result.Message);
+        Assert.Equal((ChangeStatus.Cancelled, "Replaced by a newer request."), ((await _fixture.RowAsync(first)).Status, (await _fixture.RowAsync(first)).Reason));
+        Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(second)).Status);
+        Assert.Null((await _fixture.ValuesAsync(kind, user.Id))!.Values.First());
+    }
+
+    [Fact]
+    public async Task Resending_issues_a_new_code_and_the_old_one_dies()
+    {
+        var (_, member) = await _fixture.PersonAsync("ada@example.org");
+        var id = (await _fixture.RequestAsync(member, "postal-address")).ChangeId!.Value;
+        var oldCode = await _fixture.CodeAsync(id);
+
+        var resent = await Changes.ResendAsync(member, id);
+        var newCode = await _fixture.CodeAsync(id);
+
+        Assert.Equal(ChangeOutcome.Requested, resent.Outcome);
+        Assert.NotEqual(oldCode, newCode);
+        await using (var db = await _fixture.Portal.DbAsync())
+        {
+            Assert.Single(await db.Letters.ToListAsync());
+        }
+        Assert.Equal(ChangeOutcome.WrongCode, (await Changes.ConfirmWithCodeAsync(member, id, oldCode)).Outcome);
+        Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmWithCodeAsync(member, id, newCode)).Outcome);
+    }
+
+    [Fact]
+    public async Task Requests_and_resends_are_limited_to_five_an_hour_per_kind()
+    {
+        var (_, member) = await _fixture.PersonAsync("ada@example.org");
+        var id = (await _fixture.RequestAsync(member, "phone")).ChangeId!.Value;
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(ChangeOutcome.Requested, (await Changes.ResendAsync(member, id)).Outcome);
+        }
+
+        Assert.Equal(ChangeOutcome.TooManyRequests, (await Changes.ResendAsync(member, id)).Outcome);
+        Assert.Equal(ChangeOutcome.TooManyRequests, (await Changes.RequestAsync(member, "phone", member.UserId!, ConfirmationsPortal.Proposal("phone", 1))).Outcome);
+        Assert.Equal(ChangeOutcome.Requested, (await Changes.RequestAsync(member, "postal-address", member.UserId!, ConfirmationsPortal.Proposal("postal-address"))).Outcome);
+        _fixture.Clock.Advance(TimeSpan.FromMinutes(61));
+        Assert.Equal(ChangeOutcome.Requested, (await Changes.RequestAsync(member, "phone", member.UserId!, ConfirmationsPortal.Proposal("phone", 1))).Outcome);
+    }
+
+    [Fact]
+    public async Task Invalid_input_and_a_change_to_the_same_value_store_nothing()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+
+        var invalid = await Changes.RequestAsync(member, "bank-account", user.Id, new Dictionary<string, string?> { ["Iban"] = "DE89370400440532013001", ["AccountHolder"] = "" });
+        var id = (await _fixture.RequestAsync(member, "phone")).ChangeId!.Value;
+        await Changes.ConfirmWithCodeAsync(member, id, await _fixture.CodeAsync(id));
+        var same = await Changes.RequestAsync(member, "phone", user.Id, new Dictionary<string, string?> { ["PhoneNumber"] = "0049 151 23456789" });
+
+        Assert.Equal(ChangeOutcome.Invalid, invalid.Outcome);
+        Assert.Equal(["AccountHolder", "Iban"], invalid.Errors!.Keys.Order());
+        Assert.Equal(ChangeOutcome.Unchanged, same.Outcome);
+        await using var db = await _fixture.Portal.DbAsync();
+        Assert.Equal(1, await db.DeferredChanges.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_member_cannot_ask_for_or_confirm_a_change_of_someone_else()
+    {
+        var (victim, victimActor) = await _fixture.PersonAsync("victim@example.org");
+        var (_, intruder) = await _fixture.PersonAsync("intruder@example.org");
+        var id = (await _fixture.RequestAsync(victimActor, "phone")).ChangeId!.Value;
+
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.RequestAsync(intruder, "phone", victim.Id, ConfirmationsPortal.Proposal("phone")));
+        Assert.Equal(ChangeOutcome.NotFound, (await Changes.ConfirmWithCodeAsync(intruder, id, await _fixture.CodeAsync(id))).Outcome);
+        Assert.Equal(ChangeOutcome.NotFound, (await Changes.CancelAsync(intruder, id)).Outcome);
+        Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task Cancelling_withdraws_the_change_and_its_code_dies()
+    {
+        var (_, member) = await _fixture.PersonAsync("ada@example.org");
+        var id = (await _fixture.RequestAsync(member, "bank-account")).ChangeId!.Value;
+        var code = await _fixture.CodeAsync(id);
+
+        Assert.Equal(ChangeOutcome.Cancelled, (await Changes.CancelAsync(member, id)).Outcome);
+
+        Assert.Equal(ChangeOutcome.NotPending, (await Changes.ConfirmWithCodeAsync(member, id, code)).Outcome);
+        await using var db = await _fixture.Portal.DbAsync();
+        Assert.Empty(await db.BankTransfers.ToListAsync());
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _fixture.DisposeAsync();
+}

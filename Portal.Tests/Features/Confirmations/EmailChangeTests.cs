@@ -1,0 +1,238 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Features.Confirmations;
+using Portal.Tests.TestInfrastructure;
+using Portal.Templates.Confirmations;
+
+namespace Portal.Tests.Features.Confirmations;
+
+public sealed class EmailChangeTests : IAsyncLifetime
+{
+    private readonly ConfirmationsPortal _fixture = new();
+
+    private DeferredChanges Changes => _fixture.Changes;
+
+    private Task<string> ConfirmTokenAsync(string recipient) =>
+        _fixture.TokenAsync(recipient, nameof(EmailChangeMail), DeferredChanges.ConfirmLinkPath);
+
+    private Task<string> CancelTokenAsync(string recipient) =>
+        _fixture.TokenAsync(recipient, nameof(EmailChangeNoticeMail), DeferredChanges.CancelLinkPath);
+
+    [Fact]
+    public async Task The_current_password_is_required_and_checked_before_anything_is_stored()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+
+        var missing = await Changes.RequestAsync(member, "email", user.Id, ConfirmationsPortal.Proposal("email"), currentPassword: null);
+        var wrong = await Changes.RequestAsync(member, "email", user.Id, ConfirmationsPortal.Proposal("email"), currentPassword: "not my password at all");
+
+        Assert.Equal((ChangeOutcome.Invalid, ChangeOutcome.Invalid), (missing.Outcome, wrong.Outcome));
+        Assert.Equal("That is not your current password.", wrong.Errors!["CurrentPassword"]);
+        await using var db = await _fixture.Portal.DbAsync();
+        Assert.False(await db.DeferredChanges.AnyAsync());
+        Assert.False(await db.OutboxMessages.AnyAsync());
+    }
+
+    [Fact]
+    public async Task A_request_mails_a_link_to_the_new_address_and_a_cancel_link_to_the_old_one()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+
+        var result = await _fixture.RequestAsync(member, "email");
+
+        Assert.StartsWith("We sent a link to new0@example.net. Open it within 24 hours", result.Message);
+        var toNew = await _fixture.Portal.Mail.WaitForAsync("new0@example.net", "Confirm your new address");
+        var link = toNew.LinkContaining(DeferredChanges.ConfirmLinkPath);
+        Assert.StartsWith("https://portal.test/account/changes/confirm/", link);
+        Assert.Contains("valid for 24 hours", toNew.Text);
+        var toOld = await _fixture.Portal.Mail.WaitForAsync("ada@example.org", "about to change");
+        Assert.StartsWith("https://portal.test/account/changes/cancel/", toOld.LinkContaining(DeferredChanges.CancelLinkPath));
+        Assert.Contains("n•••@example.net", toOld.Text);
+        Assert.DoesNotContain("new0@example.net", toOld.Text);
+        Assert.Equal("ada@example.org", (await _fixture.UserAsync(user.Id)).Email);
+    }
+
+    [Fact]
+    public async Task Opening_the_link_shows_the_change_and_changes_nothing()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var id = (await _fixture.RequestAsync(member, "email")).ChangeId!.Value;
+        var token = await ConfirmTokenAsync("new0@example.net");
+        var before = await _fixture.RowAsync(id);
+
+        var opened = await Changes.OpenLinkAsync(token);
+        await Changes.OpenLinkAsync(token);
+
+        Assert.Null(opened.Problem);
+        Assert.Equal((id, "new0@example.net", "ada@example.org"), (opened.Change!.Id, opened.Change.Fields[0].Proposed, opened.Change.Fields[0].Before));
+        var after = await _fixture.RowAsync(id);
+        Assert.Equal((before.Version, ChangeStatus.Pending), (after.Version, after.Status));
+        Assert.Equal(user.SecurityStamp, (await _fixture.UserAsync(user.Id)).SecurityStamp);
+    }
+
+    [Fact]
+    public async Task Confirming_the_link_changes_the_address_confirms_it_and_rotates_the_security_stamp()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var phone = (await _fixture.RequestAsync(member, "phone")).ChangeId!.Value;
+        var id = (await _fixture.RequestAsync(member, "email")).ChangeId!.Value;
+        await using (var db = await _fixture.Portal.DbAsync())
+        {
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.EmailConfirmed, false));
+        }
+
+        var result = await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
+
+        Assert.Equal(ChangeOutcome.Applied, result.Outcome);
+        var after = await _fixture.UserAsync(user.Id);
+        Assert.Equal(("new0@example.net", "NEW0@EXAMPLE.NET", true, user.UserName), (after.Email, after.NormalizedEmail, after.EmailConfirmed, after.UserName));
+        Assert.NotEqual(user.SecurityStamp, after.SecurityStamp);
+        var phoneRow = await _fixture.RowAsync(phone);
+        Assert.Equal((ChangeStatus.Cancelled, "Cancelled because the account's email address changed."), (phoneRow.Status, phoneRow.Reason));
+        Assert.Equal(ChangeOutcome.NotPending, (await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"))).Outcome);
+    }
+
+    [Fact]
+    public async Task A_user_name_that_was_the_address_follows_it()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        await using (var db = await _fixture.Portal.DbAsync())
+        {
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.UserName, "ada@example.org").SetProperty(u => u.NormalizedUserName, "ADA@EXAMPLE.ORG"));
+        }
+        await _fixture.RequestAsync(member, "email");
+
+        await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
+
+        var after = await _fixture.UserAsync(user.Id);
+        Assert.Equal(("new0@example.net", "NEW0@EXAMPLE.NET"), (after.UserName, after.NormalizedUserName));
+    }
+
+    [Fact]
+    public async Task The_old_address_cancel_link_cancels_the_change_and_the_confirm_link_dies()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var id = (await _fixture.RequestAsync(member, "email")).ChangeId!.Value;
+        var cancel = await CancelTokenAsync("ada@example.org");
+
+        var opened = await Changes.OpenCancelLinkAsync(cancel);
+        Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(id)).Status);
+        var result = await Changes.CancelByLinkAsync(cancel);
+        var confirm = await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
+
+        Assert.Equal(id, opened.Change!.Id);
+        Assert.Equal(ChangeOutcome.Cancelled, result.Outcome);
+        Assert.Equal(ChangeOutcome.NotPending, confirm.Outcome);
+        Assert.Equal("ada@example.org", (await _fixture.UserAsync(user.Id)).Email);
+        Assert.Equal(1, await _fixture.AuditCountAsync("change.cancelled", id));
+    }
+
+    [Fact]
+    public async Task The_link_works_one_second_before_expiry_and_not_one_second_after()
+    {
+        var (_, member) = await _fixture.PersonAsync("ada@example.org");
+        var (_, other) = await _fixture.PersonAsync("bob@example.org");
+        var early = (await _fixture.RequestAsync(member, "email")).ChangeId!.Value;
+        var earlyToken = await ConfirmTokenAsync("new0@example.net");
+        var late = (await _fixture.RequestAsync(other, "email", variant: 1)).ChangeId!.Value;
+        var lateToken = await ConfirmTokenAsync("new1@example.net");
+
+        _fixture.Clock.Advance(TimeSpan.FromHours(24) - TimeSpan.FromSeconds(1));
+        Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmLinkAsync(earlyToken)).Outcome);
+        _fixture.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(ChangeOutcome.Expired, (await Changes.ConfirmLinkAsync(lateToken)).Outcome);
+        Assert.Equal(ChangeOutcome.Expired, (await Changes.OpenLinkAsync(lateToken)).Problem);
+        Assert.Equal((ChangeStatus.Applied, ChangeStatus.Pending), ((await _fixture.RowAsync(early)).Status, (await _fixture.RowAsync(late)).Status));
+    }
+
+    [Fact]
+    public async Task Two_concurrent_confirmations_apply_once()
+    {
+        var (_, member) = await _fixture.PersonAsync("ada@example.org");
+        var id = (await _fixture.RequestAsync(member, "email")).ChangeId!.Value;
+        var token = await ConfirmTokenAsync("new0@example.net");
+
+        _fixture.MakeConfirmationsMeet();
+        var results = await Task.WhenAll(Task.Run(() => Changes.ConfirmLinkAsync(token)), Task.Run(() => Changes.ConfirmLinkAsync(token)));
+
+        Assert.Equal([ChangeOutcome.NotPending, ChangeOutcome.Applied], results.Select(r => r.Outcome).Order());
+        Assert.Equal(1, await _fixture.AuditCountAsync("change.applied", id));
+    }
+
+    [Fact]
+    public async Task An_address_changed_meanwhile_refuses_the_change()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var id = (await _fixture.RequestAsync(member, "email")).ChangeId!.Value;
+        await using (var db = await _fixture.Portal.DbAsync())
+        {
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Email, "other@example.org").SetProperty(u => u.NormalizedEmail, "OTHER@EXAMPLE.ORG"));
+        }
+
+        var result = await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
+
+        Assert.Equal(ChangeOutcome.Failed, result.Outcome);
+        Assert.Contains("changed after this request", result.Message);
+        Assert.Equal(ChangeStatus.Failed, (await _fixture.RowAsync(id)).Status);
+        Assert.Equal("other@example.org", (await _fixture.UserAsync(user.Id)).Email);
+    }
+
+    [Fact]
+    public async Task An_address_taken_meanwhile_fails_on_apply_and_one_already_taken_is_refused_at_once()
+    {
+        var (_, member) = await _fixture.PersonAsync("ada@example.org");
+        await _fixture.PersonAsync("taken@example.org");
+        var id = (await _fixture.RequestAsync(member, "email")).ChangeId!.Value;
+        await _fixture.PersonAsync("new0@example.net");
+
+        var taken = await Changes.RequestAsync(member, "email", member.UserId!, new Dictionary<string, string?> { ["Email"] = "Taken@Example.org" }, TestPortal.DefaultPassword);
+        var result = await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
+
+        Assert.Equal("Another account has that address.", taken.Errors!["Email"]);
+        Assert.Equal(ChangeOutcome.Failed, result.Outcome);
+        Assert.Equal(ChangeStatus.Failed, (await _fixture.RowAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task A_deleted_account_fails_the_change_without_a_crash()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var id = (await _fixture.RequestAsync(member, "email")).ChangeId!.Value;
+        await using (var db = await _fixture.Portal.DbAsync())
+        {
+            await db.Users.Where(u => u.Id == user.Id).ExecuteDeleteAsync();
+        }
+
+        var result = await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
+
+        Assert.Equal(ChangeOutcome.Failed, result.Outcome);
+        Assert.Equal("The record no longer exists.", (await _fixture.RowAsync(id)).Reason);
+    }
+
+    [Fact]
+    public async Task A_second_request_kills_the_first_link()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        await _fixture.RequestAsync(member, "email");
+        var first = await ConfirmTokenAsync("new0@example.net");
+        await _fixture.RequestAsync(member, "email", variant: 1);
+
+        var result = await Changes.ConfirmLinkAsync(first);
+
+        Assert.Equal(ChangeOutcome.NotPending, result.Outcome);
+        Assert.Equal("ada@example.org", (await _fixture.UserAsync(user.Id)).Email);
+        Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new1@example.net"))).Outcome);
+    }
+
+    [Fact]
+    public async Task Malformed_and_unknown_links_are_not_found()
+    {
+        Assert.Equal(ChangeOutcome.NotFound, (await Changes.OpenLinkAsync("short")).Problem);
+        Assert.Equal(ChangeOutcome.NotFound, (await Changes.ConfirmLinkAsync(Portal.Identity.Secrets.NewToken().Token)).Outcome);
+        Assert.Equal(ChangeOutcome.NotFound, (await Changes.CancelByLinkAsync(Portal.Identity.Secrets.NewToken().Token)).Outcome);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _fixture.DisposeAsync();
+}

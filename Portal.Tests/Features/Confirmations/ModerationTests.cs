@@ -1,0 +1,246 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Features.Confirmations;
+using Portal.Identity;
+using Portal.Tests.TestInfrastructure;
+
+namespace Portal.Tests.Features.Confirmations;
+
+public sealed class ModerationTests : IAsyncLifetime
+{
+    private readonly ConfirmationsPortal _fixture = new();
+
+    private DeferredChanges Changes => _fixture.Changes;
+
+    private async Task<ChangeDetail> ReviewAsync(Actor moderator, long id) => (await Changes.ReviewAsync(moderator, id))!;
+
+    [Fact]
+    public async Task A_display_name_waits_in_the_queue_with_its_diff_and_a_moderator_applies_it()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
+
+        var requested = await _fixture.RequestAsync(member, "profile");
+        var id = requested.ChangeId!.Value;
+
+        Assert.Contains("A moderator will look at your change", requested.Message);
+        Assert.Null((await _fixture.RowAsync(id)).SecretHash);
+        var row = Assert.Single((await Changes.ReviewQueueAsync(moderator, new ReviewFilter(), new PageRequest())).Items);
+        Assert.Equal((id, "Display name", member.Name, false), (row.Id, row.Title, row.RequestedByName, row.TargetChanged));
+        Assert.Equal(1, await Changes.ReviewCountAsync(moderator));
+        var detail = await ReviewAsync(moderator, id);
+        Assert.Equal(new FieldDiff("DisplayName", "Display name", null, "Ada L.", null), Assert.Single(detail.Fields));
+
+        var result = await Changes.ApproveAsync(moderator, id, detail.Change.Version);
+
+        Assert.Equal(ChangeOutcome.Applied, result.Outcome);
+        Assert.Equal("Ada L.", (await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
+        var applied = await _fixture.RowAsync(id);
+        Assert.Equal((ChangeStatus.Applied, moderator.UserId, 1), (applied.Status, applied.DecidedById, applied.ApprovalsGiven));
+        Assert.Empty((await Changes.ReviewQueueAsync(moderator, new ReviewFilter(), new PageRequest())).Items);
+        Assert.Single(_fixture.Applied.Events);
+        Assert.Equal(1, await _fixture.AuditCountAsync("change.applied", id));
+    }
+
+    [Fact]
+    public async Task Nobody_decides_on_their_own_request()
+    {
+        var (_, moderatorMember) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
+        var id = (await _fixture.RequestAsync(moderatorMember, "profile")).ChangeId!.Value;
+        var version = (await ReviewAsync(moderatorMember, id)).Change.Version;
+
+        var approve = await Changes.ApproveAsync(moderatorMember, id, version);
+        var reject = await Changes.RejectAsync(moderatorMember, id, "no");
+
+        Assert.Equal((ChangeOutcome.NotAllowed, ChangeOutcome.NotAllowed), (approve.Outcome, reject.Outcome));
+        Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task Members_cannot_see_the_queue_nor_approve_nor_reject_through_the_service()
+    {
+        var (_, member) = await _fixture.PersonAsync("ada@example.org");
+        var (_, other) = await _fixture.PersonAsync("bob@example.org");
+        var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
+
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.ReviewQueueAsync(other, new ReviewFilter(), new PageRequest()));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.ReviewAsync(other, id));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.ClaimAsync(other, id));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.ApproveAsync(other, id, 0));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.RejectAsync(other, id, "no"));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.ApproveManyAsync(other, [(id, 0)]));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.RejectManyAsync(other, [id], "no"));
+        Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task An_approval_of_an_older_version_is_refused()
+    {
+        var (_, member) = await _fixture.PersonAsync("ada@example.org");
+        var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
+        var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
+        var shown = (await ReviewAsync(moderator, id)).Change.Version;
+        await using (var db = await _fixture.Portal.DbAsync())
+        {
+            await db.DeferredChanges.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Version, c => c.Version + 1));
+        }
+
+        var result = await Changes.ApproveAsync(moderator, id, shown);
+
+        Assert.Equal(ChangeOutcome.VersionChanged, result.Outcome);
+        Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task A_claimed_change_is_shown_as_claimed_and_others_cannot_decide_until_the_claim_lapses()
+    {
+        var (_, member) = await _fixture.PersonAsync("ada@example.org");
+        var (_, first) = await _fixture.PersonAsync("mod1@example.org", Roles.Moderator);
+        var (_, second) = await _fixture.PersonAsync("mod2@example.org", Roles.Moderator);
+        var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
+
+        Assert.Equal(ChangeOutcome.Claimed, (await Changes.ClaimAsync(first, id)).Outcome);
+        var seen = await Changes.ClaimAsync(second, id);
+        var row = Assert.Single((await Changes.ReviewQueueAsync(second, new ReviewFilter(), new PageRequest())).Items);
+        var blocked = await Changes.ApproveAsync(second, id, row.Version);
+
+        Assert.Equal(ChangeOutcome.ClaimedByOther, seen.Outcome);
+        Assert.Contains(first.Name, seen.Message);
+        Assert.Equal(first.Name, row.ClaimedByName);
+        Assert.Equal(ChangeOutcome.ClaimedByOther, blocked.Outcome);
+        _fixture.Clock.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal(ChangeOutcome.Applied, (await Changes.ApproveAsync(second, id, row.Version)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_rejection_needs_a_reason_which_is_mailed_to_the_member()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
+        var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
+
+        var empty = await Changes.RejectAsync(moderator, id, "  ");
+        var result = await Changes.RejectAsync(moderator, id, Changes.RejectionReasons[0]);
+
+        Assert.Equal(ChangeOutcome.Invalid, empty.Outcome);
+        Assert.Equal(ChangeOutcome.Rejected, result.Outcome);
+        var row = await _fixture.RowAsync(id);
+        Assert.Equal((ChangeStatus.Rejected, Changes.RejectionReasons[0], moderator.Name), (row.Status, row.Reason, row.DecidedByName));
+        var mail = await _fixture.Portal.Mail.WaitForAsync("ada@example.org", "was not approved");
+        Assert.Contains(Changes.RejectionReasons[0], mail.Text);
+        Assert.Contains("Display name", mail.Text);
+        Assert.Equal(new ChangeRejected(id, "profile", user.Id, Changes.RejectionReasons[0]), Assert.Single(_fixture.Rejected.Events));
+        Assert.Equal(Changes.RejectionReasons[0], Assert.Single(await Changes.MineAsync(member)).Reason);
+        Assert.Null((await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
+        Assert.Equal(1, await _fixture.AuditCountAsync("change.rejected", id));
+    }
+
+    [Fact]
+    public async Task Bulk_approval_and_rejection_decide_each_row_and_report_each_outcome()
+    {
+        var (_, ada) = await _fixture.PersonAsync("ada@example.org");
+        var (_, bob) = await _fixture.PersonAsync("bob@example.org");
+        var (_, cy) = await _fixture.PersonAsync("cy@example.org");
+        var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
+        var a = (await _fixture.RequestAsync(ada, "profile")).ChangeId!.Value;
+        var b = (await _fixture.RequestAsync(bob, "profile")).ChangeId!.Value;
+        var c = (await _fixture.RequestAsync(cy, "profile")).ChangeId!.Value;
+        var rows = (await Changes.ReviewQueueAsync(moderator, new ReviewFilter(), new PageRequest())).Items;
+
+        var approved = await Changes.ApproveManyAsync(moderator, [.. rows.Where(r => r.Id != c).Select(r => (r.Id, r.Version))]);
+        var rejected = await Changes.RejectManyAsync(moderator, [a, c], "Not allowed.");
+
+        Assert.Equal([a, b, c], rows.Select(r => r.Id));
+        Assert.All(approved, r => Assert.Equal(ChangeOutcome.Applied, r.Outcome));
+        Assert.Equal([ChangeOutcome.NotPending, ChangeOutcome.Rejected], rejected.Select(r => r.Outcome));
+        Assert.Equal((ChangeStatus.Applied, ChangeStatus.Applied, ChangeStatus.Rejected),
+            ((await _fixture.RowAsync(a)).Status, (await _fixture.RowAsync(b)).Status, (await _fixture.RowAsync(c)).Status));
+    }
+
+    [Fact]
+    public async Task The_queue_filters_by_kind_age_and_requester_and_lists_the_oldest_first()
+    {
+        var (_, ada) = await _fixture.PersonAsync("ada@example.org");
+        var (_, bob) = await _fixture.PersonAsync("bob@example.org");
+        var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
+        var old = (await _fixture.RequestAsync(ada, "profile")).ChangeId!.Value;
+        _fixture.Clock.Advance(TimeSpan.FromDays(2));
+        var fresh = (await _fixture.RequestAsync(bob, "profile")).ChangeId!.Value;
+        await _fixture.RequestAsync(bob, "phone");
+
+        async Task<IEnumerable<long>> Ids(ReviewFilter filter) => (await Changes.ReviewQueueAsync(moderator, filter, new PageRequest())).Items.Select(r => r.Id);
+
+        Assert.Equal([old, fresh], await Ids(new ReviewFilter()));
+        Assert.Equal([old], await Ids(new ReviewFilter(OlderThan: TimeSpan.FromDays(1))));
+        Assert.Equal([fresh], await Ids(new ReviewFilter(Requester: bob.Name[..4])));
+        Assert.Empty(await Ids(new ReviewFilter(Kind: "phone")));
+    }
+
+    [Fact]
+    public async Task A_record_changed_after_the_request_is_not_applied_blindly_the_moderator_sees_now_and_decides_again()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
+        var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
+        var shown = (await ReviewAsync(moderator, id)).Change.Version;
+        await _fixture.EditDirectlyAsync("profile", user.Id, ConfirmationsPortal.Proposal("profile", variant: 1));
+
+        var first = await Changes.ApproveAsync(moderator, id, shown);
+        var detail = await ReviewAsync(moderator, id);
+        var second = await Changes.ApproveAsync(moderator, id, detail.Change.Version);
+
+        Assert.Equal(ChangeOutcome.AwaitingModerator, first.Outcome);
+        Assert.Equal(new FieldDiff("DisplayName", "Display name", null, "Ada L.", "Countess Ada"), Assert.Single(detail.Fields));
+        Assert.True(detail.Change.TargetChanged);
+        Assert.Equal(ChangeOutcome.Applied, second.Outcome);
+        Assert.Equal("Ada L.", (await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
+    }
+
+    [Fact]
+    public async Task The_detail_shows_the_records_earlier_changes()
+    {
+        var (_, member) = await _fixture.PersonAsync("ada@example.org");
+        var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
+        var first = (await _fixture.RequestAsync(member, "phone")).ChangeId!.Value;
+        var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
+
+        var detail = await ReviewAsync(moderator, id);
+
+        Assert.Equal((member.UserId, false), (detail.RequestedById, detail.TargetGone));
+        Assert.Equal(first, Assert.Single(detail.History).Id);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _fixture.DisposeAsync();
+}
+
+public sealed class TwoApprovalTests : IAsyncLifetime
+{
+    private readonly ConfirmationsPortal _fixture = new(portal => portal.Settings["Confirmations:Profile:RequiredApprovals"] = "2");
+
+    [Fact]
+    public async Task A_kind_configured_for_two_approvals_applies_only_after_a_second_different_moderator()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var (_, first) = await _fixture.PersonAsync("mod1@example.org", Roles.Moderator);
+        var (_, second) = await _fixture.PersonAsync("mod2@example.org", Roles.Admin);
+        var changes = _fixture.Changes;
+        var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
+
+        var one = await changes.ApproveAsync(first, id, (await changes.ReviewAsync(first, id))!.Change.Version);
+        var again = await changes.ApproveAsync(first, id, (await changes.ReviewAsync(first, id))!.Change.Version);
+        Assert.Null((await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
+        var row = (await changes.ReviewAsync(second, id))!.Change;
+        var two = await changes.ApproveAsync(second, id, row.Version);
+
+        Assert.Equal((ChangeOutcome.Approved, ChangeOutcome.NotAllowed, ChangeOutcome.Applied), (one.Outcome, again.Outcome, two.Outcome));
+        Assert.Equal((1, 2, first.Name), (row.ApprovalsGiven, row.ApprovalsNeeded, row.FirstApproverName));
+        Assert.Equal("Ada L.", (await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
+        Assert.Equal(2, (await _fixture.RowAsync(id)).ApprovalsGiven);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _fixture.DisposeAsync();
+}

@@ -1,0 +1,171 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
+using Portal.Events;
+using Portal.Features.Confirmations;
+using Portal.Identity;
+
+namespace Portal.Tests.TestInfrastructure;
+
+/// <summary>
+/// A portal on a test clock recording the deferred-change events, with helpers to make members
+/// and moderators and to read secrets where their channels put them (they are stored only as hashes).
+/// </summary>
+public sealed partial class ConfirmationsPortal : IAsyncDisposable
+{
+    public ConfirmationsPortal(Action<TestPortal>? configure = null)
+    {
+        Portal = TestPortal.WithServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<IEventHandler<ChangeRequested>>(Requested);
+            services.AddSingleton<IEventHandler<ChangeConfirmed>>(Confirmed);
+            services.AddSingleton<IEventHandler<ChangeConfirmed>>(new ConfirmedGate(this));
+            services.AddSingleton<IEventHandler<ChangeApplied>>(Applied);
+            services.AddSingleton<IEventHandler<ChangeRejected>>(Rejected);
+        });
+        configure?.Invoke(Portal);
+    }
+
+    public TestPortal Portal { get; }
+
+    public TestClock Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public EventRecorder<ChangeRequested> Requested { get; } = new();
+
+    public EventRecorder<ChangeConfirmed> Confirmed { get; } = new();
+
+    public EventRecorder<ChangeApplied> Applied { get; } = new();
+
+    public EventRecorder<ChangeRejected> Rejected { get; } = new();
+
+    public DeferredChanges Changes => Portal.Get<DeferredChanges>();
+
+    /// <summary>
+    /// Holds every confirmation after its secret was accepted and before it applies, until two
+    /// have arrived: both then race for the same change.
+    /// </summary>
+    public void MakeConfirmationsMeet()
+    {
+        var arrived = 0;
+        var both = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _onConfirmed = async () =>
+        {
+            if (Interlocked.Increment(ref arrived) == 2)
+            {
+                both.SetResult();
+            }
+            await both.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        };
+    }
+
+    private Func<Task>? _onConfirmed;
+
+    private sealed class ConfirmedGate(ConfirmationsPortal owner) : IEventHandler<ChangeConfirmed>
+    {
+        public Task HandleAsync(ChangeConfirmed portalEvent, CancellationToken cancellationToken) => owner._onConfirmed?.Invoke() ?? Task.CompletedTask;
+    }
+
+    /// <summary>A member (or moderator, with roles) and the actor that stands for them.</summary>
+    public async Task<(PortalUser User, Actor Actor)> PersonAsync(string email, params string[] roles)
+    {
+        var user = await Portal.CreateUserAsync(email, TestPortal.DefaultPassword, AccountState.Active, true, roles);
+        return (user, new Actor(user.Id, user.UserName!, roles.ToHashSet()));
+    }
+
+    /// <summary>Valid proposed values for each shipped kind.</summary>
+    public static IReadOnlyDictionary<string, string?> Proposal(string kind, int variant = 0) => kind switch
+    {
+        "email" => new Dictionary<string, string?> { ["Email"] = $"new{variant}@example.net" },
+        "phone" => new Dictionary<string, string?> { ["PhoneNumber"] = variant == 0 ? "+49 151 2345 6789" : "+33 6 12 34 56 78" },
+        "postal-address" => new Dictionary<string, string?>
+        {
+            ["Street"] = variant == 0 ? "Hauptstraße 5" : "Rue de Rivoli 10",
+            ["PostalCode"] = variant == 0 ? "10115" : "75001",
+            ["City"] = variant == 0 ? "Berlin" : "Paris",
+            ["Country"] = variant == 0 ? "de" : "FR",
+        },
+        "bank-account" => new Dictionary<string, string?>
+        {
+            ["Iban"] = variant == 0 ? "DE89 3704 0044 0532 0130 00" : "GB82WEST12345698765432",
+            ["AccountHolder"] = "Ada Lovelace",
+        },
+        "profile" => new Dictionary<string, string?> { ["DisplayName"] = variant == 0 ? "Ada L." : "Countess Ada" },
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    public async Task<ChangeResult> RequestAsync(Actor actor, string kind, int variant = 0, string? password = TestPortal.DefaultPassword)
+    {
+        var result = await Changes.RequestAsync(actor, kind, actor.UserId!, Proposal(kind, variant), password);
+        Assert.Equal(ChangeOutcome.Requested, result.Outcome);
+        return result;
+    }
+
+    /// <summary>The code of a change as its channel delivered it: text message, letter, or transfer reference.</summary>
+    public async Task<string> CodeAsync(long changeId)
+    {
+        await using var db = await Portal.DbAsync();
+        var change = await db.DeferredChanges.AsNoTracking().SingleAsync(c => c.Id == changeId);
+        return change.Channel switch
+        {
+            ChangeChannel.Sms => SixDigits().Match(await db.SmsMessages.Where(m => m.ChangeId == changeId).OrderByDescending(m => m.Id).Select(m => m.Body).FirstAsync()).Value,
+            ChangeChannel.Letter => (await db.Letters.Where(l => l.ChangeId == changeId).OrderByDescending(l => l.Id).Select(l => l.Code).FirstAsync())!,
+            ChangeChannel.Transfer => (await db.BankTransfers.Where(t => t.ChangeId == changeId).OrderByDescending(t => t.Id).Select(t => t.Reference).FirstAsync())!,
+            _ => throw new InvalidOperationException($"Change {changeId} has no code."),
+        };
+    }
+
+    /// <summary>A code of the same shape that is not the right one.</summary>
+    public static string WrongCode(string code) =>
+        code.All(char.IsAsciiDigit) ? (code == "000000" ? "111111" : "000000") : (code == "AAAAAAAA" ? "BBBBBBBB" : "AAAAAAAA");
+
+    /// <summary>The token in the newest queued mail of the template to the recipient, from a link under the path.</summary>
+    public async Task<string> TokenAsync(string recipient, string template, string path)
+    {
+        await using var db = await Portal.DbAsync();
+        var body = await db.OutboxMessages.Where(m => m.Recipient == recipient && m.Template == template)
+            .OrderByDescending(m => m.Id).Select(m => m.TextBody).FirstAsync();
+        return Regex.Match(body, Regex.Escape(path) + "/([A-Za-z0-9_-]{43})").Groups[1].Value;
+    }
+
+    public async Task<DeferredChange> RowAsync(long id)
+    {
+        await using var db = await Portal.DbAsync();
+        return await db.DeferredChanges.AsNoTracking().SingleAsync(c => c.Id == id);
+    }
+
+    public async Task<PortalUser> UserAsync(string id)
+    {
+        await using var db = await Portal.DbAsync();
+        return await db.Users.AsNoTracking().SingleAsync(u => u.Id == id);
+    }
+
+    /// <summary>The current values of the kind's fields for the member, read straight from the database.</summary>
+    public async Task<IReadOnlyDictionary<string, string?>?> ValuesAsync(string kind, string userId) =>
+        await Changes.CurrentAsync(Actor.System, kind, userId);
+
+    public async Task<int> AuditCountAsync(string action, long changeId)
+    {
+        await using var db = await Portal.DbAsync();
+        var id = changeId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return await db.AuditEntries.CountAsync(e => e.Action == action && e.TargetId == id);
+    }
+
+    /// <summary>Changes the record the way a direct edit would: the kind's own validation and apply, no deferred change.</summary>
+    public async Task EditDirectlyAsync(string kind, string userId, IReadOnlyDictionary<string, string?> values)
+    {
+        var changeKind = Changes.Kind(kind);
+        await using var db = await Portal.DbAsync();
+        var validation = await changeKind.ValidateAsync(db, userId, values, default);
+        Assert.True(validation.IsValid);
+        var direct = new DeferredChange { Kind = kind, TargetType = changeKind.TargetType, TargetId = userId, ProposedJson = "{}", BeforeJson = "{}", RequestedByName = "direct edit" };
+        await changeKind.ApplyAsync(db, direct, validation.Values, Clock.Now.UtcDateTime, default);
+        await db.SaveChangesAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await Portal.DisposeAsync();
+
+    [GeneratedRegex(@"\b\d{6}\b")]
+    private static partial Regex SixDigits();
+}

@@ -1,0 +1,244 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Email;
+using Portal.Identity;
+using Portal.Templates;
+using Portal.Templates.Confirmations;
+
+namespace Portal.Features.Confirmations;
+
+/// <summary>
+/// The account's email address: confirmed by a link to the new address after the current password;
+/// the old address is told and can cancel. Applying confirms the address, rotates the security
+/// stamp and revokes the account's other outstanding secrets.
+/// </summary>
+public sealed class EmailChangeKind(IOptions<ConfirmationsOptions> options, ILookupNormalizer normalizer, Mailer mailer, IOptions<PortalOptions> portal) : ChangeKind
+{
+    public const string Field = "Email";
+
+    public override string Name => "email";
+
+    public override string Title => "Email address";
+
+    public override IReadOnlyList<ChangeField> Fields { get; } = [new(Field, "Email address")];
+
+    public override ChangeChannel Channel => ChangeChannel.Link;
+
+    public override ChangeKindOptions Settings => options.Value.Email;
+
+    public override bool RequiresPassword => true;
+
+    /// <summary>A changed address means someone else changed it: the member asks again rather than a moderator guessing.</summary>
+    public override bool RefusesChangedTarget => true;
+
+    public override async Task<IReadOnlyDictionary<string, string?>?> ReadAsync(PortalDbContext db, string targetId, CancellationToken cancellationToken)
+    {
+        var email = await db.Users.Where(u => u.Id == targetId).Select(u => new { u.Email }).FirstOrDefaultAsync(cancellationToken);
+        return email is null ? null : new Dictionary<string, string?> { [Field] = email.Email };
+    }
+
+    public override async Task<ChangeValidation> ValidateAsync(PortalDbContext db, string targetId, IReadOnlyDictionary<string, string?> proposed, CancellationToken cancellationToken)
+    {
+        var check = EmailAddress.Check(proposed.GetValueOrDefault(Field));
+        if (!check.IsValid)
+        {
+            return new ChangeValidation(new Dictionary<string, string?>(), new Dictionary<string, string> { [Field] = check.Error! });
+        }
+        var normalized = normalizer.NormalizeEmail(check.Canonical);
+        return await db.Users.AnyAsync(u => u.NormalizedEmail == normalized && u.Id != targetId, cancellationToken)
+            ? new ChangeValidation(new Dictionary<string, string?>(), new Dictionary<string, string> { [Field] = "Another account has that address." })
+            : new ChangeValidation(new Dictionary<string, string?> { [Field] = check.Canonical }, new Dictionary<string, string>());
+    }
+
+    public override async Task ApplyAsync(PortalDbContext db, DeferredChange change, IReadOnlyDictionary<string, string?> values, DateTime now, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.FirstAsync(u => u.Id == change.TargetId, cancellationToken);
+        var email = values[Field]!;
+        // As Identity does: a user name that was the address follows it; a chosen name stays.
+        if (string.Equals(user.UserName, user.Email, StringComparison.OrdinalIgnoreCase))
+        {
+            user.UserName = email;
+            user.NormalizedUserName = normalizer.NormalizeName(email);
+        }
+        user.Email = email;
+        user.NormalizedEmail = normalizer.NormalizeEmail(email);
+        user.EmailConfirmed = true;
+        user.SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
+        user.ConcurrencyStamp = Guid.NewGuid().ToString();
+        // Every secret sent to the old address dies with it.
+        await db.ActivationKeys.Where(k => k.UserId == user.Id && k.SpentAt == null && k.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken);
+        await db.DeferredChanges
+            .Where(c => c.TargetType == UserTarget && c.TargetId == user.Id && c.Id != change.Id && c.Status == ChangeStatus.Pending && c.Channel != ChangeChannel.Moderator)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Status, ChangeStatus.Cancelled)
+                .SetProperty(c => c.StatusAt, now)
+                .SetProperty(c => c.Reason, "Cancelled because the account's email address changed.")
+                .SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
+    }
+
+    public override async Task<string> NotifyAsync(ChangeNotice notice, CancellationToken cancellationToken)
+    {
+        var newEmail = notice.Proposed[Field]!;
+        var userName = notice.User.UserName!;
+        await mailer.QueueAsync(notice.Db, newEmail,
+            new EmailChangeMail(userName, newEmail, portal.Value.Link($"{DeferredChanges.ConfirmLinkPath}/{notice.Secret}"), Settings.Lifetime));
+        if (!notice.IsResend && notice.User.Email is { } oldEmail)
+        {
+            await mailer.QueueAsync(notice.Db, oldEmail,
+                new EmailChangeNoticeMail(userName, EmailAddress.Mask(newEmail), portal.Value.Link($"{DeferredChanges.CancelLinkPath}/{notice.CancelToken}")));
+        }
+        return $"We sent a link to {newEmail}. Open it within {Duration.Describe(Settings.Lifetime)} to confirm the new address; until then your account keeps its current address.";
+    }
+
+    public override string? Destination(IReadOnlyDictionary<string, string?> proposed) => EmailAddress.Mask(proposed[Field]!);
+}
+
+/// <summary>The account's phone number: a six-digit code by text message to the new number.</summary>
+public sealed class PhoneChangeKind(IOptions<ConfirmationsOptions> options, ISmsSender sms, IOptions<PortalOptions> portal) : ChangeKind
+{
+    public const string Field = "PhoneNumber";
+
+    public override string Name => "phone";
+
+    public override string Title => "Phone number";
+
+    public override IReadOnlyList<ChangeField> Fields { get; } = [new(Field, "Phone number")];
+
+    public override ChangeChannel Channel => ChangeChannel.Sms;
+
+    public override ChangeKindOptions Settings => options.Value.Phone;
+
+    public override async Task<IReadOnlyDictionary<string, string?>?> ReadAsync(PortalDbContext db, string targetId, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.Where(u => u.Id == targetId).Select(u => new { u.PhoneNumber }).FirstOrDefaultAsync(cancellationToken);
+        return user is null ? null : new Dictionary<string, string?> { [Field] = user.PhoneNumber };
+    }
+
+    public override Task<ChangeValidation> ValidateAsync(PortalDbContext db, string targetId, IReadOnlyDictionary<string, string?> proposed, CancellationToken cancellationToken) =>
+        Task.FromResult(Check(proposed, (Field, MemberDetailsRules.Phone)));
+
+    public override async Task ApplyAsync(PortalDbContext db, DeferredChange change, IReadOnlyDictionary<string, string?> values, DateTime now, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.FirstAsync(u => u.Id == change.TargetId, cancellationToken);
+        user.PhoneNumber = values[Field];
+        user.PhoneNumberConfirmed = true;
+        user.ConcurrencyStamp = Guid.NewGuid().ToString();
+    }
+
+    public override async Task<string> NotifyAsync(ChangeNotice notice, CancellationToken cancellationToken)
+    {
+        var phone = notice.Proposed[Field]!;
+        await sms.SendAsync(notice.Db, phone,
+            $"{notice.Secret} is your {portal.Value.SiteName} code to confirm this number. It is valid for {Duration.Describe(Settings.Lifetime)}.",
+            notice.Change.Id, cancellationToken);
+        return $"We sent a code to {MemberDetailsRules.MaskPhone(phone)}. Enter it within {Duration.Describe(Settings.Lifetime)}.";
+    }
+
+    public override string? Destination(IReadOnlyDictionary<string, string?> proposed) => MemberDetailsRules.MaskPhone(proposed[Field]!);
+}
+
+/// <summary>The postal address: a code in a printed letter posted to the new address.</summary>
+public sealed class PostalAddressChangeKind(IOptions<ConfirmationsOptions> options, ILetterSender letters) : ProfileChangeKind
+{
+    public override string Name => "postal-address";
+
+    public override string Title => "Postal address";
+
+    public override IReadOnlyList<ChangeField> Fields { get; } =
+    [
+        new(nameof(MemberProfile.Street), "Street and number"),
+        new(nameof(MemberProfile.PostalCode), "Postal code"),
+        new(nameof(MemberProfile.City), "Town or city"),
+        new(nameof(MemberProfile.Country), "Country"),
+    ];
+
+    public override ChangeChannel Channel => ChangeChannel.Letter;
+
+    public override ChangeKindOptions Settings => options.Value.PostalAddress;
+
+    public override Task<ChangeValidation> ValidateAsync(PortalDbContext db, string targetId, IReadOnlyDictionary<string, string?> proposed, CancellationToken cancellationToken) =>
+        Task.FromResult(Check(proposed,
+            (nameof(MemberProfile.Street), MemberDetailsRules.Street),
+            (nameof(MemberProfile.PostalCode), MemberDetailsRules.PostalCode),
+            (nameof(MemberProfile.City), MemberDetailsRules.City),
+            (nameof(MemberProfile.Country), MemberDetailsRules.Country)));
+
+    public override async Task<string> NotifyAsync(ChangeNotice notice, CancellationToken cancellationToken)
+    {
+        var name = notice.Profile?.DisplayName ?? notice.User.UserName!;
+        await letters.SendAsync(notice.Db, new LetterRequest(notice.Change.Id, notice.User.Id, name, AddressBlock(name, notice.Proposed), notice.Secret!), cancellationToken);
+        return $"We will post a letter with a code to {notice.Proposed[nameof(MemberProfile.City)]}. Enter the code within {Duration.Describe(Settings.Lifetime)}.";
+    }
+
+    public override string? Destination(IReadOnlyDictionary<string, string?> proposed) =>
+        $"{proposed[nameof(MemberProfile.PostalCode)]} {proposed[nameof(MemberProfile.City)]}, {proposed[nameof(MemberProfile.Country)]}";
+
+    private static string AddressBlock(string name, IReadOnlyDictionary<string, string?> address) =>
+        string.Join('\n', name, address[nameof(MemberProfile.Street)],
+            $"{address[nameof(MemberProfile.PostalCode)]} {address[nameof(MemberProfile.City)]}", address[nameof(MemberProfile.Country)]);
+}
+
+/// <summary>The bank account: a small transfer to the new IBAN whose reference the member enters.</summary>
+public sealed class BankAccountChangeKind(IOptions<ConfirmationsOptions> options, TimeProvider clock) : ProfileChangeKind
+{
+    public override string Name => "bank-account";
+
+    public override string Title => "Bank account";
+
+    public override IReadOnlyList<ChangeField> Fields { get; } =
+    [
+        new(nameof(MemberProfile.Iban), "IBAN"),
+        new(nameof(MemberProfile.AccountHolder), "Account holder"),
+    ];
+
+    public override ChangeChannel Channel => ChangeChannel.Transfer;
+
+    public override ChangeKindOptions Settings => options.Value.BankAccount;
+
+    public override Task<ChangeValidation> ValidateAsync(PortalDbContext db, string targetId, IReadOnlyDictionary<string, string?> proposed, CancellationToken cancellationToken) =>
+        Task.FromResult(Check(proposed,
+            (nameof(MemberProfile.Iban), MemberDetailsRules.Iban),
+            (nameof(MemberProfile.AccountHolder), MemberDetailsRules.AccountHolder)));
+
+    /// <summary>The transfer waits in the finance list; its reference is the code, its amount a few cents.</summary>
+    public override Task<string> NotifyAsync(ChangeNotice notice, CancellationToken cancellationToken)
+    {
+        var iban = notice.Proposed[nameof(MemberProfile.Iban)]!;
+        notice.Db.BankTransfers.Add(new BankTransfer
+        {
+            ChangeId = notice.Change.Id,
+            Iban = iban,
+            Holder = notice.Proposed[nameof(MemberProfile.AccountHolder)]!,
+            AmountCents = RandomNumberGenerator.GetInt32(1, 100),
+            Reference = notice.Secret,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        });
+        return Task.FromResult($"We will send a small amount to {MemberDetailsRules.MaskIban(iban)}. Enter the transfer's reference within {Duration.Describe(Settings.Lifetime)}.");
+    }
+
+    public override string? Destination(IReadOnlyDictionary<string, string?> proposed) => MemberDetailsRules.MaskIban(proposed[nameof(MemberProfile.Iban)]!);
+}
+
+/// <summary>The display name: a moderator approves it; nothing is sent.</summary>
+public sealed class DisplayNameChangeKind(IOptions<ConfirmationsOptions> options) : ProfileChangeKind
+{
+    public override string Name => "profile";
+
+    public override string Title => "Display name";
+
+    public override IReadOnlyList<ChangeField> Fields { get; } = [new(nameof(MemberProfile.DisplayName), "Display name")];
+
+    public override ChangeChannel Channel => ChangeChannel.Moderator;
+
+    public override ChangeKindOptions Settings => options.Value.Profile;
+
+    public override Task<ChangeValidation> ValidateAsync(PortalDbContext db, string targetId, IReadOnlyDictionary<string, string?> proposed, CancellationToken cancellationToken) =>
+        Task.FromResult(Check(proposed, (nameof(MemberProfile.DisplayName), MemberDetailsRules.DisplayName)));
+
+    public override Task<string> NotifyAsync(ChangeNotice notice, CancellationToken cancellationToken) =>
+        Task.FromResult("A moderator will look at your change; you will see their decision under your pending changes.");
+}

@@ -1,0 +1,68 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.Features.Confirmations;
+
+/// <summary>How one kind of change is confirmed: how long its secret lives, how many wrong tries it takes, how many moderators approve.</summary>
+public sealed class ChangeKindOptions
+{
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan Lifetime { get; set; }
+
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Moderators who must approve (each a different person) when a moderator decides.</summary>
+    [Range(1, 2)]
+    public int RequiredApprovals { get; set; } = 1;
+}
+
+/// <summary>The "Confirmations" configuration section: deferred changes of members' details.</summary>
+public sealed class ConfirmationsOptions : IValidatableObject
+{
+    public const string Section = "Confirmations";
+
+    public ChangeKindOptions Email { get; set; } = new() { Lifetime = TimeSpan.FromHours(24) };
+
+    public ChangeKindOptions Phone { get; set; } = new() { Lifetime = TimeSpan.FromMinutes(10) };
+
+    public ChangeKindOptions PostalAddress { get; set; } = new() { Lifetime = TimeSpan.FromDays(30) };
+
+    public ChangeKindOptions BankAccount { get; set; } = new() { Lifetime = TimeSpan.FromDays(30) };
+
+    public ChangeKindOptions Profile { get; set; } = new() { Lifetime = TimeSpan.FromDays(30) };
+
+    /// <summary>Requests plus resends one account may make per kind in an hour.</summary>
+    [Range(1, 100)]
+    public int RequestsPerHour { get; set; } = 5;
+
+    /// <summary>How long a moderator's claim on a change keeps others off it.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often pending changes past their expiry are marked Expired.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan ExpiryInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Reasons a moderator can pick when rejecting a change (they can also write their own).</summary>
+    public List<string> RejectionReasons { get; set; } =
+    [
+        "The new value does not follow the site's rules.",
+        "We could not confirm that the change comes from you.",
+        "The change duplicates another member's details.",
+    ];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, kind) in new[] { (nameof(Email), Email), (nameof(Phone), Phone), (nameof(PostalAddress), PostalAddress), (nameof(BankAccount), BankAccount), (nameof(Profile), Profile) })
+        {
+            var results = new List<ValidationResult>();
+            if (!Validator.TryValidateObject(kind, new ValidationContext(kind), results, validateAllProperties: true))
+            {
+                foreach (var result in results)
+                {
+                    yield return new ValidationResult($"{Section}:{name}: {result.ErrorMessage}", [name]);
+                }
+            }
+        }
+    }
+}

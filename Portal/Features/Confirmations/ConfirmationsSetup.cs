@@ -1,0 +1,21 @@
+namespace Portal.Features.Confirmations;
+
+public static class ConfirmationsSetup
+{
+    /// <summary>Deferred changes, the shipped kinds, the development SMS and letter channels, and the expiry job.</summary>
+    public static IServiceCollection AddConfirmations(this IServiceCollection services)
+    {
+        services.AddOptions<ConfirmationsOptions>().BindConfiguration(ConfirmationsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ISmsSender, OutboxSmsSender>();
+        services.AddSingleton<ILetterSender, PrintQueueLetterSender>();
+        services.AddSingleton<ChangeKind, EmailChangeKind>();
+        services.AddSingleton<ChangeKind, PhoneChangeKind>();
+        services.AddSingleton<ChangeKind, PostalAddressChangeKind>();
+        services.AddSingleton<ChangeKind, BankAccountChangeKind>();
+        services.AddSingleton<ChangeKind, DisplayNameChangeKind>();
+        services.AddSingleton<DeferredChanges>();
+        services.AddSingleton<ChannelQueues>();
+        services.AddHostedService<ChangeExpiryJob>();
+        return services;
+    }
+}
