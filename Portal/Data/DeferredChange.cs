@@ -98,6 +98,12 @@ public class DeferredChange
     /// <summary>Set when the record changed between the request and the confirmation.</summary>
     public bool TargetChanged { get; set; }
 
+    /// <summary>
+    /// For a change whose record moved: the record's values the moderators were last shown. An
+    /// approval applies only while the record still holds them; a newer edit means look again.
+    /// </summary>
+    public string? SeenJson { get; set; }
+
     public int ApprovalsNeeded { get; set; } = 1;
 
     public int ApprovalsGiven { get; set; }

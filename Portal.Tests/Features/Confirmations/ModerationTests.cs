@@ -197,6 +197,45 @@ public sealed class ModerationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_record_that_moves_again_after_the_moderator_looked_is_shown_again_before_it_is_applied()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
+        var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
+        await _fixture.EditDirectlyAsync("profile", user.Id, ConfirmationsPortal.Proposal("profile", variant: 1));
+        Assert.Equal(ChangeOutcome.AwaitingModerator, (await Changes.ApproveAsync(moderator, id, (await ReviewAsync(moderator, id)).Change.Version)).Outcome);
+        var looked = await ReviewAsync(moderator, id);
+
+        // The record moves again while the moderator reads the diff.
+        await _fixture.EditDirectlyAsync("profile", user.Id, new Dictionary<string, string?> { ["DisplayName"] = "Lady Lovelace" });
+        var stale = await Changes.ApproveAsync(moderator, id, looked.Change.Version);
+        var again = await ReviewAsync(moderator, id);
+
+        Assert.Equal(ChangeOutcome.VersionChanged, stale.Outcome);
+        Assert.Equal("Lady Lovelace", (await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
+        Assert.Equal("Lady Lovelace", Assert.Single(again.Fields).Now);
+        Assert.NotEqual(looked.Change.Version, again.Change.Version);
+        Assert.Equal(ChangeOutcome.Applied, (await Changes.ApproveAsync(moderator, id, again.Change.Version)).Outcome);
+        Assert.Equal("Ada L.", (await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
+    }
+
+    [Fact]
+    public async Task A_moderator_who_opens_a_moved_record_after_it_moved_again_decides_on_what_they_see()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
+        var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
+        await _fixture.EditDirectlyAsync("profile", user.Id, ConfirmationsPortal.Proposal("profile", variant: 1));
+        await Changes.ApproveAsync(moderator, id, (await ReviewAsync(moderator, id)).Change.Version);
+        await _fixture.EditDirectlyAsync("profile", user.Id, new Dictionary<string, string?> { ["DisplayName"] = "Lady Lovelace" });
+
+        var detail = await ReviewAsync(moderator, id);
+
+        Assert.Equal("Lady Lovelace", Assert.Single(detail.Fields).Now);
+        Assert.Equal(ChangeOutcome.Applied, (await Changes.ApproveAsync(moderator, id, detail.Change.Version)).Outcome);
+    }
+
+    [Fact]
     public async Task The_detail_shows_the_records_earlier_changes()
     {
         var (_, member) = await _fixture.PersonAsync("ada@example.org");

@@ -327,6 +327,13 @@ public sealed partial class DeferredChanges(
             return null;
         }
         var now = await kind.ReadAsync(db, change.TargetId, cancellationToken);
+        if (change.TargetChanged && now is not null && Snapshot(kind, now) is var seen && seen != change.SeenJson
+            && await db.DeferredChanges.Where(c => c.Id == change.Id && c.Version == change.Version)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.SeenJson, seen).SetProperty(c => c.Version, c => c.Version + 1), cancellationToken) == 1)
+        {
+            // The record moved again since moderators last looked: what is shown now is a new version to decide on.
+            (change.SeenJson, change.Version) = (seen, change.Version + 1);
+        }
         var history = await db.DeferredChanges.AsNoTracking()
             .Where(c => c.TargetType == change.TargetType && c.TargetId == change.TargetId && c.Id != change.Id)
             .OrderByDescending(c => c.Id).Take(20).ToListAsync(cancellationToken);
@@ -503,6 +510,14 @@ public sealed partial class DeferredChanges(
             ChangeStatus to;
             string? reason = null;
             var flagChanged = false;
+            if (current is not null && byModerator && change.TargetChanged && Snapshot(kind, current) is var seen && seen != change.SeenJson)
+            {
+                // The moderator decided on values the record no longer holds: show them the new ones.
+                await db.DeferredChanges.Where(c => c.Id == change.Id && c.Version == change.Version)
+                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.SeenJson, seen).SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return new ChangeResult(ChangeOutcome.VersionChanged, "The record changed again since you looked. Look at it again before deciding.", changeId);
+            }
             if (current is null)
             {
                 (to, reason) = (ChangeStatus.Failed, "The record no longer exists.");
@@ -529,12 +544,14 @@ public sealed partial class DeferredChanges(
             }
 
             var addApproval = byModerator && to == ChangeStatus.Applied ? 1 : 0;
+            var flaggedAt = flagChanged ? Snapshot(kind, current!) : null;
             var moved = await db.DeferredChanges.Where(c => c.Id == change.Id && c.Status == from && c.Version == change.Version)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(c => c.Status, to)
                     .SetProperty(c => c.StatusAt, now)
                     .SetProperty(c => c.Reason, reason)
                     .SetProperty(c => c.TargetChanged, c => c.TargetChanged || flagChanged)
+                    .SetProperty(c => c.SeenJson, c => flagChanged ? flaggedAt : c.SeenJson)
                     .SetProperty(c => c.ApprovalsGiven, c => c.ApprovalsGiven + addApproval)
                     .SetProperty(c => c.DecidedById, c => byModerator ? deciderId : c.DecidedById)
                     .SetProperty(c => c.DecidedByName, c => byModerator ? deciderName : c.DecidedByName)
@@ -817,6 +834,10 @@ public sealed partial class DeferredChanges(
         new(AuditTargetType, change.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{change.Kind} of {change.TargetType} {change.TargetId}");
 
     private static string Serialize(IReadOnlyDictionary<string, string?> values) => JsonSerializer.Serialize(values);
+
+    /// <summary>The kind's fields of a record, in the kind's order: equal text means equal values.</summary>
+    private static string Snapshot(ChangeKind kind, IReadOnlyDictionary<string, string?> values) =>
+        Serialize(kind.Fields.ToDictionary(f => f.Name, f => values.GetValueOrDefault(f.Name)));
 
     private static Dictionary<string, string?> Deserialize(string json) =>
         JsonSerializer.Deserialize<Dictionary<string, string?>>(json) ?? [];
