@@ -167,6 +167,7 @@ public sealed partial class DeferredChanges(
         {
             return await CountWrongCodeAsync(db, change, actor, cancellationToken);
         }
+        await events.PublishAsync(new ChangeConfirmed(change.Id, change.Kind, change.TargetId), cancellationToken);
         return await ApplyAsync(db, change.Id, actor, ChangeStatus.Pending, expectedVersion: null, byModerator: false, cancellationToken);
     }
 
@@ -192,6 +193,7 @@ public sealed partial class DeferredChanges(
             return problem;
         }
         var actor = new Actor(change.TargetId, change.RequestedByName, new HashSet<string>());
+        await events.PublishAsync(new ChangeConfirmed(change.Id, change.Kind, change.TargetId), cancellationToken);
         return await ApplyAsync(db, change.Id, actor, ChangeStatus.Pending, expectedVersion: null, byModerator: false, cancellationToken);
     }
 
@@ -588,11 +590,6 @@ public sealed partial class DeferredChanges(
             };
         }
         LogDecided(change.Id, change.Kind, result.Outcome);
-        if (!byModerator)
-        {
-            // Raised by the one confirmation that moved the change, not by every caller with the right secret.
-            await events.PublishAsync(new ChangeConfirmed(change.Id, change.Kind, change.TargetId), cancellationToken);
-        }
         if (result.Outcome == ChangeOutcome.Applied)
         {
             await events.PublishAsync(new ChangeApplied(change.Id, change.Kind, change.TargetId), cancellationToken);
