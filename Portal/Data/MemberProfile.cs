@@ -28,6 +28,9 @@ public class MemberProfile
 
     public string? AccountHolder { get; set; }
 
+    /// <summary>The site's own profile fields (<c>Confirmations:ProfileFields</c>), by name, as JSON.</summary>
+    public string? ExtraFieldsJson { get; set; }
+
     public DateTime UpdatedAt { get; set; }
 
     /// <summary>Changes on every save, so two writers cannot overwrite each other unseen.</summary>

@@ -249,6 +249,52 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Equal(first, Assert.Single(detail.History).Id);
     }
 
+    [Fact]
+    public async Task The_sites_own_profile_fields_are_changed_with_the_display_name_checked_and_may_be_left_empty()
+    {
+        await using var fixture = new ConfirmationsPortal(portal =>
+        {
+            portal.Settings["Confirmations:ProfileFields:0:Name"] = "Pronouns";
+            portal.Settings["Confirmations:ProfileFields:0:Label"] = "Pronouns";
+            portal.Settings["Confirmations:ProfileFields:0:MaxLength"] = "20";
+            portal.Settings["Confirmations:ProfileFields:1:Name"] = "Organisation";
+            portal.Settings["Confirmations:ProfileFields:1:Label"] = "Organisation";
+        });
+        var (user, member) = await fixture.PersonAsync("ada@example.org");
+        var (_, moderator) = await fixture.PersonAsync("mod@example.org", Roles.Moderator);
+        var kind = fixture.Changes.Kind("profile");
+
+        var tooLong = await fixture.Changes.RequestAsync(member, "profile", user.Id,
+            new Dictionary<string, string?> { ["DisplayName"] = "Ada", ["Pronouns"] = new string('x', 21) });
+        var id = (await fixture.Changes.RequestAsync(member, "profile", user.Id,
+            new Dictionary<string, string?> { ["DisplayName"] = "Ada", ["Pronouns"] = " she/her ", ["Organisation"] = "" })).ChangeId!.Value;
+        var detail = (await fixture.Changes.ReviewAsync(moderator, id))!;
+        var applied = await fixture.Changes.ApproveAsync(moderator, id, detail.Change.Version);
+
+        Assert.Equal("Profile", kind.Title);
+        Assert.Equal(["DisplayName", "Pronouns", "Organisation"], kind.Fields.Select(f => f.Name));
+        Assert.Equal(ChangeOutcome.Invalid, tooLong.Outcome);
+        Assert.Contains("longer than 20", tooLong.Errors!["Pronouns"]);
+        Assert.Equal(new string?[] { "Ada", "she/her", null }, detail.Fields.Select(f => f.Proposed));
+        Assert.Equal(ChangeOutcome.Applied, applied.Outcome);
+        var values = (await fixture.ValuesAsync("profile", user.Id))!;
+        Assert.Equal(("Ada", "she/her", null), (values["DisplayName"], values["Pronouns"], values["Organisation"]));
+    }
+
+    [Fact]
+    public async Task A_profile_field_named_like_a_stored_column_stops_the_portal_at_start()
+    {
+        await using var fixture = new ConfirmationsPortal(portal =>
+        {
+            portal.Settings["Confirmations:ProfileFields:0:Name"] = "Iban";
+            portal.Settings["Confirmations:ProfileFields:0:Label"] = "Bank";
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => fixture.Changes);
+
+        Assert.Contains("the name Iban is taken", error.ToString());
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();

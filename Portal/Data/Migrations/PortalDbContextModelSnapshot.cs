@@ -742,6 +742,9 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExtraFieldsJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Iban")
                         .HasMaxLength(34)
                         .HasColumnType("TEXT");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 
@@ -122,9 +123,29 @@ public abstract class ProfileChangeKind : ChangeKind
         profile.ConcurrencyStamp = Guid.NewGuid();
     }
 
+    /// <summary>A column of the profile, or one of the site's own fields kept in <see cref="MemberProfile.ExtraFieldsJson"/>.</summary>
     private static string? Get(MemberProfile profile, string field) =>
-        (string?)typeof(MemberProfile).GetProperty(field)!.GetValue(profile);
+        typeof(MemberProfile).GetProperty(field) is { } column ? (string?)column.GetValue(profile) : Extra(profile).GetValueOrDefault(field);
 
-    private static void Set(MemberProfile profile, string field, string? value) =>
-        typeof(MemberProfile).GetProperty(field)!.SetValue(profile, value);
+    private static void Set(MemberProfile profile, string field, string? value)
+    {
+        if (typeof(MemberProfile).GetProperty(field) is { } column)
+        {
+            column.SetValue(profile, value);
+            return;
+        }
+        var extra = Extra(profile);
+        if (value is null)
+        {
+            extra.Remove(field);
+        }
+        else
+        {
+            extra[field] = value;
+        }
+        profile.ExtraFieldsJson = extra.Count == 0 ? null : JsonSerializer.Serialize(extra);
+    }
+
+    private static Dictionary<string, string> Extra(MemberProfile profile) =>
+        profile.ExtraFieldsJson is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(profile.ExtraFieldsJson) ?? [];
 }

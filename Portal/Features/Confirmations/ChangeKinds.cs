@@ -223,21 +223,29 @@ public sealed class BankAccountChangeKind(IOptions<ConfirmationsOptions> options
     public override string? Destination(IReadOnlyDictionary<string, string?> proposed) => MemberDetailsRules.MaskIban(proposed[nameof(MemberProfile.Iban)]!);
 }
 
-/// <summary>The display name: a moderator approves it; nothing is sent.</summary>
+/// <summary>
+/// The display name and the site's own profile fields (<see cref="ConfirmationsOptions.ProfileFields"/>):
+/// a moderator approves them; nothing is sent.
+/// </summary>
 public sealed class DisplayNameChangeKind(IOptions<ConfirmationsOptions> options) : ProfileChangeKind
 {
     public override string Name => "profile";
 
-    public override string Title => "Display name";
+    public override string Title => options.Value.ProfileFields.Count == 0 ? "Display name" : "Profile";
 
-    public override IReadOnlyList<ChangeField> Fields { get; } = [new(nameof(MemberProfile.DisplayName), "Display name")];
+    public override IReadOnlyList<ChangeField> Fields { get; } =
+        [new(nameof(MemberProfile.DisplayName), "Display name"), .. options.Value.ProfileFields.Select(f => new ChangeField(f.Name, f.Label))];
 
     public override ChangeChannel Channel => ChangeChannel.Moderator;
 
     public override ChangeKindOptions Settings => options.Value.Profile;
 
     public override Task<ChangeValidation> ValidateAsync(PortalDbContext db, string targetId, IReadOnlyDictionary<string, string?> proposed, CancellationToken cancellationToken) =>
-        Task.FromResult(Check(proposed, (nameof(MemberProfile.DisplayName), MemberDetailsRules.DisplayName)));
+        Task.FromResult(Check(proposed,
+        [
+            (nameof(MemberProfile.DisplayName), MemberDetailsRules.DisplayName),
+            .. options.Value.ProfileFields.Select(f => (f.Name, (Func<string?, MemberDetailsRules.Checked>)(input => MemberDetailsRules.OptionalText(input, f.MaxLength, f.Label)))),
+        ]));
 
     public override Task<string> NotifyAsync(ChangeNotice notice, CancellationToken cancellationToken) =>
         Task.FromResult("A moderator will look at your change; you will see their decision under your pending changes.");

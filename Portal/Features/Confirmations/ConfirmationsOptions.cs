@@ -16,6 +16,20 @@ public sealed class ChangeKindOptions
     public int RequiredApprovals { get; set; } = 1;
 }
 
+/// <summary>A profile field of the site's own, changed with the display name and approved by a moderator.</summary>
+public sealed class ProfileFieldOptions
+{
+    /// <summary>Letters and digits, starting with a letter ("Pronouns", "Organisation").</summary>
+    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{0,39}$")]
+    public string Name { get; set; } = "";
+
+    [Required, StringLength(80)]
+    public string Label { get; set; } = "";
+
+    [Range(1, 1000)]
+    public int MaxLength { get; set; } = 200;
+}
+
 /// <summary>The "Confirmations" configuration section: deferred changes of members' details.</summary>
 public sealed class ConfirmationsOptions : IValidatableObject
 {
@@ -30,6 +44,9 @@ public sealed class ConfirmationsOptions : IValidatableObject
     public ChangeKindOptions BankAccount { get; set; } = new() { Lifetime = TimeSpan.FromDays(30) };
 
     public ChangeKindOptions Profile { get; set; } = new() { Lifetime = TimeSpan.FromDays(30) };
+
+    /// <summary>Profile fields beyond the display name; members may leave them empty.</summary>
+    public List<ProfileFieldOptions> ProfileFields { get; set; } = [];
 
     /// <summary>Requests plus resends one account may make per kind in an hour.</summary>
     [Range(1, 100)]
@@ -53,6 +70,22 @@ public sealed class ConfirmationsOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { nameof(Data.MemberProfile.DisplayName) };
+        foreach (var field in ProfileFields)
+        {
+            var results = new List<ValidationResult>();
+            if (!Validator.TryValidateObject(field, new ValidationContext(field), results, validateAllProperties: true))
+            {
+                foreach (var result in results)
+                {
+                    yield return new ValidationResult($"{Section}:{nameof(ProfileFields)}: {field.Name}: {result.ErrorMessage}", [nameof(ProfileFields)]);
+                }
+            }
+            else if (!names.Add(field.Name) || typeof(Data.MemberProfile).GetProperty(field.Name) is not null)
+            {
+                yield return new ValidationResult($"{Section}:{nameof(ProfileFields)}: the name {field.Name} is taken; give each field its own name.", [nameof(ProfileFields)]);
+            }
+        }
         foreach (var (name, kind) in new[] { (nameof(Email), Email), (nameof(Phone), Phone), (nameof(PostalAddress), PostalAddress), (nameof(BankAccount), BankAccount), (nameof(Profile), Profile) })
         {
             var results = new List<ValidationResult>();

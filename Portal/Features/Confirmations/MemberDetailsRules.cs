@@ -69,6 +69,10 @@ public static class MemberDetailsRules
 
     public static Checked DisplayName(string? input) => Text(input, MemberProfileLimits.DisplayName, "a display name");
 
+    /// <summary>One of the site's own profile fields: may be left empty (stored as nothing).</summary>
+    public static Checked OptionalText(string? input, int maxLength, string label) =>
+        string.IsNullOrWhiteSpace(input) ? new(null, null) : Text(input, maxLength, label.ToLowerInvariant());
+
     public static Checked Street(string? input) => Text(input, MemberProfileLimits.Street, "the street and number");
 
     public static Checked City(string? input) => Text(input, MemberProfileLimits.City, "the town or city");
