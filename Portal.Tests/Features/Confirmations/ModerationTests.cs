@@ -250,6 +250,31 @@ public sealed class ModerationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_dashboard_counts_changes_waiting_for_a_moderator_or_a_code_and_those_applied_or_expired_lately()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var (_, other) = await _fixture.PersonAsync("bob@example.org");
+        var (_, admin) = await _fixture.PersonAsync("admin@example.org", Roles.Admin);
+        var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
+        var expiring = (await _fixture.RequestAsync(other, "phone")).ChangeId!.Value;
+        _fixture.Clock.Advance(TimeSpan.FromMinutes(11));
+        await Changes.ExpireAsync();
+        var applied = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
+        await Changes.ApproveAsync(moderator, applied, (await ReviewAsync(moderator, applied)).Change.Version);
+        await _fixture.RequestAsync(member, "phone");
+        await _fixture.RequestAsync(member, "profile", variant: 1);
+
+        var counts = await Changes.CountsAsync(admin, 30);
+
+        Assert.Equal(new ChangeCounts(AwaitingModerator: 1, AwaitingConfirmation: 1, Applied: 1, Expired: 1), counts);
+        Assert.Equal(ChangeStatus.Expired, (await _fixture.RowAsync(expiring)).Status);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.CountsAsync(moderator, 30));
+        _fixture.Clock.Advance(TimeSpan.FromDays(31));
+        Assert.Equal((0, 0), ((await Changes.CountsAsync(admin, 30)).Applied, (await Changes.CountsAsync(admin, 30)).Expired));
+        Assert.Equal(user.Id, (await _fixture.RowAsync(applied)).TargetId);
+    }
+
+    [Fact]
     public async Task The_sites_own_profile_fields_are_changed_with_the_display_name_checked_and_may_be_left_empty()
     {
         await using var fixture = new ConfirmationsPortal(portal =>

@@ -460,6 +460,21 @@ public sealed partial class DeferredChanges(
         return results;
     }
 
+    /// <summary>For the dashboard: changes waiting for a moderator or for their confirmation, and what became of them lately.</summary>
+    public async Task<ChangeCounts> CountsAsync(Actor actor, int days, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        var since = Now.AddDays(-days);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var recent = await db.DeferredChanges.Where(c => c.StatusAt >= since && (c.Status == ChangeStatus.Applied || c.Status == ChangeStatus.Expired))
+            .GroupBy(c => c.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        return new ChangeCounts(
+            await AwaitingModerator(db.DeferredChanges).CountAsync(cancellationToken),
+            await db.DeferredChanges.CountAsync(c => c.Status == ChangeStatus.Pending && c.Channel != ChangeChannel.Moderator, cancellationToken),
+            recent.GetValueOrDefault(ChangeStatus.Applied),
+            recent.GetValueOrDefault(ChangeStatus.Expired));
+    }
+
     /// <summary>Marks pending changes past their expiry as Expired; their secrets die. Returns how many.</summary>
     public async Task<int> ExpireAsync(CancellationToken cancellationToken = default)
     {
