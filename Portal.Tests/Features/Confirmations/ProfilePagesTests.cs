@@ -115,7 +115,7 @@ public sealed class ProfilePagesTests : IAsyncLifetime
         Assert.Contains("Code texted to +49 *** **89", row.TextContent);
         Assert.Contains("+4915123456789", row.QuerySelector("[data-field=PhoneNumber]")!.TextContent);
         Assert.NotNull(row.QuerySelector($"a[href='account/changes/{requested.ChangeId}/code']"));
-        Assert.Contains("Tries left5", row.QuerySelector(".portal-change-facts")!.TextContent.Replace("\n", "").Replace(" ", ""));
+        Assert.Contains("Triesleft5", row.QuerySelector(".portal-change-facts")!.TextContent.Replace("\n", "").Replace(" ", ""));
 
         using var cancelled = await client.SubmitFormAsync("/account/changes", new Dictionary<string, string>(), $"[data-change='{requested.ChangeId}'] form:last-of-type");
 
