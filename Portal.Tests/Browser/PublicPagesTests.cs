@@ -38,7 +38,8 @@ public sealed class PublicPagesTests(BrowserFixture fixture)
 
         await session.SignInAsync("ada@example.org", "ada's fresh passphrase");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome" })).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Your account" }).ClickAsync();
+        await page.Locator("main").GetByRole(AriaRole.Link, new() { Name = "My profile" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Password and sign-in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Manage your account" })).ToBeVisibleAsync();
         await session.ScreenshotAsync("manage-account");
         session.AssertNoErrors();

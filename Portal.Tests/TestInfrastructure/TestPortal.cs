@@ -60,6 +60,7 @@ public class TestPortal : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:SignIn:PerIp", "1000");
         builder.UseSetting("RateLimits:SignUp:PerIp", "1000");
         builder.UseSetting("RateLimits:Activation:PerIp", "1000");
+        builder.UseSetting("RateLimits:ChangeConfirmation:PerIp", "1000");
         // Tests seed never-activated accounts that the scheduled cleanup would remove under them;
         // the cleanup and its schedule are tested on their own.
         builder.UseSetting("Registration:CleanupEnabled", "false");

@@ -31,6 +31,9 @@ public sealed class RateLimitOptions
 
     /// <summary>Sign-in attempts (lockout also counts failures per account).</summary>
     public RateLimit SignIn { get; set; } = new() { PerIp = 30, PerAddress = 10, Window = TimeSpan.FromMinutes(5) };
+
+    /// <summary>Codes entered and link buttons pressed for deferred changes; the "address" is the change (its id or link token).</summary>
+    public RateLimit ChangeConfirmation { get; set; } = new() { PerIp = 30, PerAddress = 10, Window = TimeSpan.FromMinutes(15) };
 }
 
 /// <summary>
@@ -45,8 +48,11 @@ public static class RateLimits
     private const string AddressItem = "portal.rate-limit-address";
     private const int SegmentsPerWindow = 5;
 
-    /// <summary>A limited form: at <see cref="Path"/> with the address in a form field, or, without a field, at any path one segment below it with the key as that segment.</summary>
-    private sealed record LimitedForm(string Path, string? AddressField, Func<RateLimitOptions, RateLimit> Limit);
+    /// <summary>
+    /// A limited form: at <see cref="Path"/> with the address in a form field, or, without a field, at
+    /// any path one segment below it (followed by <see cref="Suffix"/> when given) with the key as that segment.
+    /// </summary>
+    private sealed record LimitedForm(string Path, string? AddressField, Func<RateLimitOptions, RateLimit> Limit, string Suffix = "");
 
     private static readonly LimitedForm[] Forms =
     [
@@ -56,6 +62,9 @@ public static class RateLimits
         new("/register", "Input.Email", o => o.SignUp),
         new("/activate/resend", "Input.Email", o => o.AccountMail),
         new("/activate", null, o => o.Activation),
+        new("/account/changes/confirm", null, o => o.ChangeConfirmation),
+        new("/account/changes/cancel", null, o => o.ChangeConfirmation),
+        new("/account/changes", null, o => o.ChangeConfirmation, "/code"),
     ];
 
     public static IServiceCollection AddPortalRateLimits(this IServiceCollection services)
@@ -91,7 +100,7 @@ public static class RateLimits
             if (form is { AddressField: null })
             {
                 // Only the key's hash is kept, like everywhere else a key is held.
-                context.Items[AddressItem] = Secrets.Hash(context.Request.Path.Value![(context.Request.Path.Value!.LastIndexOf('/') + 1)..]);
+                context.Items[AddressItem] = Secrets.Hash(PathKey(context, form)!);
             }
             else if (form is { AddressField: { } field } && context.Request.HasFormContentType)
             {
@@ -111,9 +120,21 @@ public static class RateLimits
     private static LimitedForm? FormFor(HttpContext context) =>
         HttpMethods.IsPost(context.Request.Method)
             ? Forms.FirstOrDefault(f => f.AddressField is null
-                ? context.Request.Path.StartsWithSegments(f.Path, StringComparison.OrdinalIgnoreCase, out var rest) && rest.Value!.LastIndexOf('/') == 0 && rest.Value.Length > 1
+                ? PathKey(context, f) is not null
                 : context.Request.Path.Equals(f.Path, StringComparison.OrdinalIgnoreCase))
             : null;
+
+    /// <summary>The segment below the form's path (before its suffix), or null when the path is not the form's.</summary>
+    private static string? PathKey(HttpContext context, LimitedForm form)
+    {
+        if (!context.Request.Path.StartsWithSegments(form.Path, StringComparison.OrdinalIgnoreCase, out var rest)
+            || !rest.Value!.EndsWith(form.Suffix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var key = rest.Value[..^form.Suffix.Length];
+        return key.LastIndexOf('/') == 0 && key.Length > 1 ? key[1..] : null;
+    }
 
     private static RateLimitPartition<string> Partition(HttpContext context, bool byAddress)
     {
