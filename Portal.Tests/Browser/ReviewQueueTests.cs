@@ -87,6 +87,40 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_second_moderator_sees_who_holds_the_change_and_nobody_decides_their_own_request()
+    {
+        var (_, member) = await MemberAsync("dora@claims.example");
+        var change = await RequestAsync(member, "profile", 0);
+        var first = await fixture.Portal.CreateUserAsync("first@claims.example", roles: Roles.Moderator);
+        var second = await fixture.Portal.CreateUserAsync("second@claims.example", roles: Roles.Moderator);
+        var own = await RequestAsync(new Actor(second.Id, second.UserName!, new HashSet<string> { Roles.Moderator }), "profile", 1);
+
+        await using var firstSession = await fixture.NewSessionAsync();
+        await firstSession.SignInAsync(first.Email!, TestPortal.DefaultPassword);
+        await firstSession.Page.GotoAsync($"admin/review/{change}");
+        await Assertions.Expect(firstSession.Page.Locator("[data-notice=claim]")).ToContainTextAsync("You have this change until");
+
+        await using var secondSession = await fixture.NewSessionAsync();
+        var page = secondSession.Page;
+        await secondSession.SignInAsync(second.Email!, TestPortal.DefaultPassword);
+        await page.GotoAsync($"admin/review/{change}");
+        await secondSession.WaitForInteractiveAsync();
+        await Assertions.Expect(page.Locator("[data-notice=claimed]")).ToContainTextAsync($"{first.UserName} is looking at this change until");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Approve" })).ToHaveCountAsync(0);
+
+        await page.GotoAsync($"admin/review/{own}");
+        await secondSession.WaitForInteractiveAsync();
+        await Assertions.Expect(page.Locator("[data-notice=own]")).ToHaveTextAsync("You cannot decide on your own request: another moderator must.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Approve" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-notice=claim]")).ToHaveCountAsync(0);
+        // Looking at one's own request claims nothing: the first moderator can take it at once.
+        await firstSession.Page.GotoAsync($"admin/review/{own}");
+        await Assertions.Expect(firstSession.Page.Locator("[data-notice=claim]")).ToContainTextAsync("You have this change until");
+        Assert.Equal(ChangeStatus.Pending, (await Changes.MineAsync(member)).Single(c => c.Id == change).Status);
+        secondSession.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task An_admin_prints_the_queued_letters_and_sees_transfers_and_text_messages()
     {
         var portal = fixture.Portal;
