@@ -71,8 +71,8 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
         await session.WaitForInteractiveAsync();
         var sidebar = page.Locator(".rz-sidebar");
         await Assertions.Expect(sidebar.GetByText("Dashboard")).ToHaveCountAsync(0);
-        await Assertions.Expect(sidebar.Locator("[data-count=awaiting-approval]")).ToBeVisibleAsync();
-        var badgeBefore = int.Parse(await sidebar.Locator("[data-count=awaiting-approval]").InnerTextAsync());
+        await Assertions.Expect(sidebar.Locator("[data-count=review-queue]")).ToBeVisibleAsync();
+        var badgeBefore = int.Parse(await sidebar.Locator("[data-count=review-queue]").InnerTextAsync());
 
         await page.GetByPlaceholder("Domain, e.g. example.org").FillAsync("queue.example");
         await page.GetByPlaceholder("Domain, e.g. example.org").PressAsync("Enter");
@@ -86,7 +86,7 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
         await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Assertions.Expect(page.GetByText("The sign-up is approved.")).ToBeVisibleAsync();
         await Assertions.Expect(rows).ToHaveCountAsync(1);
-        await Assertions.Expect(sidebar.Locator("[data-count=awaiting-approval]")).ToHaveTextAsync((badgeBefore - 1).ToString());
+        await Assertions.Expect(sidebar.Locator("[data-count=review-queue]")).ToHaveTextAsync((badgeBefore - 1).ToString());
 
         // A click, not CheckAsync: the box turns checked only when the server's render comes back.
         var box = page.GetByRole(AriaRole.Checkbox, new() { Name = "Select turned-away@queue.example" });

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Confirmations;
 using Portal.Identity;
@@ -41,6 +42,24 @@ public sealed class ChannelQueuesTests : IAsyncLifetime
         Assert.Null(Assert.Single(await Queues.TransfersAsync(Admin, unsentOnly: false)).Reference);
         // The member still confirms with the code from the posted letter.
         Assert.Equal(ChangeOutcome.Applied, (await _fixture.Changes.ConfirmWithCodeAsync(member, letter, letterCode)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_letter_carries_its_code_expiry_and_posting_or_sending_is_audited_with_who()
+    {
+        var (_, member) = await _fixture.PersonAsync("ada@example.org");
+        var letter = (await _fixture.RequestAsync(member, "postal-address")).ChangeId!.Value;
+        await _fixture.RequestAsync(member, "bank-account");
+
+        var row = Assert.Single(await Queues.LettersAsync(Admin));
+        Assert.Equal((await _fixture.RowAsync(letter)).ExpiresAt, row.ExpiresAt);
+        await Queues.MarkLettersPostedAsync(Admin, [row.Id]);
+        await Queues.MarkTransfersSentAsync(Admin, [Assert.Single(await Queues.TransfersAsync(Admin)).Id]);
+
+        await using var db = await _fixture.Portal.DbAsync();
+        var entries = await db.AuditEntries.Where(e => e.Action == "letters.posted" || e.Action == "transfers.sent").OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal([("letters.posted", "Grace Admin", "1 letter(s)"), ("transfers.sent", "Grace Admin", "1 transfer(s)")],
+            entries.Select(e => (e.Action, e.ActorName, e.Details)));
     }
 
     [Fact]

@@ -9,7 +9,9 @@ namespace Portal.Features.Confirmations;
 public sealed record SmsRow(long Id, string To, string Body, DateTime CreatedAt, long? ChangeId);
 
 /// <param name="Code">Null once the letter is posted.</param>
-public sealed record LetterRow(long Id, long ChangeId, string RecipientName, string AddressBlock, string? Code, DateTime CreatedAt, DateTime? PostedAt, string? PostedByName);
+/// <param name="ExpiresAt">Until when the code can be entered, printed in the letter.</param>
+public sealed record LetterRow(
+    long Id, long ChangeId, string RecipientName, string AddressBlock, string? Code, DateTime CreatedAt, DateTime? PostedAt, string? PostedByName, DateTime ExpiresAt);
 
 /// <param name="Reference">Null once the transfer is sent.</param>
 public sealed record TransferRow(long Id, long ChangeId, string Iban, string Holder, int AmountCents, string? Reference, DateTime CreatedAt, DateTime? SentAt, string? SentByName);
@@ -40,7 +42,8 @@ public sealed partial class ChannelQueues(IDbContextFactory<PortalDbContext> dbF
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var letters = db.Letters.AsNoTracking();
         letters = unpostedOnly ? letters.Where(l => l.PostedAt == null).OrderBy(l => l.Id) : letters.OrderByDescending(l => l.Id).Take(500);
-        return await letters.Select(l => new LetterRow(l.Id, l.ChangeId, l.RecipientName, l.AddressBlock, l.Code, l.CreatedAt, l.PostedAt, l.PostedByName))
+        return await letters.Select(l => new LetterRow(l.Id, l.ChangeId, l.RecipientName, l.AddressBlock, l.Code, l.CreatedAt, l.PostedAt, l.PostedByName,
+                db.DeferredChanges.Where(c => c.Id == l.ChangeId).Select(c => c.ExpiresAt).FirstOrDefault()))
             .ToListAsync(cancellationToken);
     }
 

@@ -15,6 +15,7 @@ public static class ConfirmationsSetup
         services.AddSingleton<ChangeKind, DisplayNameChangeKind>();
         services.AddSingleton<DeferredChanges>();
         services.AddSingleton<ChannelQueues>();
+        services.AddSingleton<ReviewInbox>();
         services.AddHostedService<ChangeExpiryJob>();
         return services;
     }
