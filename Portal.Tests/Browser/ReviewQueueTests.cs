@@ -84,6 +84,16 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
             Assert.Equal(AccountState.Active, (await db.Users.SingleAsync(u => u.Id == applicant.Id)).State);
         }
         session.AssertNoErrors();
+
+        // Ben sees the decision and its reason among his changes.
+        await using var member = await fixture.NewSessionAsync();
+        await member.SignInAsync(ben.Email!, TestPortal.DefaultPassword);
+        await member.Page.GotoAsync("account/changes");
+        var card = member.Page.Locator($"[data-change='{rejected.Id}']");
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-status", nameof(ChangeStatus.Rejected));
+        await Assertions.Expect(card.Locator(".portal-change-reason")).ToHaveTextAsync(reason);
+        await member.ScreenshotAsync("pending-changes-rejected");
+        member.AssertNoErrors();
     }
 
     [Fact]
