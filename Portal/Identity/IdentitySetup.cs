@@ -28,6 +28,7 @@ public static class IdentitySetup
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
+            .AddUserManager<PortalUserManager>()
             .AddSignInManager<PortalSignInManager>()
             .AddPasswordValidator<PasswordRules>()
             .AddTokenProvider<EmailChangeTokenProvider>(EmailChangeTokenProviderOptions.ProviderName);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Features.Confirmations;
 using Portal.Identity;
@@ -309,6 +310,87 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Equal(ChangeOutcome.NotPending, (await Changes.ConfirmWithCodeAsync(member, id, code)).Outcome);
         await using var db = await _fixture.Portal.DbAsync();
         Assert.Empty(await db.BankTransfers.ToListAsync());
+    }
+
+    public static TheoryData<string> WaysToClose => ["applied", "cancelled", "expired", "replaced", "killed by wrong codes", "password reset"];
+
+    [Theory]
+    [MemberData(nameof(WaysToClose))]
+    public async Task When_a_phone_change_closes_its_code_is_blotted_out_of_the_sms_outbox(string how)
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var id = (await _fixture.RequestAsync(member, "phone")).ChangeId!.Value;
+        var code = await _fixture.CodeAsync(id);
+
+        switch (how)
+        {
+            case "applied":
+                Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmWithCodeAsync(member, id, code)).Outcome);
+                break;
+            case "cancelled":
+                Assert.Equal(ChangeOutcome.Cancelled, (await Changes.CancelAsync(member, id)).Outcome);
+                break;
+            case "expired":
+                _fixture.Clock.Advance(TimeSpan.FromMinutes(11));
+                Assert.Equal(1, await Changes.ExpireAsync());
+                break;
+            case "replaced":
+                await _fixture.RequestAsync(member, "phone", variant: 1);
+                break;
+            case "killed by wrong codes":
+                for (var i = 0; i < 5; i++)
+                {
+                    await Changes.ConfirmWithCodeAsync(member, id, ConfirmationsPortal.WrongCode(code));
+                }
+                break;
+            case "password reset":
+                await ResetPasswordAsync(user.Id);
+                break;
+        }
+
+        Assert.NotEqual(ChangeStatus.Pending, (await _fixture.RowAsync(id)).Status);
+        await using var db = await _fixture.Portal.DbAsync();
+        var sms = await db.SmsMessages.FirstAsync(m => m.ChangeId == id);
+        Assert.DoesNotContain(code, sms.Body);
+        Assert.StartsWith("•••••• is your", sms.Body);
+    }
+
+    [Fact]
+    public async Task A_password_reset_revokes_every_pending_code_and_link_of_the_account_but_not_moderated_ones()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var (_, other) = await _fixture.PersonAsync("grace@example.org");
+        var phone = (await _fixture.RequestAsync(member, "phone")).ChangeId!.Value;
+        var letter = (await _fixture.RequestAsync(member, "postal-address")).ChangeId!.Value;
+        var email = (await _fixture.RequestAsync(member, "email")).ChangeId!.Value;
+        var profile = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
+        var othersPhone = (await _fixture.RequestAsync(other, "phone")).ChangeId!.Value;
+        var phoneCode = await _fixture.CodeAsync(phone);
+        var link = await _fixture.TokenAsync("new0@example.net", "EmailChangeMail", DeferredChanges.ConfirmLinkPath);
+
+        await ResetPasswordAsync(user.Id);
+
+        foreach (var id in new[] { phone, letter, email })
+        {
+            var row = await _fixture.RowAsync(id);
+            Assert.Equal((ChangeStatus.Cancelled, "Cancelled because the account's password changed."), (row.Status, row.Reason));
+        }
+        Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(profile)).Status);
+        Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(othersPhone)).Status);
+        Assert.Equal(ChangeOutcome.NotPending, (await Changes.ConfirmWithCodeAsync(member, phone, phoneCode)).Outcome);
+        Assert.Equal(ChangeOutcome.NotPending, (await Changes.ConfirmLinkAsync(link)).Outcome);
+        Assert.Null((await _fixture.UserAsync(user.Id)).PhoneNumber);
+        await using var db = await _fixture.Portal.DbAsync();
+        Assert.Empty(await db.Letters.ToListAsync());
+    }
+
+    private async Task ResetPasswordAsync(string userId)
+    {
+        await using var scope = _fixture.Portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PortalUser>>();
+        var user = (await users.FindByIdAsync(userId))!;
+        var result = await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), "a fresh and rather long passphrase");
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

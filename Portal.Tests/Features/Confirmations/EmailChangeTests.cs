@@ -93,6 +93,24 @@ public sealed class EmailChangeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Confirming_a_new_address_withdraws_the_letters_transfers_and_text_codes_of_the_changes_it_cancels()
+    {
+        var (_, member) = await _fixture.PersonAsync("ada@example.org");
+        var phone = (await _fixture.RequestAsync(member, "phone")).ChangeId!.Value;
+        var phoneCode = await _fixture.CodeAsync(phone);
+        await _fixture.RequestAsync(member, "postal-address");
+        await _fixture.RequestAsync(member, "bank-account");
+        await _fixture.RequestAsync(member, "email");
+
+        Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"))).Outcome);
+
+        await using var db = await _fixture.Portal.DbAsync();
+        Assert.Empty(await db.Letters.ToListAsync());
+        Assert.Empty(await db.BankTransfers.ToListAsync());
+        Assert.DoesNotContain(phoneCode, (await db.SmsMessages.SingleAsync(m => m.ChangeId == phone)).Body);
+    }
+
+    [Fact]
     public async Task A_user_name_that_was_the_address_follows_it()
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");

@@ -318,6 +318,26 @@ public sealed class ProfilePagesTests : IAsyncLifetime
         Assert.NotNull(home.QuerySelector("main a[href='account/changes']"));
     }
 
+    [Fact]
+    public async Task Changing_the_password_on_identitys_page_revokes_the_pending_code()
+    {
+        var (user, member, client) = await SignedInMemberAsync("keys@example.org");
+        var id = (await _fixture.RequestAsync(member, "phone")).ChangeId!.Value;
+        var code = await _fixture.CodeAsync(id);
+
+        using var response = await client.SubmitFormAsync("/Identity/Account/Manage/ChangePassword", new Dictionary<string, string>
+        {
+            ["Input.OldPassword"] = TestPortal.DefaultPassword,
+            ["Input.NewPassword"] = "a fresh and rather long passphrase",
+            ["Input.ConfirmPassword"] = "a fresh and rather long passphrase",
+        }, "#change-password-form");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal((ChangeStatus.Cancelled, "Cancelled because the account's password changed."), ((await _fixture.RowAsync(id)).Status, (await _fixture.RowAsync(id)).Reason));
+        Assert.Equal(ChangeOutcome.NotPending, (await _fixture.Changes.ConfirmWithCodeAsync(member, id, code)).Outcome);
+        Assert.Null((await _fixture.UserAsync(user.Id)).PhoneNumber);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();

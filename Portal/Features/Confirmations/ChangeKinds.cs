@@ -71,13 +71,7 @@ public sealed class EmailChangeKind(IOptions<ConfirmationsOptions> options, ILoo
         // Every secret sent to the old address dies with it.
         await db.ActivationKeys.Where(k => k.UserId == user.Id && k.SpentAt == null && k.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken);
-        await db.DeferredChanges
-            .Where(c => c.TargetType == UserTarget && c.TargetId == user.Id && c.Id != change.Id && c.Status == ChangeStatus.Pending && c.Channel != ChangeChannel.Moderator)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.Status, ChangeStatus.Cancelled)
-                .SetProperty(c => c.StatusAt, now)
-                .SetProperty(c => c.Reason, "Cancelled because the account's email address changed.")
-                .SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
+        await DeferredChanges.RevokeSecretsAsync(db, user.Id, change.Id, "Cancelled because the account's email address changed.", now, cancellationToken);
     }
 
     public override async Task<string> NotifyAsync(ChangeNotice notice, CancellationToken cancellationToken)

@@ -32,7 +32,7 @@ public sealed partial class ChannelQueues(IDbContextFactory<PortalDbContext> dbF
             q => q.OrderByDescending(m => m.Id), m => new SmsRow(m.Id, m.To, m.Body, m.CreatedAt, m.ChangeId), cancellationToken);
         return environment.IsDevelopment()
             ? result
-            : new Page<SmsRow>([.. result.Items.Select(m => m with { Body = Digits().Replace(m.Body, "••••••") })], result.Total);
+            : new Page<SmsRow>([.. result.Items.Select(m => m with { Body = HideCodes(m.Body) })], result.Total);
     }
 
     /// <summary>Letters not yet posted (oldest first), or all, newest first.</summary>
@@ -83,6 +83,9 @@ public sealed partial class ChannelQueues(IDbContextFactory<PortalDbContext> dbF
         await db.SaveChangesAsync(cancellationToken);
         return count;
     }
+
+    /// <summary>A text message with its code blotted out.</summary>
+    public static string HideCodes(string body) => Digits().Replace(body, "••••••");
 
     [GeneratedRegex(@"\b[0-9]{6}\b")]
     private static partial Regex Digits();

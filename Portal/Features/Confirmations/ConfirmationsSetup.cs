@@ -1,3 +1,6 @@
+using Portal.Events;
+using Portal.Identity;
+
 namespace Portal.Features.Confirmations;
 
 public static class ConfirmationsSetup
@@ -14,6 +17,7 @@ public static class ConfirmationsSetup
         services.AddSingleton<ChangeKind, BankAccountChangeKind>();
         services.AddSingleton<ChangeKind, DisplayNameChangeKind>();
         services.AddSingleton<DeferredChanges>();
+        services.AddSingleton<IEventHandler<PasswordChanged>>(sp => sp.GetRequiredService<DeferredChanges>());
         services.AddSingleton<ChannelQueues>();
         services.AddSingleton<ReviewInbox>();
         services.AddHostedService<ChangeExpiryJob>();

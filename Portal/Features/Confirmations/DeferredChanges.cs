@@ -27,7 +27,7 @@ public sealed partial class DeferredChanges(
     AuditLog audit,
     EventPublisher events,
     TimeProvider clock,
-    ILogger<DeferredChanges> logger)
+    ILogger<DeferredChanges> logger) : IEventHandler<PasswordChanged>
 {
     /// <summary>Where the link mailed to a new address points: GET shows the change, POST confirms it.</summary>
     public const string ConfirmLinkPath = "account/changes/confirm";
@@ -475,6 +475,41 @@ public sealed partial class DeferredChanges(
             recent.GetValueOrDefault(ChangeStatus.Expired));
     }
 
+    /// <summary>A password change revokes the account's outstanding links and codes: whoever asked for them may not be the owner.</summary>
+    public async Task HandleAsync(PasswordChanged portalEvent, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var ids = await RevokeSecretsAsync(db, portalEvent.UserId, except: null, "Cancelled because the account's password changed.", Now, cancellationToken);
+        if (ids.Count > 0)
+        {
+            audit.Record(db, Actor.System, "change.cancelled", null, $"password changed: #{string.Join(", #", ids)}");
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Cancels the account's pending changes that wait for a link or a code, so every secret sent
+    /// for them dies (an email or password change). Runs in the caller's transaction; the caller saves.
+    /// </summary>
+    internal static async Task<IReadOnlyList<long>> RevokeSecretsAsync(
+        PortalDbContext db, string userId, long? except, string reason, DateTime now, CancellationToken cancellationToken)
+    {
+        var ids = await db.DeferredChanges
+            .Where(c => c.TargetType == ChangeKind.UserTarget && c.TargetId == userId && c.Id != except
+                && c.Status == ChangeStatus.Pending && c.Channel != ChangeChannel.Moderator)
+            .Select(c => c.Id).ToListAsync(cancellationToken);
+        await db.DeferredChanges.Where(c => ids.Contains(c.Id))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Status, ChangeStatus.Cancelled)
+                .SetProperty(c => c.StatusAt, now)
+                .SetProperty(c => c.Reason, reason)
+                .SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
+        await RetireChannelItemsAsync(db, ids, cancellationToken);
+        return ids;
+    }
+
     /// <summary>Marks pending changes past their expiry as Expired; their secrets die. Returns how many.</summary>
     public async Task<int> ExpireAsync(CancellationToken cancellationToken = default)
     {
@@ -744,7 +779,11 @@ public sealed partial class DeferredChanges(
         return await kind.NotifyAsync(new ChangeNotice(db, change, user, profile, before, proposed, secret, cancelToken, isResend), cancellationToken);
     }
 
-    /// <summary>Letters not yet posted and transfers not yet sent carry a dead code: they go; posted ones lose the code.</summary>
+    /// <summary>
+    /// Letters not yet posted and transfers not yet sent carry a dead code: they go (posted and sent
+    /// ones lost theirs then). Text messages stay in the outbox with the code blotted out; the
+    /// caller saves.
+    /// </summary>
     private static async Task RetireChannelItemsAsync(PortalDbContext db, IReadOnlyList<long> changeIds, CancellationToken cancellationToken)
     {
         if (changeIds.Count == 0)
@@ -753,6 +792,10 @@ public sealed partial class DeferredChanges(
         }
         await db.Letters.Where(l => changeIds.Contains(l.ChangeId) && l.PostedAt == null).ExecuteDeleteAsync(cancellationToken);
         await db.BankTransfers.Where(t => changeIds.Contains(t.ChangeId) && t.SentAt == null).ExecuteDeleteAsync(cancellationToken);
+        foreach (var message in await db.SmsMessages.Where(m => m.ChangeId != null && changeIds.Contains(m.ChangeId.Value)).ToListAsync(cancellationToken))
+        {
+            message.Body = ChannelQueues.HideCodes(message.Body);
+        }
     }
 
     private async Task<DeferredChange?> FindByTokenAsync(PortalDbContext db, string token, bool cancel, CancellationToken cancellationToken)
