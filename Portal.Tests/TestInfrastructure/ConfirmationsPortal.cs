@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Portal.Data;
 using Portal.Events;
 using Portal.Features.Confirmations;
@@ -14,10 +15,15 @@ namespace Portal.Tests.TestInfrastructure;
 /// </summary>
 public sealed partial class ConfirmationsPortal : IAsyncDisposable
 {
-    public ConfirmationsPortal(Action<TestPortal>? configure = null)
+    /// <param name="logs">When given, every log line at every level goes there.</param>
+    public ConfirmationsPortal(Action<TestPortal>? configure = null, LogCapture? logs = null)
     {
         Portal = TestPortal.WithServices(services =>
         {
+            if (logs is not null)
+            {
+                services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+            }
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IEventHandler<ChangeRequested>>(Requested);
             services.AddSingleton<IEventHandler<ChangeConfirmed>>(Confirmed);

@@ -262,6 +262,32 @@ public sealed class ProfilePagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Links_and_codes_never_reach_the_logs()
+    {
+        var logs = new LogCapture();
+        await using var fixture = new ConfirmationsPortal(p => p.Settings["Logging:LogLevel:Default"] = "Trace", logs);
+        var (_, member) = await fixture.PersonAsync("quiet@example.org");
+        var client = fixture.Portal.CreateBrowserlikeClient();
+        (await client.SignInAsync("quiet@example.org", TestPortal.DefaultPassword)).Dispose();
+        var phone = (await fixture.RequestAsync(member, "phone")).ChangeId!.Value;
+        var code = await fixture.CodeAsync(phone);
+        await fixture.RequestAsync(member, "email");
+        var confirm = await fixture.TokenAsync("new0@example.net", nameof(EmailChangeMail), DeferredChanges.ConfirmLinkPath);
+        var cancel = await fixture.TokenAsync("quiet@example.org", nameof(EmailChangeNoticeMail), DeferredChanges.CancelLinkPath);
+
+        (await client.SubmitFormAsync($"/account/changes/{phone}/code", new Dictionary<string, string> { ["Code"] = code })).Dispose();
+        await client.GetPageAsync($"/{DeferredChanges.CancelLinkPath}/{cancel}");
+        (await client.SubmitFormAsync($"/{DeferredChanges.ConfirmLinkPath}/{confirm}", new Dictionary<string, string>())).Dispose();
+
+        Assert.Equal(ChangeStatus.Applied, (await fixture.RowAsync(phone)).Status);
+        Assert.NotEmpty(logs.Lines);
+        foreach (var secret in new[] { code, confirm, cancel })
+        {
+            Assert.DoesNotContain(logs.Lines, line => line.Contains(secret, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Token_pages_send_no_referrer_and_are_not_stored()
     {
         var (_, actor) = await _fixture.PersonAsync("headers@example.org");
