@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +35,7 @@ public sealed class RateLimitOptions
     /// <summary>Sign-in attempts (lockout also counts failures per account).</summary>
     public RateLimit SignIn { get; set; } = new() { PerIp = 30, PerAddress = 10, Window = TimeSpan.FromMinutes(5) };
 
-    /// <summary>Codes entered and link buttons pressed for deferred changes; the "address" is the change (its id or link token).</summary>
+    /// <summary>Codes entered and link buttons pressed for deferred changes; the "address" is the link token, or for codes the signed-in account.</summary>
     public RateLimit ChangeConfirmation { get; set; } = new() { PerIp = 30, PerAddress = 10, Window = TimeSpan.FromMinutes(15) };
 }
 
@@ -51,8 +54,9 @@ public static class RateLimits
     /// <summary>
     /// A limited form: at <see cref="Path"/> with the address in a form field, or, without a field, at
     /// any path one segment below it (followed by <see cref="Suffix"/> when given) with the key as that segment.
+    /// <see cref="BySignedInAccount"/>: the key is the signed-in account instead, so the limit spans all its changes.
     /// </summary>
-    private sealed record LimitedForm(string Path, string? AddressField, Func<RateLimitOptions, RateLimit> Limit, string Suffix = "");
+    private sealed record LimitedForm(string Path, string? AddressField, Func<RateLimitOptions, RateLimit> Limit, string Suffix = "", bool BySignedInAccount = false);
 
     private static readonly LimitedForm[] Forms =
     [
@@ -64,7 +68,7 @@ public static class RateLimits
         new("/activate", null, o => o.Activation),
         new("/account/changes/confirm", null, o => o.ChangeConfirmation),
         new("/account/changes/cancel", null, o => o.ChangeConfirmation),
-        new("/account/changes", null, o => o.ChangeConfirmation, "/code"),
+        new("/account/changes", null, o => o.ChangeConfirmation, "/code", BySignedInAccount: true),
     ];
 
     public static IServiceCollection AddPortalRateLimits(this IServiceCollection services)
@@ -97,7 +101,13 @@ public static class RateLimits
         app.Use(async (context, next) =>
         {
             var form = FormFor(context);
-            if (form is { AddressField: null })
+            if (form is { BySignedInAccount: true }
+                && (await context.AuthenticateAsync(IdentityConstants.ApplicationScheme)).Principal?.FindFirstValue(ClaimTypes.NameIdentifier) is { } account)
+            {
+                // Codes are entered signed in: one account cannot spread its guesses over several changes.
+                context.Items[AddressItem] = $"account:{account}";
+            }
+            else if (form is { AddressField: null })
             {
                 // Only the key's hash is kept, like everywhere else a key is held.
                 context.Items[AddressItem] = Secrets.Hash(PathKey(context, form)!);

@@ -189,6 +189,28 @@ public sealed class ProfilePagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Code_entry_is_limited_per_account_across_its_changes()
+    {
+        await using var fixture = new ConfirmationsPortal(p => p.Settings["RateLimits:ChangeConfirmation:PerAddress"] = "2");
+        var (_, actor) = await fixture.PersonAsync("spread@example.org");
+        var client = fixture.Portal.CreateBrowserlikeClient();
+        (await client.SignInAsync("spread@example.org", TestPortal.DefaultPassword)).Dispose();
+        var phone = (await fixture.RequestAsync(actor, "phone")).ChangeId!.Value;
+        var letter = (await fixture.RequestAsync(actor, "postal-address")).ChangeId!.Value;
+
+        using var first = await client.SubmitFormAsync($"/account/changes/{phone}/code",
+            new Dictionary<string, string> { ["Code"] = ConfirmationsPortal.WrongCode(await fixture.CodeAsync(phone)) });
+        using var second = await client.SubmitFormAsync($"/account/changes/{letter}/code",
+            new Dictionary<string, string> { ["Code"] = ConfirmationsPortal.WrongCode(await fixture.CodeAsync(letter)) });
+        using var third = await client.SubmitFormAsync($"/account/changes/{letter}/code",
+            new Dictionary<string, string> { ["Code"] = await fixture.CodeAsync(letter) });
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Equal(ChangeStatus.Pending, (await fixture.RowAsync(letter)).Status);
+    }
+
+    [Fact]
     public async Task Opening_the_confirm_link_changes_nothing_and_pressing_confirm_applies()
     {
         var (user, actor) = await _fixture.PersonAsync("old@example.org");
