@@ -103,17 +103,9 @@ public sealed partial class DeferredChanges(
         string message;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            var replaced = await db.DeferredChanges
+            var replaced = await CancelAllAsync(db, db.DeferredChanges
                 .Where(c => c.TargetType == changeKind.TargetType && c.TargetId == targetId && c.Kind == changeKind.Name
-                    && (c.Status == ChangeStatus.Pending || c.Status == ChangeStatus.Confirmed))
-                .Select(c => c.Id).ToListAsync(cancellationToken);
-            await db.DeferredChanges.Where(c => replaced.Contains(c.Id))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(c => c.Status, ChangeStatus.Cancelled)
-                    .SetProperty(c => c.StatusAt, now)
-                    .SetProperty(c => c.Reason, Replaced)
-                    .SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
-            await RetireChannelItemsAsync(db, replaced, cancellationToken);
+                    && (c.Status == ChangeStatus.Pending || c.Status == ChangeStatus.Confirmed)), Replaced, now, cancellationToken);
 
             change = new DeferredChange
             {
@@ -493,13 +485,17 @@ public sealed partial class DeferredChanges(
     /// Cancels the account's pending changes that wait for a link or a code, so every secret sent
     /// for them dies (an email or password change). Runs in the caller's transaction; the caller saves.
     /// </summary>
-    internal static async Task<IReadOnlyList<long>> RevokeSecretsAsync(
-        PortalDbContext db, string userId, long? except, string reason, DateTime now, CancellationToken cancellationToken)
-    {
-        var ids = await db.DeferredChanges
+    internal static Task<IReadOnlyList<long>> RevokeSecretsAsync(
+        PortalDbContext db, string userId, long? except, string reason, DateTime now, CancellationToken cancellationToken) =>
+        CancelAllAsync(db, db.DeferredChanges
             .Where(c => c.TargetType == ChangeKind.UserTarget && c.TargetId == userId && c.Id != except
-                && c.Status == ChangeStatus.Pending && c.Channel != ChangeChannel.Moderator)
-            .Select(c => c.Id).ToListAsync(cancellationToken);
+                && c.Status == ChangeStatus.Pending && c.Channel != ChangeChannel.Moderator), reason, now, cancellationToken);
+
+    /// <summary>Cancels the chosen changes; their secrets and channel items die with them. Returns their ids; the caller saves.</summary>
+    private static async Task<IReadOnlyList<long>> CancelAllAsync(
+        PortalDbContext db, IQueryable<DeferredChange> which, string reason, DateTime now, CancellationToken cancellationToken)
+    {
+        var ids = await which.Select(c => c.Id).ToListAsync(cancellationToken);
         await db.DeferredChanges.Where(c => ids.Contains(c.Id))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Status, ChangeStatus.Cancelled)
