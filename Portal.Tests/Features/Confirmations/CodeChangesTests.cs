@@ -384,6 +384,23 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Empty(await db.Letters.ToListAsync());
     }
 
+    [Fact]
+    public async Task Deactivating_the_account_revokes_its_pending_codes_and_links()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var (_, admin) = await _fixture.PersonAsync("root@example.org", Roles.Admin);
+        var phone = (await _fixture.RequestAsync(member, "phone")).ChangeId!.Value;
+        var email = (await _fixture.RequestAsync(member, "email")).ChangeId!.Value;
+        var link = await _fixture.TokenAsync("new0@example.net", "EmailChangeMail", DeferredChanges.ConfirmLinkPath);
+
+        Assert.True((await _fixture.Portal.Get<Portal.Features.Users.UserAdmin>().DeactivateAsync(admin, user.Id)).Succeeded);
+
+        Assert.Equal((ChangeStatus.Cancelled, "Cancelled because the account was deactivated."), ((await _fixture.RowAsync(phone)).Status, (await _fixture.RowAsync(phone)).Reason));
+        Assert.Equal(ChangeOutcome.NotPending, (await Changes.ConfirmLinkAsync(link)).Outcome);
+        Assert.Equal("ada@example.org", (await _fixture.UserAsync(user.Id)).Email);
+        Assert.Equal(ChangeStatus.Cancelled, (await _fixture.RowAsync(email)).Status);
+    }
+
     private async Task ResetPasswordAsync(string userId)
     {
         await using var scope = _fixture.Portal.Services.CreateAsyncScope();

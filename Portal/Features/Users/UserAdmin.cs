@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Audit;
+using Portal.Features.Confirmations;
 using Portal.Identity;
 
 namespace Portal.Features.Users;
@@ -107,6 +108,8 @@ public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, Audi
                 invitation.RevokedAt = now;
                 invitation.RevokedBy = actor.Name;
             }
+            // The links and codes of the account's pending changes die as well.
+            await DeferredChanges.RevokeSecretsAsync(db, user.Id, except: null, "Cancelled because the account was deactivated.", now, cancellationToken);
             return null;
         }, user => $"{user.UserName} is deactivated: they cannot sign in and their open sessions end within a minute.");
 
