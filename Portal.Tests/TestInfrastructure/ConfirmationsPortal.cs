@@ -66,6 +66,9 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
         };
     }
 
+    /// <summary>Runs the action after a secret was accepted and before the change applies.</summary>
+    public void BeforeApplying(Func<Task> action) => _onConfirmed = action;
+
     private Func<Task>? _onConfirmed;
 
     private sealed class ConfirmedGate(ConfirmationsPortal owner) : IEventHandler<ChangeConfirmed>

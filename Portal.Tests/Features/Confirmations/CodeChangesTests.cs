@@ -385,6 +385,25 @@ public sealed class CodeChangesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_code_checked_just_before_a_resend_does_not_apply()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        var id = (await _fixture.RequestAsync(member, "phone")).ChangeId!.Value;
+        var old = await _fixture.CodeAsync(id);
+        _fixture.BeforeApplying(async () =>
+        {
+            _fixture.BeforeApplying(() => Task.CompletedTask);
+            Assert.Equal(ChangeOutcome.Requested, (await Changes.ResendAsync(member, id)).Outcome);
+        });
+
+        var result = await Changes.ConfirmWithCodeAsync(member, id, old);
+
+        Assert.Equal(ChangeOutcome.NotPending, result.Outcome);
+        Assert.Null((await _fixture.UserAsync(user.Id)).PhoneNumber);
+        Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmWithCodeAsync(member, id, await _fixture.CodeAsync(id))).Outcome);
+    }
+
+    [Fact]
     public async Task Deactivating_the_account_revokes_its_pending_codes_and_links()
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");

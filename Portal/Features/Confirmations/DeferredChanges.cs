@@ -160,7 +160,7 @@ public sealed partial class DeferredChanges(
             return await CountWrongCodeAsync(db, change, actor, cancellationToken);
         }
         await events.PublishAsync(new ChangeConfirmed(change.Id, change.Kind, change.TargetId), cancellationToken);
-        return await ApplyAsync(db, change.Id, actor, ChangeStatus.Pending, expectedVersion: null, byModerator: false, cancellationToken);
+        return await ApplyAsync(db, change.Id, actor, ChangeStatus.Pending, expectedVersion: null, change.SecretHash, byModerator: false, cancellationToken);
     }
 
     /// <summary>What a mailed link confirms. Opening changes nothing (mail scanners open links too).</summary>
@@ -186,7 +186,7 @@ public sealed partial class DeferredChanges(
         }
         var actor = new Actor(change.TargetId, change.RequestedByName, new HashSet<string>());
         await events.PublishAsync(new ChangeConfirmed(change.Id, change.Kind, change.TargetId), cancellationToken);
-        return await ApplyAsync(db, change.Id, actor, ChangeStatus.Pending, expectedVersion: null, byModerator: false, cancellationToken);
+        return await ApplyAsync(db, change.Id, actor, ChangeStatus.Pending, expectedVersion: null, change.SecretHash, byModerator: false, cancellationToken);
     }
 
     /// <summary>"This wasn't me": the old address cancels a pending change with its own link.</summary>
@@ -390,7 +390,7 @@ public sealed partial class DeferredChanges(
             await db.SaveChangesAsync(cancellationToken);
             return new ChangeResult(ChangeOutcome.Approved, "Approved. Another moderator must approve too.", change.Id);
         }
-        return await ApplyAsync(db, change.Id, actor, change.Status, version, byModerator: true, cancellationToken);
+        return await ApplyAsync(db, change.Id, actor, change.Status, version, expectedSecret: null, byModerator: true, cancellationToken);
     }
 
     /// <summary>Approves many; each entry is a change id and the version shown.</summary>
@@ -536,7 +536,8 @@ public sealed partial class DeferredChanges(
     /// moves the status by a conditional update (so only one caller ever wins), and applies.
     /// </summary>
     private async Task<ChangeResult> ApplyAsync(
-        PortalDbContext db, long changeId, Actor actor, ChangeStatus from, int? expectedVersion, bool byModerator, CancellationToken cancellationToken)
+        PortalDbContext db, long changeId, Actor actor, ChangeStatus from, int? expectedVersion, string? expectedSecret, bool byModerator,
+        CancellationToken cancellationToken)
     {
         var now = Now;
         DeferredChange change;
@@ -547,6 +548,11 @@ public sealed partial class DeferredChanges(
             if (change.Status != from || (expectedVersion is { } v && change.Version != v))
             {
                 return change.Status == from ? VersionChanged(changeId) : new ChangeResult(ChangeOutcome.NotPending, "This change was decided already.", changeId);
+            }
+            if (expectedSecret is not null && change.SecretHash != expectedSecret)
+            {
+                // A new code or link went out after this one was checked: only the newest confirms.
+                return new ChangeResult(ChangeOutcome.NotPending, "A newer code or link replaced this one: use the newest.", changeId);
             }
             var kind = Kind(change.Kind);
             var (deciderId, deciderName) = (actor.UserId, actor.Name);
