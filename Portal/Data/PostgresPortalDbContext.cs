@@ -4,7 +4,7 @@ namespace Portal.Data;
 
 /// <summary>
 /// The portal's database on PostgreSQL. Its own type because EF keeps one migrations set per
-/// context type: this one owns <c>Data/Migrations.Postgres</c>, <see cref="PortalDbContext"/> the SQLite set.
+/// context type: this one owns <c>Data/Migrations/Postgres</c>, <see cref="PortalDbContext"/> the SQLite set.
 /// </summary>
 public sealed class PostgresPortalDbContext(DbContextOptions<PostgresPortalDbContext> options) : PortalDbContext(options);
 

@@ -2,6 +2,7 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using Portal.Data;
@@ -11,9 +12,11 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    partial class PostgresPortalDbContextModelSnapshot : ModelSnapshot
+    [Migration("20261129025408_PostgresInitial")]
+    partial class PostgresInitial
     {
-        protected override void BuildModel(ModelBuilder modelBuilder)
+        /// <inheritdoc />
+        protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder
@@ -584,13 +587,13 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("CancelHash")
                         .IsUnique()
-                        .HasFilter("CancelHash IS NOT NULL");
+                        .HasFilter("\"CancelHash\" IS NOT NULL");
 
                     b.HasIndex("RequestedById");
 
                     b.HasIndex("SecretHash")
                         .IsUnique()
-                        .HasFilter("SecretHash IS NOT NULL");
+                        .HasFilter("\"SecretHash\" IS NOT NULL");
 
                     b.HasIndex("Status", "CreatedAt");
 

@@ -2,7 +2,6 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using Portal.Data;
@@ -12,11 +11,9 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    [Migration("20261129024945_PostgresInitial")]
-    partial class PostgresInitial
+    partial class PostgresPortalDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder
@@ -587,13 +584,13 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("CancelHash")
                         .IsUnique()
-                        .HasFilter("CancelHash IS NOT NULL");
+                        .HasFilter("\"CancelHash\" IS NOT NULL");
 
                     b.HasIndex("RequestedById");
 
                     b.HasIndex("SecretHash")
                         .IsUnique()
-                        .HasFilter("SecretHash IS NOT NULL");
+                        .HasFilter("\"SecretHash\" IS NOT NULL");
 
                     b.HasIndex("Status", "CreatedAt");
 

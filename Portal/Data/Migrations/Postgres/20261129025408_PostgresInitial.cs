@@ -656,7 +656,7 @@ namespace Portal.Data.Migrations.Postgres
                 table: "DeferredChanges",
                 column: "CancelHash",
                 unique: true,
-                filter: "CancelHash IS NOT NULL");
+                filter: "\"CancelHash\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_DeferredChanges_RequestedById",
@@ -668,7 +668,7 @@ namespace Portal.Data.Migrations.Postgres
                 table: "DeferredChanges",
                 column: "SecretHash",
                 unique: true,
-                filter: "SecretHash IS NOT NULL");
+                filter: "\"SecretHash\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_DeferredChanges_Status_CreatedAt",
