@@ -14,7 +14,7 @@ namespace Portal.Tests.TestInfrastructure;
 /// </summary>
 public sealed partial class ConfirmationsPortal : IAsyncDisposable
 {
-    public ConfirmationsPortal(Action<TestPortal>? configure = null)
+    public ConfirmationsPortal(Action<TestPortal>? configure = null, DatabaseProvider database = DatabaseProvider.Sqlite)
     {
         Portal = TestPortal.WithServices(services =>
         {
@@ -24,7 +24,7 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
             services.AddSingleton<IEventHandler<ChangeConfirmed>>(new ConfirmedGate(this));
             services.AddSingleton<IEventHandler<ChangeApplied>>(Applied);
             services.AddSingleton<IEventHandler<ChangeRejected>>(Rejected);
-        });
+        }, database);
         configure?.Invoke(Portal);
     }
 
