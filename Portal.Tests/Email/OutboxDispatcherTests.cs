@@ -10,13 +10,17 @@ using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Email;
 
-public sealed class OutboxDispatcherTests : IAsyncLifetime
+public class OutboxDispatcherTests : IAsyncLifetime
 {
     private readonly TestClock _clock = new();
     private readonly FlakyDelivery _delivery = new();
     private readonly TestPortal _portal;
 
-    public OutboxDispatcherTests()
+    public OutboxDispatcherTests() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected OutboxDispatcherTests(DatabaseProvider database)
     {
         _portal = TestPortal.WithServices(services =>
         {
@@ -24,7 +28,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
             services.RemoveAll<IHostedService>();
             services.AddSingleton<TimeProvider>(_clock);
             services.AddSingleton<IMailDelivery>(_delivery);
-        });
+        }, database);
         _portal.Settings["Email:MaxAttempts"] = "3";
         _portal.Settings["Email:FirstRetryDelay"] = "00:01:00";
         _portal.Settings["Email:MaxRetryDelay"] = "00:10:00";
@@ -32,7 +36,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
 
     private OutboxDispatcher Dispatcher => _portal.Get<OutboxDispatcher>();
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_queued_message_is_delivered_once_and_marked_sent()
     {
         var id = await QueueAsync("ada@example.org");
@@ -48,7 +52,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         Assert.Equal(message.MessageId, sent.Headers["Message-ID"]);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_failure_is_retried_with_growing_delays_then_marked_failed()
     {
         _delivery.FailuresLeft = int.MaxValue;
@@ -79,7 +83,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         Assert.Equal(3, _delivery.Attempts);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_permanent_refusal_fails_at_once()
     {
         _delivery.Permanent = true;
@@ -93,7 +97,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         Assert.Contains("mailbox unavailable", message.LastError);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_message_recovers_after_a_transient_failure()
     {
         _delivery.FailuresLeft = 1;
@@ -108,7 +112,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         Assert.Equal(2, message.Attempts);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Nothing_is_queued_when_the_change_that_caused_it_is_not_committed()
     {
         await using (var db = await _portal.DbAsync())
@@ -121,7 +125,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         Assert.Empty(_delivery.Sent);
     }
 
-    [Fact]
+    [DatabaseFact]
     public void Backoff_doubles_per_attempt_within_jitter_and_is_capped()
     {
         var options = new EmailOptions { FirstRetryDelay = TimeSpan.FromSeconds(30), MaxRetryDelay = TimeSpan.FromMinutes(30) };
@@ -179,3 +183,5 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         }
     }
 }
+
+public sealed class OutboxDispatcherOnPostgresTests() : OutboxDispatcherTests(DatabaseProvider.Postgres), IPostgresVariant;

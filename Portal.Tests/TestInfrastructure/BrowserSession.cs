@@ -58,7 +58,16 @@ public sealed class BrowserSession : IAsyncDisposable
     /// </summary>
     public async Task ScreenshotAsync(string name)
     {
-        await Page.EvaluateAsync(SettledScript);
+        try
+        {
+            await Page.EvaluateAsync(SettledScript);
+        }
+        catch (PlaywrightException e) when (e.Message.Contains("Execution context was destroyed", StringComparison.Ordinal))
+        {
+            // A link clicked just before left the page under the script: wait for the new page.
+            await Page.WaitForLoadStateAsync(LoadState.Load);
+            await Page.EvaluateAsync(SettledScript);
+        }
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathFor(name), FullPage = true });
     }
 

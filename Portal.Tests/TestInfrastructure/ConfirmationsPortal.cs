@@ -16,7 +16,7 @@ namespace Portal.Tests.TestInfrastructure;
 public sealed partial class ConfirmationsPortal : IAsyncDisposable
 {
     /// <param name="logs">When given, every log line at every level goes there.</param>
-    public ConfirmationsPortal(Action<TestPortal>? configure = null, LogCapture? logs = null)
+    public ConfirmationsPortal(Action<TestPortal>? configure = null, LogCapture? logs = null, DatabaseProvider database = DatabaseProvider.Sqlite)
     {
         Portal = TestPortal.WithServices(services =>
         {
@@ -30,7 +30,7 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
             services.AddSingleton<IEventHandler<ChangeConfirmed>>(new ConfirmedGate(this));
             services.AddSingleton<IEventHandler<ChangeApplied>>(Applied);
             services.AddSingleton<IEventHandler<ChangeRejected>>(Rejected);
-        });
+        }, database);
         configure?.Invoke(Portal);
     }
 

@@ -13,7 +13,7 @@ namespace Portal.Tests.TestInfrastructure;
 /// </summary>
 public sealed class InvitationPortal : IAsyncDisposable
 {
-    public InvitationPortal()
+    public InvitationPortal(DatabaseProvider database = DatabaseProvider.Sqlite)
     {
         Portal = TestPortal.WithServices(services =>
         {
@@ -22,7 +22,7 @@ public sealed class InvitationPortal : IAsyncDisposable
             services.AddSingleton<IEventHandler<InvitationAccepted>>(Accepted);
             services.AddSingleton<IEventHandler<OptedOut>>(OptedOut);
             services.AddSingleton<IInvitationSender>(sp => new TokenCapture(ActivatorUtilities.CreateInstance<OutboxInvitationSender>(sp), Tokens));
-        });
+        }, database);
     }
 
     public TestPortal Portal { get; }

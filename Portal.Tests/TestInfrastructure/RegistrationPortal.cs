@@ -15,14 +15,14 @@ namespace Portal.Tests.TestInfrastructure;
 /// </summary>
 public sealed partial class RegistrationPortal : IAsyncDisposable
 {
-    public RegistrationPortal()
+    public RegistrationPortal(DatabaseProvider database = DatabaseProvider.Sqlite)
     {
         Portal = TestPortal.WithServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IEventHandler<UserRegistered>>(Registered);
             services.AddSingleton<IEventHandler<UserActivated>>(Activated);
-        });
+        }, database);
     }
 
     public TestPortal Portal { get; }

@@ -7,7 +7,8 @@ public sealed class TestClock(DateTimeOffset start) : TimeProvider
     {
     }
 
-    public DateTimeOffset Now { get; set; } = start;
+    // Whole microseconds, as PostgreSQL stores them: times the test reads back equal the ones it set.
+    public DateTimeOffset Now { get; set; } = start.AddTicks(-(start.Ticks % TimeSpan.TicksPerMicrosecond));
 
     public override DateTimeOffset GetUtcNow() => Now;
 

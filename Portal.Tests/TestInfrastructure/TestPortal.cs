@@ -9,8 +9,9 @@ using Portal.Data;
 namespace Portal.Tests.TestInfrastructure;
 
 /// <summary>
-/// The whole portal in-process on a fresh SQLite database in a temporary data directory,
-/// with mail going to that directory's pickup folder.
+/// The whole portal in-process on a fresh database (SQLite in a temporary data directory, or a
+/// database of its own on the test PostgreSQL server, dropped on dispose), with mail going to the
+/// data directory's pickup folder.
 /// </summary>
 public class TestPortal : WebApplicationFactory<Program>
 {
@@ -18,22 +19,31 @@ public class TestPortal : WebApplicationFactory<Program>
 
     private readonly Action<IServiceCollection>? _configureServices;
 
+    /// <summary>The connection string of this portal's PostgreSQL database; null on SQLite.</summary>
+    private readonly string? _postgres;
+
     public TestPortal() : this(null)
     {
     }
 
-    protected TestPortal(Action<IServiceCollection>? configureServices, string? dataDirectory = null)
+    protected TestPortal(Action<IServiceCollection>? configureServices, string? dataDirectory = null,
+        DatabaseProvider database = DatabaseProvider.Sqlite, string? postgres = null)
     {
         _configureServices = configureServices;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "portal-tests", Guid.NewGuid().ToString("N"));
         Mail = new PickupFolder(Path.Combine(DataDirectory, "mail"));
+        _postgres = database == DatabaseProvider.Postgres ? postgres ?? PostgresTestServer.CreateDatabase() : null;
     }
 
     /// <summary>A portal with some services replaced (a clock, a mail delivery).</summary>
-    public static TestPortal WithServices(Action<IServiceCollection> configureServices) => new(configureServices);
+    public static TestPortal WithServices(Action<IServiceCollection> configureServices, DatabaseProvider database = DatabaseProvider.Sqlite) =>
+        new(configureServices, database: database);
 
-    /// <summary>A portal on the data directory another one used: a restart.</summary>
-    public static TestPortal Restart(TestPortal previous) => new(null, previous.DataDirectory);
+    /// <summary>A portal on the data directory (and database) another one used: a restart.</summary>
+    public static TestPortal Restart(TestPortal previous) =>
+        new(null, previous.DataDirectory, previous.Database, previous._postgres);
+
+    public DatabaseProvider Database => _postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
 
     public string DataDirectory { get; }
 
@@ -51,6 +61,11 @@ public class TestPortal : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Portal:DataDirectory", DataDirectory);
+        if (_postgres is not null)
+        {
+            builder.UseSetting("Database:Provider", nameof(DatabaseProvider.Postgres));
+            builder.UseSetting("ConnectionStrings:Portal", _postgres);
+        }
         builder.UseSetting("Portal:PublicBaseUrl", PublicBaseUrl);
         builder.UseSetting("Email:PollInterval", "00:00:00.100");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
@@ -116,6 +131,10 @@ public class TestPortal : WebApplicationFactory<Program>
         if (KeepData)
         {
             return;
+        }
+        if (_postgres is not null)
+        {
+            PostgresTestServer.DropDatabase(_postgres);
         }
         try
         {

@@ -26,7 +26,7 @@ public static class BulkInsert
         var sql = db.GetService<ISqlGenerationHelper>();
         var generated = entityType.FindPrimaryKey()!.Properties.SingleOrDefault(p => p.ValueGenerated == ValueGenerated.OnAdd);
         var columns = entityType.GetProperties().Where(p => p != generated)
-            .Select(p => (Property: p, Getter: p.GetGetter(), Converter: p.GetTypeMapping().Converter))
+            .Select(p => (Property: p, Getter: p.GetGetter(), Mapping: p.GetRelationalTypeMapping()))
             .ToList();
 
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -38,16 +38,18 @@ public static class BulkInsert
                 $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(table)!)))}) " +
                 $"VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})" +
                 (generated is null ? "" : $" RETURNING {sql.DelimitIdentifier(generated.GetColumnName(table)!)}");
-            var parameters = columns.Select((_, i) => Parameter(command, $"@p{i}")).ToArray();
+            // Typed by the column's mapping, as EF types its own: a prepared statement keeps its
+            // parameter types, and PostgreSQL cannot infer a type from a first row's null.
+            var parameters = columns.Select((c, i) => Parameter(command, c.Mapping, c.Property.IsNullable, $"@p{i}")).ToArray();
             await command.PrepareAsync(cancellationToken);
 
             foreach (var entity in entities)
             {
                 for (var i = 0; i < columns.Count; i++)
                 {
-                    var (_, getter, converter) = columns[i];
+                    var (_, getter, mapping) = columns[i];
                     var value = getter.GetClrValue(entity);
-                    parameters[i].Value = (converter is null || value is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value;
+                    parameters[i].Value = (mapping.Converter is null || value is null ? value : mapping.Converter.ConvertToProvider(value)) ?? DBNull.Value;
                 }
                 if (generated is null)
                 {
@@ -117,10 +119,9 @@ public static class BulkInsert
         }
     }
 
-    private static DbParameter Parameter(DbCommand command, string name)
+    private static DbParameter Parameter(DbCommand command, RelationalTypeMapping mapping, bool nullable, string name)
     {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
+        var parameter = mapping.CreateParameter(command, name, value: null, nullable);
         command.Parameters.Add(parameter);
         return parameter;
     }

@@ -30,13 +30,24 @@ public static class DataSetup
         services.AddSingleton(paths);
         services.AddSingleton(TimeProvider.System);
 
-        var connectionString = (builder.Configuration.GetConnectionString("Portal") is { Length: > 0 } configured ? configured : DefaultConnectionString)
-            .Replace("|DataDirectory|", paths.DataDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-        services.AddDbContextFactory<PortalDbContext>(options => options
-            // Lists in queries (Contains) go as one JSON parameter: one cached query plan whatever
-            // the list's length, where a parameter per element would compile a query per length.
-            .UseSqlite(connectionString, sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
-            .AddInterceptors(new SqlitePragmas()));
+        var database = DatabaseSettings.Read(builder.Configuration);
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            services.AddDbContextFactory<PostgresPortalDbContext>(options => options.UseNpgsql(database.ConnectionString));
+            // Services ask for the portal's context; on PostgreSQL that is the context owning the PostgreSQL migrations.
+            services.AddSingleton<IDbContextFactory<PortalDbContext>, PostgresPortalDbContextFactory>();
+            services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<PostgresPortalDbContext>());
+        }
+        else
+        {
+            var connectionString = (database.ConnectionString ?? DefaultConnectionString)
+                .Replace("|DataDirectory|", paths.DataDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+            services.AddDbContextFactory<PortalDbContext>(options => options
+                // Lists in queries (Contains) go as one JSON parameter: one cached query plan whatever
+                // the list's length, where a parameter per element would compile a query per length.
+                .UseSqlite(connectionString, sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
+                .AddInterceptors(new SqlitePragmas()));
+        }
 
         services.AddDataProtection()
             .SetApplicationName("Portal")

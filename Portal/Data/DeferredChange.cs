@@ -146,7 +146,7 @@ internal sealed class DeferredChangeConfiguration : IEntityTypeConfiguration<Def
         entity.HasIndex(e => new { e.Status, e.CreatedAt });
         entity.HasIndex(e => new { e.TargetType, e.TargetId, e.Kind, e.Status });
         entity.HasIndex(e => e.RequestedById);
-        entity.HasIndex(e => e.SecretHash).IsUnique().HasFilter("SecretHash IS NOT NULL");
-        entity.HasIndex(e => e.CancelHash).IsUnique().HasFilter("CancelHash IS NOT NULL");
+        entity.HasIndex(e => e.SecretHash).IsUnique().HasFilter("\"SecretHash\" IS NOT NULL");
+        entity.HasIndex(e => e.CancelHash).IsUnique().HasFilter("\"CancelHash\" IS NOT NULL");
     }
 }

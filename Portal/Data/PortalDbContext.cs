@@ -5,8 +5,20 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Portal.Data;
 
-public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<PortalUser>(options)
+/// <summary>
+/// The portal's database. On SQLite it is this class; on PostgreSQL <see cref="PostgresPortalDbContext"/>,
+/// which differs only in the migrations it owns (each provider has its own set).
+/// </summary>
+public class PortalDbContext : IdentityDbContext<PortalUser>
 {
+    public PortalDbContext(DbContextOptions<PortalDbContext> options) : base(options)
+    {
+    }
+
+    protected PortalDbContext(DbContextOptions options) : base(options)
+    {
+    }
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();

@@ -8,15 +8,24 @@ using Portal.Tests.TestInfrastructure;
 namespace Portal.Tests.Features.Confirmations;
 
 /// <summary>The kinds confirmed by a code: phone (text message), postal address (letter), bank account (transfer reference).</summary>
-public sealed class CodeChangesTests : IAsyncLifetime
+public class CodeChangesTests : IAsyncLifetime
 {
-    private readonly ConfirmationsPortal _fixture = new();
+    private readonly ConfirmationsPortal _fixture;
+
+    public CodeChangesTests() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected CodeChangesTests(DatabaseProvider database)
+    {
+        _fixture = new(database: database);
+    }
 
     private DeferredChanges Changes => _fixture.Changes;
 
     public static TheoryData<string> CodeKinds => ["phone", "postal-address", "bank-account"];
 
-    [Fact]
+    [DatabaseFact]
     public async Task Phone_request_texts_a_code_to_the_new_number_and_stores_only_its_hash()
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
@@ -39,7 +48,7 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Null((await _fixture.UserAsync(user.Id)).PhoneNumber);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Letter_goes_to_the_new_address_with_an_eight_character_code_from_the_unambiguous_alphabet()
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
@@ -54,7 +63,7 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Contains("letter with a code to Berlin", result.Message);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Bank_change_lists_a_small_transfer_whose_reference_is_the_code()
     {
         var (_, member) = await _fixture.PersonAsync("ada@example.org");
@@ -69,7 +78,7 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Equal("DE89 •••• 3000", (await _fixture.RowAsync(result.ChangeId!.Value)).Destination);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(CodeKinds))]
     public async Task The_right_code_applies_the_change(string kind)
     {
@@ -88,7 +97,7 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Equal(1, await _fixture.AuditCountAsync("change.applied", id));
     }
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(CodeKinds))]
     public async Task Wrong_codes_say_how_many_tries_remain_and_the_fifth_kills_the_code(string kind)
     {
@@ -117,7 +126,7 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Empty(_fixture.Applied.Events);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(CodeKinds))]
     public async Task The_code_works_one_second_before_expiry(string kind)
     {
@@ -128,7 +137,7 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmWithCodeAsync(member, id, await _fixture.CodeAsync(id))).Outcome);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(CodeKinds))]
     public async Task The_code_is_expired_one_second_after_expiry_and_the_job_marks_it(string kind)
     {
@@ -147,7 +156,7 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Null((await _fixture.ValuesAsync(kind, user.Id))!.Values.First());
     }
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(CodeKinds))]
     public async Task Two_concurrent_confirmations_apply_the_change_once(string kind)
     {
@@ -165,7 +174,7 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Equal(1, await _fixture.AuditCountAsync("change.applied", id));
     }
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(CodeKinds))]
     public async Task A_record_changed_meanwhile_goes_to_the_moderators_with_then_now_and_proposed(string kind)
     {
@@ -193,7 +202,7 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Equal(field.Proposed, (await _fixture.ValuesAsync(kind, user.Id))![field.Name]);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(CodeKinds))]
     public async Task A_record_deleted_meanwhile_fails_the_change_without_a_crash(string kind)
     {
@@ -213,7 +222,7 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Empty(_fixture.Applied.Events);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(CodeKinds))]
     public async Task A_new_request_cancels_the_earlier_one_and_its_code_no_longer_works(string kind)
     {
@@ -231,7 +240,7 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Null((await _fixture.ValuesAsync(kind, user.Id))!.Values.First());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Resending_issues_a_new_code_and_the_old_one_dies()
     {
         var (_, member) = await _fixture.PersonAsync("ada@example.org");
@@ -251,7 +260,7 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmWithCodeAsync(member, id, newCode)).Outcome);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Requests_and_resends_are_limited_to_five_an_hour_per_kind()
     {
         var (_, member) = await _fixture.PersonAsync("ada@example.org");
@@ -268,7 +277,7 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Equal(ChangeOutcome.Requested, (await Changes.RequestAsync(member, "phone", member.UserId!, ConfirmationsPortal.Proposal("phone", 1))).Outcome);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Invalid_input_and_a_change_to_the_same_value_store_nothing()
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
@@ -285,7 +294,7 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Equal(1, await db.DeferredChanges.CountAsync());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_member_cannot_ask_for_or_confirm_a_change_of_someone_else()
     {
         var (victim, victimActor) = await _fixture.PersonAsync("victim@example.org");
@@ -298,7 +307,7 @@ public sealed class CodeChangesTests : IAsyncLifetime
         Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(id)).Status);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Cancelling_withdraws_the_change_and_its_code_dies()
     {
         var (_, member) = await _fixture.PersonAsync("ada@example.org");
@@ -433,3 +442,5 @@ public sealed class CodeChangesTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();
 }
+
+public sealed class CodeChangesOnPostgresTests() : CodeChangesTests(DatabaseProvider.Postgres), IPostgresVariant;

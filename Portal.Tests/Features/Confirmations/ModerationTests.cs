@@ -6,15 +6,26 @@ using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Features.Confirmations;
 
-public sealed class ModerationTests : IAsyncLifetime
+public class ModerationTests : IAsyncLifetime
 {
-    private readonly ConfirmationsPortal _fixture = new();
+    private readonly DatabaseProvider _database;
+    private readonly ConfirmationsPortal _fixture;
+
+    public ModerationTests() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected ModerationTests(DatabaseProvider database)
+    {
+        _database = database;
+        _fixture = new(database: database);
+    }
 
     private DeferredChanges Changes => _fixture.Changes;
 
     private async Task<ChangeDetail> ReviewAsync(Actor moderator, long id) => (await Changes.ReviewAsync(moderator, id))!;
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_display_name_waits_in_the_queue_with_its_diff_and_a_moderator_applies_it()
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
@@ -42,7 +53,7 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Equal(1, await _fixture.AuditCountAsync("change.applied", id));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Nobody_decides_on_their_own_request()
     {
         var (_, moderatorMember) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
@@ -56,7 +67,7 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(id)).Status);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Members_cannot_see_the_queue_nor_approve_nor_reject_through_the_service()
     {
         var (_, member) = await _fixture.PersonAsync("ada@example.org");
@@ -73,7 +84,7 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(id)).Status);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task An_approval_of_an_older_version_is_refused()
     {
         var (_, member) = await _fixture.PersonAsync("ada@example.org");
@@ -91,7 +102,7 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(id)).Status);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_claimed_change_is_shown_as_claimed_and_others_cannot_decide_until_the_claim_lapses()
     {
         var (_, member) = await _fixture.PersonAsync("ada@example.org");
@@ -112,7 +123,7 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Equal(ChangeOutcome.Applied, (await Changes.ApproveAsync(second, id, row.Version)).Outcome);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_rejection_needs_a_reason_which_is_mailed_to_the_member()
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
@@ -135,7 +146,7 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Equal(1, await _fixture.AuditCountAsync("change.rejected", id));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Bulk_approval_and_rejection_decide_each_row_and_report_each_outcome()
     {
         var (_, ada) = await _fixture.PersonAsync("ada@example.org");
@@ -157,7 +168,7 @@ public sealed class ModerationTests : IAsyncLifetime
             ((await _fixture.RowAsync(a)).Status, (await _fixture.RowAsync(b)).Status, (await _fixture.RowAsync(c)).Status));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task The_queue_filters_by_kind_age_and_requester_and_lists_the_oldest_first()
     {
         var (_, ada) = await _fixture.PersonAsync("ada@example.org");
@@ -176,7 +187,7 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Empty(await Ids(new ReviewFilter(Kind: "phone")));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_record_changed_after_the_request_is_not_applied_blindly_the_moderator_sees_now_and_decides_again()
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
@@ -196,7 +207,7 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Equal("Ada L.", (await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_record_that_moves_again_after_the_moderator_looked_is_shown_again_before_it_is_applied()
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
@@ -219,7 +230,7 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Equal("Ada L.", (await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_moderator_who_opens_a_moved_record_after_it_moved_again_decides_on_what_they_see()
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
@@ -235,7 +246,7 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Equal(ChangeOutcome.Applied, (await Changes.ApproveAsync(moderator, id, detail.Change.Version)).Outcome);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task The_detail_shows_the_records_earlier_changes()
     {
         var (_, member) = await _fixture.PersonAsync("ada@example.org");
@@ -249,7 +260,7 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Equal(first, Assert.Single(detail.History).Id);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task The_dashboard_counts_changes_waiting_for_a_moderator_or_a_code_and_those_applied_or_expired_lately()
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
@@ -274,7 +285,7 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Equal(user.Id, (await _fixture.RowAsync(applied)).TargetId);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task The_sites_own_profile_fields_are_changed_with_the_display_name_checked_and_may_be_left_empty()
     {
         await using var fixture = new ConfirmationsPortal(portal =>
@@ -284,7 +295,7 @@ public sealed class ModerationTests : IAsyncLifetime
             portal.Settings["Confirmations:ProfileFields:0:MaxLength"] = "20";
             portal.Settings["Confirmations:ProfileFields:1:Name"] = "Organisation";
             portal.Settings["Confirmations:ProfileFields:1:Label"] = "Organisation";
-        });
+        }, _database);
         var (user, member) = await fixture.PersonAsync("ada@example.org");
         var (_, moderator) = await fixture.PersonAsync("mod@example.org", Roles.Moderator);
         var kind = fixture.Changes.Kind("profile");
@@ -306,14 +317,14 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Equal(("Ada", "she/her", null), (values["DisplayName"], values["Pronouns"], values["Organisation"]));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_profile_field_named_like_a_stored_column_stops_the_portal_at_start()
     {
         await using var fixture = new ConfirmationsPortal(portal =>
         {
             portal.Settings["Confirmations:ProfileFields:0:Name"] = "Iban";
             portal.Settings["Confirmations:ProfileFields:0:Label"] = "Bank";
-        });
+        }, _database);
 
         var error = Assert.ThrowsAny<Exception>(() => fixture.Changes);
 
@@ -324,6 +335,8 @@ public sealed class ModerationTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();
 }
+
+public sealed class ModerationOnPostgresTests() : ModerationTests(DatabaseProvider.Postgres), IPostgresVariant;
 
 public sealed class TwoApprovalTests : IAsyncLifetime
 {

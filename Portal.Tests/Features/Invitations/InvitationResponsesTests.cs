@@ -15,16 +15,25 @@ using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Features.Invitations;
 
-public sealed class InvitationResponsesTests : IAsyncLifetime
+public class InvitationResponsesTests : IAsyncLifetime
 {
-    private readonly InvitationPortal _fixture = new();
+    private readonly InvitationPortal _fixture;
+
+    public InvitationResponsesTests() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected InvitationResponsesTests(DatabaseProvider database)
+    {
+        _fixture = new(database: database);
+    }
 
     private InvitationResponses Responses => _fixture.Responses;
 
     private static InviteeForm Form(string userName, string email, string password = TestPortal.DefaultPassword, string? confirm = null) =>
         new() { UserName = userName, Email = email, Password = password, ConfirmPassword = confirm ?? password };
 
-    [Fact]
+    [DatabaseFact]
     public async Task Opening_the_link_shows_the_invitation_and_changes_nothing()
     {
         var token = await _fixture.InviteAsync("ada@example.org", new InviteOptions(Roles.Moderator, "See you there"));
@@ -41,7 +50,7 @@ public sealed class InvitationResponsesTests : IAsyncLifetime
         Assert.Equal(InvitationStatus.Pending, (await _fixture.InvitationAsync(opened.Invitation.Id)).Status);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Registering_activates_the_account_with_the_chosen_name_password_and_role()
     {
         var token = await _fixture.InviteAsync("bob@example.org", new InviteOptions(Roles.Moderator));
@@ -68,7 +77,7 @@ public sealed class InvitationResponsesTests : IAsyncLifetime
         Assert.Equal(InvitationProblem.Used, (await Responses.OpenAsync(token)).Problem);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_link_is_used_once_even_when_submitted_in_parallel()
     {
         var token = await _fixture.InviteAsync("race@example.org");
@@ -83,7 +92,7 @@ public sealed class InvitationResponsesTests : IAsyncLifetime
         Assert.Single(_fixture.Accepted.Events);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Form_errors_are_reported_together_and_change_nothing()
     {
         await _fixture.Portal.CreateUserAsync("taken@example.org");
@@ -109,7 +118,7 @@ public sealed class InvitationResponsesTests : IAsyncLifetime
         Assert.Equal(AccountStatus.Invited, (await _fixture.UserByEmailAsync("carol@example.org"))!.Status);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_changed_address_waits_for_its_confirmation_link()
     {
         var token = await _fixture.InviteAsync("dave@example.org");
@@ -138,7 +147,7 @@ public sealed class InvitationResponsesTests : IAsyncLifetime
         Assert.True(changed.EmailConfirmed);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Each_dead_link_says_why()
     {
         var used = await _fixture.InviteAsync("used@example.org");
@@ -159,7 +168,7 @@ public sealed class InvitationResponsesTests : IAsyncLifetime
         Assert.Equal(InvitationProblem.Used, await Responses.OptOutAsync(used, OptOutSource.Page));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Opting_out_deletes_the_unused_account_and_keeps_only_a_keyed_hash()
     {
         var token = await _fixture.InviteAsync("Eve.Private@Example.org");
@@ -193,7 +202,7 @@ public sealed class InvitationResponsesTests : IAsyncLifetime
         Assert.Equal([invitationId], optedOut.InvitationIds);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Opting_out_cancels_mail_still_queued_for_the_address()
     {
         var token = await _fixture.InviteAsync("queued@example.org");
@@ -223,3 +232,5 @@ public sealed class InvitationResponsesTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();
 }
+
+public sealed class InvitationResponsesOnPostgresTests() : InvitationResponsesTests(DatabaseProvider.Postgres), IPostgresVariant;

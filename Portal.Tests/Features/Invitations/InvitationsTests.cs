@@ -7,15 +7,24 @@ using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Features.Invitations;
 
-public sealed class InvitationsTests : IAsyncLifetime
+public class InvitationsTests : IAsyncLifetime
 {
-    private readonly InvitationPortal _fixture = new();
+    private readonly InvitationPortal _fixture;
+
+    public InvitationsTests() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected InvitationsTests(DatabaseProvider database)
+    {
+        _fixture = new(database: database);
+    }
 
     private Portal.Features.Invitations.Invitations Invitations => _fixture.Invitations;
 
     private static Actor Admin => InvitationPortal.Admin;
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_new_address_gets_an_inactive_account_without_a_password_and_an_invitation()
     {
         var (userId, sent) = await Invitations.InviteAsync("  Ada@Example.ORG ", Admin);
@@ -43,7 +52,7 @@ public sealed class InvitationsTests : IAsyncLifetime
         Assert.Equal((invitation.Id, userId, false), (sentEvent.InvitationId, sentEvent.UserId, sentEvent.Resent));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task An_invited_address_is_resent_with_a_new_link_that_replaces_the_old()
     {
         var firstToken = await _fixture.InviteAsync("bob@example.org");
@@ -62,7 +71,7 @@ public sealed class InvitationsTests : IAsyncLifetime
         Assert.True(_fixture.Sent.Events.Last().Resent);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Without_resend_an_invited_address_gets_nothing()
     {
         await _fixture.InviteAsync("carol@example.org");
@@ -75,7 +84,7 @@ public sealed class InvitationsTests : IAsyncLifetime
         Assert.Equal(1, await db.OutboxMessages.CountAsync(m => m.Recipient == "carol@example.org"));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_member_is_not_invited()
     {
         var member = await _fixture.Portal.CreateUserAsync("dave@example.org");
@@ -91,7 +100,7 @@ public sealed class InvitationsTests : IAsyncLifetime
         Assert.False(await db.OutboxMessages.AnyAsync(m => m.Recipient == "dave@example.org"));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_deactivated_account_is_not_invited()
     {
         var member = await _fixture.Portal.CreateUserAsync("erin@example.org");
@@ -106,7 +115,7 @@ public sealed class InvitationsTests : IAsyncLifetime
         Assert.False(result.Sent);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Unicode_spellings_of_one_address_reach_one_account()
     {
         var composed = await Invitations.InviteAsync("jos\u00e9@b\u00fccher.example", Admin);
@@ -119,7 +128,7 @@ public sealed class InvitationsTests : IAsyncLifetime
         Assert.Equal("jos\u00e9@xn--bcher-kva.example", composed.Address);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Deactivating_an_invited_account_withdraws_its_invitation()
     {
         var result = await Invitations.InviteAsync("quit@example.org", Admin);
@@ -134,7 +143,7 @@ public sealed class InvitationsTests : IAsyncLifetime
         Assert.Equal(InviteOutcome.Deactivated, (await Invitations.InviteAsync("quit@example.org", Admin)).Outcome);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task An_opted_out_address_gets_nothing_in_any_spelling()
     {
         var token = await _fixture.InviteAsync("Frank@example.org");
@@ -149,7 +158,7 @@ public sealed class InvitationsTests : IAsyncLifetime
         Assert.Null(await _fixture.UserByEmailAsync("frank@example.org"));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task An_expired_invitation_is_shown_as_expired_and_a_new_one_can_be_sent()
     {
         var first = await Invitations.InviteAsync("gina@example.org", Admin, choices: new InviteOptions(ExpiryDays: 3));
@@ -174,7 +183,7 @@ public sealed class InvitationsTests : IAsyncLifetime
         Assert.Equal(InvitationStatus.Pending, (await _fixture.InvitationAsync(first.InvitationId!.Value)).Status);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_revoked_invitation_stops_its_link_and_the_address_can_be_invited_again()
     {
         var first = await Invitations.InviteAsync("hank@example.org", Admin);
@@ -190,7 +199,7 @@ public sealed class InvitationsTests : IAsyncLifetime
         Assert.Equal(InviteOutcome.Sent, second.Outcome);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Resending_from_the_list_keeps_the_role_and_message()
     {
         var first = await Invitations.InviteAsync("ivy@example.org", Admin, choices: new InviteOptions(Roles.Moderator, "Welcome aboard"));
@@ -202,7 +211,7 @@ public sealed class InvitationsTests : IAsyncLifetime
         Assert.Equal((Roles.Moderator, "Welcome aboard", 2), (invitation.Role, invitation.Message, invitation.SendCount));
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("not an address", null, null, "needs a name, an @ and a domain")]
     [InlineData("ok@example.org", "Overlord", null, "no role called Overlord")]
     [InlineData("ok@example.org", null, 0, "between 1 and 365 days")]
@@ -215,7 +224,7 @@ public sealed class InvitationsTests : IAsyncLifetime
         Assert.Empty(_fixture.Sent.Events);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_message_over_the_limit_is_refused()
     {
         var result = await Invitations.InviteAsync("long@example.org", Admin, choices: new InviteOptions(Message: new string('x', 1001)));
@@ -224,7 +233,7 @@ public sealed class InvitationsTests : IAsyncLifetime
         Assert.Contains("1000 characters", result.Description);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task The_personal_message_is_plain_text_in_the_mail_and_the_mail_offers_one_click_opt_out()
     {
         await _fixture.InviteAsync("jack@example.org", new InviteOptions(Message: "<b>Hi</b> & welcome\nsecond line"));
@@ -241,7 +250,7 @@ public sealed class InvitationsTests : IAsyncLifetime
         Assert.Contains($"https://portal.test/invite/{token}/opt-out", mail.TextBody);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Pasted_lists_are_split_and_each_address_is_reported_once()
     {
         await _fixture.Portal.CreateUserAsync("member@example.org");
@@ -254,7 +263,7 @@ public sealed class InvitationsTests : IAsyncLifetime
             results.Select(r => r.Outcome));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task The_list_filters_by_status_address_and_inviter()
     {
         await _fixture.InviteAsync("one@example.org");
@@ -274,7 +283,7 @@ public sealed class InvitationsTests : IAsyncLifetime
         Assert.Equal("three@example.org", Assert.Single(byInviter.Items).Email);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task The_daily_chart_counts_first_sends_and_acceptances()
     {
         var token = await _fixture.InviteAsync("chart@example.org");
@@ -292,7 +301,7 @@ public sealed class InvitationsTests : IAsyncLifetime
         Assert.All(days.Take(29), d => Assert.Equal((0, 0), (d.Sent, d.Accepted)));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Only_admins_invite()
     {
         var moderator = new Actor("m", "mod", new HashSet<string> { Roles.Moderator });
@@ -306,3 +315,5 @@ public sealed class InvitationsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();
 }
+
+public sealed class InvitationsOnPostgresTests() : InvitationsTests(DatabaseProvider.Postgres), IPostgresVariant;

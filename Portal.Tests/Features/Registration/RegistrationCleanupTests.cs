@@ -9,19 +9,23 @@ using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Features.Registration;
 
-public sealed class RegistrationCleanupTests : IAsyncLifetime
+public class RegistrationCleanupTests : IAsyncLifetime
 {
     private readonly TestClock _clock = new();
     private readonly LogCapture _logs = new();
     private readonly TestPortal _portal;
 
-    public RegistrationCleanupTests()
+    public RegistrationCleanupTests() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected RegistrationCleanupTests(DatabaseProvider database)
     {
         _portal = TestPortal.WithServices(services =>
         {
             services.AddSingleton<TimeProvider>(_clock);
             services.AddLogging(logging => logging.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace));
-        });
+        }, database);
         _portal.Settings["Logging:LogLevel:Default"] = "Trace";
     }
 
@@ -82,7 +86,7 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
         return [.. await db.Users.Where(u => ids.Contains(u.Id)).Select(u => u.Id).ToListAsync()];
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Only_the_never_activated_account_whose_link_expired_is_deleted()
     {
         var accounts = await SeedMatrixAsync();
@@ -106,7 +110,7 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
         Assert.Equal(SignUpStatus.AwaitingActivation, (await db.SignUps.SingleAsync(s => s.Email == "pending@example.org")).Status);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Every_deleted_account_gets_an_audit_entry_with_a_masked_address_and_why()
     {
         var accounts = await SeedMatrixAsync();
@@ -123,7 +127,7 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
         Assert.DoesNotContain(await db.AuditEntries.Select(e => e.TargetName + " " + e.Details).ToListAsync(), text => text.Contains("expired@example.org") || text.Contains("zoe@"));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_dry_run_lists_the_same_accounts_and_changes_nothing()
     {
         var accounts = await SeedMatrixAsync();
@@ -154,7 +158,7 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
         Assert.Equal(preview.Accounts, run.Accounts);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_link_valid_one_more_second_keeps_the_account_and_at_its_expiry_it_goes()
     {
         var (user, _) = await _portal.SeedSignUpAsync("boundary@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-7).AddSeconds(1), Now.AddSeconds(1));
@@ -168,7 +172,7 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
         Assert.Empty(await RemainingAsync([user]));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task An_account_whose_older_link_expired_but_whose_resent_link_is_live_is_kept()
     {
         var (user, _) = await _portal.SeedSignUpAsync("resent@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-10), Now.AddDays(-3));
@@ -185,7 +189,7 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
         Assert.Single(await RemainingAsync([user]));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Spent_and_replaced_keys_older_than_the_retention_are_removed_and_younger_ones_kept()
     {
         var member = await _portal.CreateUserAsync("member@example.org");
@@ -214,7 +218,7 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
         Assert.Equal(3, left.Count);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_backlog_larger_than_a_batch_is_cleaned_in_full_and_listed_up_to_the_limit()
     {
         const int backlog = 2100;
@@ -248,7 +252,7 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
         Assert.Equal(1, await check.ActivationKeys.CountAsync());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task The_daily_job_deletes_and_logs_counts_without_addresses()
     {
         var (user, _) = await _portal.SeedSignUpAsync("logged@example.org", SignUpStatus.AwaitingActivation, Now.AddDays(-10), Now.AddDays(-3));
@@ -261,7 +265,7 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
         Assert.DoesNotContain(_logs.Lines, l => l.Contains("logged@example.org", StringComparison.OrdinalIgnoreCase));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Cleanup_needs_an_admin()
     {
         var moderator = new Actor("m", "Mo", new HashSet<string> { Roles.Moderator });
@@ -281,3 +285,5 @@ public sealed class RegistrationCleanupTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _portal.DisposeAsync();
 }
+
+public sealed class RegistrationCleanupOnPostgresTests() : RegistrationCleanupTests(DatabaseProvider.Postgres), IPostgresVariant;

@@ -11,13 +11,22 @@ using static Portal.Tests.TestInfrastructure.RegistrationPortal;
 
 namespace Portal.Tests.Features.Registration;
 
-public sealed class RegistrationsTests : IAsyncLifetime
+public class RegistrationsTests : IAsyncLifetime
 {
-    private readonly RegistrationPortal _fixture = new();
+    private readonly RegistrationPortal _fixture;
+
+    public RegistrationsTests() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected RegistrationsTests(DatabaseProvider database)
+    {
+        _fixture = new(database: database);
+    }
 
     private Registrations Registrations => _fixture.Registrations;
 
-    [Fact]
+    [DatabaseFact]
     public async Task Signing_up_creates_an_inactive_account_with_a_hashed_password_and_mails_an_activation_link()
     {
         var key = await _fixture.SignUpAsync("ada.l", "ada@example.org");
@@ -44,7 +53,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.False(await db.ActivationKeys.AnyAsync(k => k.KeyHash == key));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Opening_the_link_shows_the_account_and_changes_nothing()
     {
         var key = await _fixture.SignUpAsync("grace", "grace@example.org");
@@ -58,7 +67,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.Null((await _fixture.KeyRowAsync(key)).SpentAt);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Activate_one_second_before_expiry_activates_the_account_and_spends_the_key()
     {
         var key = await _fixture.SignUpAsync("linus", "linus@example.org");
@@ -82,7 +91,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == "registration.activated" && e.TargetId == user.Id));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Activate_with_expired_key_says_it_expired()
     {
         var key = await _fixture.SignUpAsync("late", "late@example.org");
@@ -96,7 +105,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.Empty(_fixture.Activated.Events);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Activate_with_a_wrong_or_malformed_key_says_so()
     {
         await _fixture.SignUpAsync("wrong", "wrong@example.org");
@@ -107,7 +116,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.Equal(AccountStatus.AwaitingActivation, (await _fixture.UserAsync("wrong@example.org"))!.Status);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Activate_with_a_spent_key_says_the_account_is_already_activated()
     {
         var key = await _fixture.SignUpAsync("twice", "twice@example.org");
@@ -120,7 +129,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.Single(_fixture.Activated.Events);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_resend_replaces_the_old_key_with_a_new_one()
     {
         var old = await _fixture.SignUpAsync("resend", "resend@example.org");
@@ -135,7 +144,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.Equal(ActivationOutcome.Activated, (await Registrations.ActivateAsync(fresh)).Outcome);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_resend_for_an_unknown_or_active_address_sends_nothing()
     {
         var key = await _fixture.SignUpAsync("done", "done@example.org");
@@ -149,7 +158,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.Equal(0, await _fixture.MailCountAsync("nobody@example.org", nameof(ActivationMail)));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task An_old_link_never_activates_an_account_an_admin_deactivated()
     {
         var key = await _fixture.SignUpAsync("closed", "closed@example.org");
@@ -168,7 +177,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.Empty(_fixture.Activated.Events);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Two_simultaneous_activations_of_one_key_exactly_one_wins()
     {
         var key = await _fixture.SignUpAsync("racer", "racer@example.org");
@@ -182,7 +191,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "registration.activated"));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task When_approval_is_required_activation_confirms_the_address_and_queues_the_account_for_a_moderator()
     {
         await _fixture.SetModeAsync(RegistrationMode.ApprovalRequired);
@@ -205,7 +214,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == "registration.confirmed" && e.TargetId == user.Id));
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData(RegistrationMode.InviteOnly)]
     [InlineData(RegistrationMode.Closed)]
     public async Task Sign_up_is_refused_when_the_mode_allows_none(RegistrationMode mode)
@@ -219,7 +228,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.Equal(0, await _fixture.MailCountAsync("hopeful@example.org", nameof(ActivationMail)));
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("admin")]
     [InlineData("adm1n")]
     [InlineData("r00t")]
@@ -236,7 +245,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.Null(await _fixture.UserAsync("sneaky@example.org"));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Every_field_says_what_is_wrong_with_it()
     {
         var result = await Registrations.RegisterAsync(Form("x", "not-an-address", "short", "other"), null);
@@ -248,7 +257,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.DoesNotContain(result.Errors.Values, e => e.Contains("short", StringComparison.Ordinal) && e.Contains("other", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_taken_user_name_is_refused()
     {
         await _fixture.SignUpAsync("taken", "first@example.org");
@@ -259,7 +268,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.Null(await _fixture.UserAsync("second@example.org"));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task An_address_with_an_account_gets_a_warning_mail_and_no_new_account()
     {
         var member = await _fixture.Portal.CreateUserAsync("member@example.org");
@@ -276,7 +285,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.False(await db.SignUps.AnyAsync());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Signing_up_again_while_awaiting_activation_sends_a_fresh_link_and_changes_nothing_else()
     {
         var old = await _fixture.SignUpAsync("first.try", "again@example.org");
@@ -293,7 +302,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.Single(_fixture.Registered.Events);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Opted_out_and_invited_addresses_get_nothing_and_no_account()
     {
         await using (var db = await _fixture.Portal.DbAsync())
@@ -314,7 +323,7 @@ public sealed class RegistrationsTests : IAsyncLifetime
         Assert.Empty(_fixture.Registered.Events);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Parallel_sign_ups_all_land_and_a_contested_name_goes_to_one_of_them()
     {
         var distinct = Enumerable.Range(0, 8).Select(i => Task.Run(() => Registrations.RegisterAsync(Form($"crowd{i}", $"crowd{i}@example.org"), null)));
@@ -336,3 +345,5 @@ public sealed class RegistrationsTests : IAsyncLifetime
 
     public Task DisposeAsync() => _fixture.DisposeAsync().AsTask();
 }
+
+public sealed class RegistrationsOnPostgresTests() : RegistrationsTests(DatabaseProvider.Postgres), IPostgresVariant;

@@ -563,13 +563,13 @@ namespace Portal.Data.Migrations
 
                     b.HasIndex("CancelHash")
                         .IsUnique()
-                        .HasFilter("CancelHash IS NOT NULL");
+                        .HasFilter("\"CancelHash\" IS NOT NULL");
 
                     b.HasIndex("RequestedById");
 
                     b.HasIndex("SecretHash")
                         .IsUnique()
-                        .HasFilter("SecretHash IS NOT NULL");
+                        .HasFilter("\"SecretHash\" IS NOT NULL");
 
                     b.HasIndex("Status", "CreatedAt");
 

@@ -64,8 +64,8 @@ public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, TimeP
             var pattern = Like.Contains(query.Search);
             var exact = query.Search.Trim();
             entries = entries.Where(e =>
-                EF.Functions.Like(e.TargetName!, pattern, Like.Escape) || EF.Functions.Like(e.Details!, pattern, Like.Escape)
-                || EF.Functions.Like(e.ActorName, pattern, Like.Escape) || e.TargetId == exact);
+                EF.Functions.Like(e.TargetName!.ToLower(), pattern, Like.Escape) || EF.Functions.Like(e.Details!.ToLower(), pattern, Like.Escape)
+                || EF.Functions.Like(e.ActorName.ToLower(), pattern, Like.Escape) || e.TargetId == exact);
         }
         return await entries.ToPageAsync(page, Columns, q => q.OrderByDescending(e => e.At).ThenByDescending(e => e.Id),
             e => new AuditRow(e.Id, e.At, e.ActorId, e.ActorName, e.Action, e.TargetType, e.TargetId, e.TargetName, e.Details),

@@ -293,7 +293,7 @@ public sealed partial class DeferredChanges(
         if (!string.IsNullOrWhiteSpace(filter.Requester))
         {
             var pattern = Like.Contains(filter.Requester);
-            query = query.Where(c => EF.Functions.Like(c.RequestedByName, pattern, Like.Escape));
+            query = query.Where(c => EF.Functions.Like(c.RequestedByName.ToLower(), pattern, Like.Escape));
         }
         var titles = _kinds.ToDictionary(k => k.Key, k => k.Value.Title);
         var result = await query.ToPageAsync(page, ReviewColumns, q => q.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id), c => c, cancellationToken);

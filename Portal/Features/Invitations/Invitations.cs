@@ -281,13 +281,13 @@ public sealed class Invitations(
         var invitations = WithStatus(db.Invitations.AsNoTracking(), query.Status, now);
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            var pattern = Like.Contains(query.Search.ToLowerInvariant());
+            var pattern = Like.Contains(query.Search);
             invitations = invitations.Where(i => EF.Functions.Like(i.EmailKey!, pattern, Like.Escape));
         }
         if (!string.IsNullOrWhiteSpace(query.Inviter))
         {
             var pattern = Like.Contains(query.Inviter);
-            invitations = invitations.Where(i => EF.Functions.Like(i.InviterName, pattern, Like.Escape));
+            invitations = invitations.Where(i => EF.Functions.Like(i.InviterName.ToLower(), pattern, Like.Escape));
         }
         if (query.From is { } from)
         {

@@ -45,7 +45,7 @@ public sealed class OutboxAdmin(IDbContextFactory<PortalDbContext> dbFactory, Au
         if (!string.IsNullOrWhiteSpace(query.Recipient))
         {
             var pattern = Like.Contains(query.Recipient);
-            messages = messages.Where(m => EF.Functions.Like(m.Recipient, pattern, Like.Escape));
+            messages = messages.Where(m => EF.Functions.Like(m.Recipient.ToLower(), pattern, Like.Escape));
         }
         return await messages.ToPageAsync(page, Columns, q => q.OrderByDescending(m => m.Id),
             m => new OutboxRow(m.Id, m.Template, m.Recipient, m.Subject, m.Status, m.Attempts, m.CreatedAt, m.NextAttemptAt, m.SentAt, m.LastError),

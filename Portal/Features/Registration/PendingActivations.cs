@@ -46,7 +46,7 @@ public sealed class PendingActivations(
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var pattern = Like.Contains(query.Search);
-            users = users.Where(u => EF.Functions.Like(u.UserName!, pattern, Like.Escape) || EF.Functions.Like(u.Email!, pattern, Like.Escape));
+            users = users.Where(u => EF.Functions.Like(u.UserName!.ToLower(), pattern, Like.Escape) || EF.Functions.Like(u.Email!.ToLower(), pattern, Like.Escape));
         }
         var live = db.ActivationKeys.Where(k => k.SpentAt == null && k.RevokedAt == null);
         users = query.Filter switch

@@ -97,7 +97,7 @@ public sealed class RegistrationReview(
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var pattern = Like.Contains(query.Search);
-            signUps = signUps.Where(s => EF.Functions.Like(s.Email, pattern, Like.Escape) || EF.Functions.Like(s.UserName, pattern, Like.Escape));
+            signUps = signUps.Where(s => EF.Functions.Like(s.Email.ToLower(), pattern, Like.Escape) || EF.Functions.Like(s.UserName.ToLower(), pattern, Like.Escape));
         }
         var rejected = db.SignUps.Where(o => o.Status == SignUpStatus.Rejected);
         // The longest-waiting first: the queue is worked from its head.

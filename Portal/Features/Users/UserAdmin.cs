@@ -42,7 +42,7 @@ public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, Audi
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var pattern = Like.Contains(query.Search);
-            users = users.Where(u => EF.Functions.Like(u.UserName!, pattern, Like.Escape) || EF.Functions.Like(u.Email!, pattern, Like.Escape));
+            users = users.Where(u => EF.Functions.Like(u.UserName!.ToLower(), pattern, Like.Escape) || EF.Functions.Like(u.Email!.ToLower(), pattern, Like.Escape));
         }
         users = query.Status switch
         {

@@ -13,12 +13,21 @@ using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Features.Invitations.Bulk;
 
-public sealed class BulkInvitesTests : IAsyncLifetime
+public class BulkInvitesTests : IAsyncLifetime
 {
     private static readonly Actor Admin = new("bulk-admin", "Bulk Admin", new HashSet<string> { Roles.Admin });
 
-    // The test drives the runs itself: no background runner, no mail delivery.
-    private readonly TestPortal _portal = TestPortal.WithServices(services => services.RemoveAll<IHostedService>());
+    private readonly TestPortal _portal;
+
+    public BulkInvitesTests() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected BulkInvitesTests(DatabaseProvider database)
+    {
+        // The test drives the runs itself: no background runner, no mail delivery.
+        _portal = TestPortal.WithServices(services => services.RemoveAll<IHostedService>(), database);
+    }
 
     private BulkInvites Bulk => _portal.Get<BulkInvites>();
 
@@ -48,7 +57,7 @@ public sealed class BulkInvitesTests : IAsyncLifetime
         "NEW@EXAMPLE.ORG,,,,\n" +
         "mod@example.org,Mo,moderator,\"Hi Mo, welcome\",3\n";
 
-    [Fact]
+    [DatabaseFact]
     public async Task The_dry_run_classifies_every_row_and_sends_nothing()
     {
         await SetUpExistingAsync();
@@ -85,7 +94,7 @@ public sealed class BulkInvitesTests : IAsyncLifetime
         Assert.False(await check.Users.AnyAsync(u => u.NormalizedEmail == "NEW@EXAMPLE.ORG"));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_run_sends_by_the_same_rules_as_one_invitation_and_ends_with_one_audit_entry()
     {
         await SetUpExistingAsync();
@@ -119,7 +128,7 @@ public sealed class BulkInvitesTests : IAsyncLifetime
         Assert.False(await db.AuditEntries.AnyAsync(e => e.Action == "invitation.sent" && e.TargetName == "new@example.org"));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task With_resend_pending_invitations_go_out_again()
     {
         await SetUpExistingAsync();
@@ -134,7 +143,7 @@ public sealed class BulkInvitesTests : IAsyncLifetime
         Assert.Equal(2, (await db.Invitations.SingleAsync(i => i.EmailKey == "pending@example.org")).SendCount);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task The_run_decides_on_the_state_at_send_time_not_at_the_dry_run()
     {
         var jobId = await AnalyzeAsync("email\nlate-optout@example.org\nlate-member@example.org\n");
@@ -154,7 +163,7 @@ public sealed class BulkInvitesTests : IAsyncLifetime
         Assert.False(await check.OutboxMessages.AnyAsync());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Running_the_same_file_again_sends_no_second_invitation_or_mail()
     {
         const string file = "email\nonce@example.org\ntwice@example.org\n";
@@ -170,7 +179,7 @@ public sealed class BulkInvitesTests : IAsyncLifetime
         Assert.Equal(1, await db.OutboxMessages.CountAsync(m => m.Recipient == "twice@example.org"));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task The_results_file_has_a_line_per_row_and_defuses_formulas()
     {
         var jobId = await AnalyzeAsync("email,name\nok@example.org,Ok\n=HYPERLINK(\"http://evil\"),x\n+1@example.org,\n-cmd@example.org,\n@sum@example.org,\n");
@@ -192,7 +201,7 @@ public sealed class BulkInvitesTests : IAsyncLifetime
         Assert.Equal(6, lines.Length);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_file_that_cannot_be_read_leaves_no_job_behind()
     {
         var error = await Assert.ThrowsAsync<CsvFileException>(() => AnalyzeAsync("email\nada@example.org\nbob@example.org,\"open\n"));
@@ -203,7 +212,7 @@ public sealed class BulkInvitesTests : IAsyncLifetime
         Assert.False(await db.BulkJobRows.AnyAsync());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_cancelled_run_stops_and_says_so()
     {
         var jobId = await AnalyzeAsync("email\na@example.org\nb@example.org\n");
@@ -217,7 +226,7 @@ public sealed class BulkInvitesTests : IAsyncLifetime
         Assert.NotNull(await Bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, null, false, 14)));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Only_admins_upload()
     {
         var moderator = new Actor("m", "mod", new HashSet<string> { Roles.Moderator });
@@ -231,3 +240,5 @@ public sealed class BulkInvitesTests : IAsyncLifetime
 
     public Task DisposeAsync() => _portal.DisposeAsync().AsTask();
 }
+
+public sealed class BulkInvitesOnPostgresTests() : BulkInvitesTests(DatabaseProvider.Postgres), IPostgresVariant;
