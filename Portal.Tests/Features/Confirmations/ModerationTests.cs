@@ -295,7 +295,7 @@ public class ModerationTests : IAsyncLifetime
             portal.Settings["Confirmations:ProfileFields:0:MaxLength"] = "20";
             portal.Settings["Confirmations:ProfileFields:1:Name"] = "Organisation";
             portal.Settings["Confirmations:ProfileFields:1:Label"] = "Organisation";
-        }, _database);
+        }, database: _database);
         var (user, member) = await fixture.PersonAsync("ada@example.org");
         var (_, moderator) = await fixture.PersonAsync("mod@example.org", Roles.Moderator);
         var kind = fixture.Changes.Kind("profile");
@@ -324,7 +324,7 @@ public class ModerationTests : IAsyncLifetime
         {
             portal.Settings["Confirmations:ProfileFields:0:Name"] = "Iban";
             portal.Settings["Confirmations:ProfileFields:0:Label"] = "Bank";
-        }, _database);
+        }, database: _database);
 
         var error = Assert.ThrowsAny<Exception>(() => fixture.Changes);
 
