@@ -323,7 +323,7 @@ public class CodeChangesTests : IAsyncLifetime
 
     public static TheoryData<string> WaysToClose => ["applied", "cancelled", "expired", "replaced", "killed by wrong codes", "password reset"];
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(WaysToClose))]
     public async Task When_a_phone_change_closes_its_code_is_blotted_out_of_the_sms_outbox(string how)
     {
@@ -364,7 +364,7 @@ public class CodeChangesTests : IAsyncLifetime
         Assert.StartsWith("•••••• is your", sms.Body);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_password_reset_revokes_every_pending_code_and_link_of_the_account_but_not_moderated_ones()
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
@@ -393,7 +393,7 @@ public class CodeChangesTests : IAsyncLifetime
         Assert.Empty(await db.Letters.ToListAsync());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_code_checked_just_before_a_resend_does_not_apply()
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
@@ -412,7 +412,7 @@ public class CodeChangesTests : IAsyncLifetime
         Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmWithCodeAsync(member, id, await _fixture.CodeAsync(id))).Outcome);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Deactivating_the_account_revokes_its_pending_codes_and_links()
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
