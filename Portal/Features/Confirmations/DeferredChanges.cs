@@ -320,8 +320,7 @@ public sealed partial class DeferredChanges(
         }
         var now = await kind.ReadAsync(db, change.TargetId, cancellationToken);
         if (change.TargetChanged && now is not null && Snapshot(kind, now) is var seen && seen != change.SeenJson
-            && await db.DeferredChanges.Where(c => c.Id == change.Id && c.Version == change.Version)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.SeenJson, seen).SetProperty(c => c.Version, c => c.Version + 1), cancellationToken) == 1)
+            && await ShowAgainAsync(db, change, seen, cancellationToken))
         {
             // The record moved again since moderators last looked: what is shown now is a new version to decide on.
             (change.SeenJson, change.Version) = (seen, change.Version + 1);
@@ -565,8 +564,7 @@ public sealed partial class DeferredChanges(
             if (current is not null && byModerator && change.TargetChanged && Snapshot(kind, current) is var seen && seen != change.SeenJson)
             {
                 // The moderator decided on values the record no longer holds: show them the new ones.
-                await db.DeferredChanges.Where(c => c.Id == change.Id && c.Version == change.Version)
-                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.SeenJson, seen).SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
+                await ShowAgainAsync(db, change, seen, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return new ChangeResult(ChangeOutcome.VersionChanged, "The record changed again since you looked. Look at it again before deciding.", changeId);
             }
@@ -894,6 +892,14 @@ public sealed partial class DeferredChanges(
         new(AuditTargetType, change.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{change.Kind} of {change.TargetType} {change.TargetId}");
 
     private static string Serialize(IReadOnlyDictionary<string, string?> values) => JsonSerializer.Serialize(values);
+
+    /// <summary>
+    /// Records the record's values moderators are shown now as a new version of the change, unless
+    /// the change moved meanwhile; true when it was recorded.
+    /// </summary>
+    private static async Task<bool> ShowAgainAsync(PortalDbContext db, DeferredChange change, string seen, CancellationToken cancellationToken) =>
+        await db.DeferredChanges.Where(c => c.Id == change.Id && c.Version == change.Version)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.SeenJson, seen).SetProperty(c => c.Version, c => c.Version + 1), cancellationToken) == 1;
 
     /// <summary>The kind's fields of a record, in the kind's order: equal text means equal values.</summary>
     private static string Snapshot(ChangeKind kind, IReadOnlyDictionary<string, string?> values) =>
