@@ -16,8 +16,10 @@ public sealed class PublicPagesTests(BrowserFixture fixture)
         await page.GotoAsync("");
         await session.ScreenshotAsync("home");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
+        await page.WaitForURLAsync("**/Identity/Account/Login**");
         await session.ScreenshotAsync("login");
         await page.GetByRole(AriaRole.Link, new() { Name = "Forgot your password?" }).ClickAsync();
+        await page.WaitForURLAsync("**/Identity/Account/ForgotPassword**");
         await session.ScreenshotAsync("forgot-password");
         await page.GetByLabel("Email").FillAsync("ada@example.org");
         await page.GetByRole(AriaRole.Button, new() { Name = "Reset Password" }).ClickAsync();
