@@ -49,9 +49,16 @@ public static class DataSetup
                 .AddInterceptors(new SqlitePragmas()));
         }
 
-        services.AddDataProtection()
-            .SetApplicationName("Portal")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.DataDirectory, "keys")));
+        var dataProtection = services.AddDataProtection().SetApplicationName("Portal");
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            // Shared by every node on the database: what one node protects, another can read.
+            dataProtection.PersistKeysToDbContext<PostgresPortalDbContext>();
+        }
+        else
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.DataDirectory, "keys")));
+        }
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
