@@ -66,6 +66,10 @@ public static class DataSetup
         {
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.DataDirectory, "keys")));
         }
+        if (KeyRingCertificate.Load(builder.Configuration, paths) is { } certificate)
+        {
+            dataProtection.ProtectKeysWithCertificate(certificate);
+        }
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
