@@ -1,7 +1,12 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Mail;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
+using Portal.Email;
+using Portal.Templates.Account;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Scale;
@@ -12,6 +17,11 @@ namespace Portal.Tests.Scale;
 /// </summary>
 public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
 {
+    private const int Messages = 1000;
+
+    /// <summary>Generous, for a loaded machine; a pass takes a few seconds.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
     private string _database = "";
 
     public Task InitializeAsync()
@@ -80,6 +90,24 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
         Assert.True(reset.Succeeded, string.Join("; ", reset.Errors.Select(e => e.Description)));
     }
 
+    [DatabaseFact]
+    public async Task Queued_messages_are_delivered_once_by_both_nodes_with_one_stopped_half_way()
+    {
+        await using var smtp = await SmtpServer.StartAsync();
+        var a = StartSendingNode(smtp, out var sentByA);
+        await using var b = StartSendingNode(smtp, out var sentByB);
+        var queued = await QueueAsync(b, Messages);
+
+        await WaitUntilAsync(() => Task.FromResult(sentByA.Count + sentByB.Count >= Messages / 2), "half the messages sent");
+        // A graceful stop: the messages node A had taken but not sent go back for node B at once.
+        await a.DisposeAsync();
+        await WaitUntilAsync(async () => await CountSentAsync(b) == Messages, "every message marked sent");
+        await b.DisposeAsync();
+
+        Assert.InRange(sentByA.Count, 1, Messages - 1);
+        await AssertDeliveredOnceAsync(smtp, queued);
+    }
+
     /// <summary>A node on the shared database, started (migrations run before it listens).</summary>
     private BrowserPortal StartNode(Action<IServiceCollection>? configureServices = null, Action<BrowserPortal>? configure = null)
     {
@@ -87,6 +115,67 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
         configure?.Invoke(node);
         node.StartServer();
         return node;
+    }
+
+    /// <summary>A node whose dispatcher sends through <paramref name="smtp"/>, counting what it sends.</summary>
+    private BrowserPortal StartSendingNode(SmtpServer smtp, out CountingDelivery sent)
+    {
+        var delivery = new CountingDelivery();
+        sent = delivery;
+        return StartNode(
+            services => services.AddSingleton<IMailDelivery>(sp => delivery.Over(sp.GetRequiredService<SmtpDelivery>())),
+            node =>
+            {
+                node.Settings["Email:Delivery"] = nameof(MailDeliveryMode.Smtp);
+                node.Settings["Email:Smtp:Host"] = "127.0.0.1";
+                node.Settings["Email:Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture);
+                node.Settings["Email:Smtp:StartTls"] = "false";
+                // Small batches, so the nodes take turns.
+                node.Settings["Email:BatchSize"] = "20";
+            });
+    }
+
+    /// <summary>Queues messages as the features do, rendered once: the outbox is what is under test.</summary>
+    private static async Task<List<string>> QueueAsync(TestPortal node, int count)
+    {
+        var rendered = await node.Get<MailRenderer>().RenderAsync(
+            new EmailConfirmationMail("Ada", "ada@example.org", "https://portal.test/Identity/Account/ConfirmEmail?userId=1&code=abc"));
+        var mailer = node.Get<Mailer>();
+        var messages = Enumerable.Range(0, count)
+            .Select(i => mailer.Create(nameof(EmailConfirmationMail), $"member{i}@example.org", rendered, null))
+            .ToList();
+        await using var db = await node.DbAsync();
+        db.OutboxMessages.AddRange(messages);
+        await db.SaveChangesAsync();
+        return [.. messages.Select(m => m.MessageId)];
+    }
+
+    private static async Task<int> CountSentAsync(TestPortal node)
+    {
+        await using var db = await node.DbAsync();
+        return await db.OutboxMessages.CountAsync(m => m.Status == OutboxStatus.Sent);
+    }
+
+    /// <summary>Each queued message reached the SMTP server exactly once, and nothing else did.</summary>
+    private static async Task AssertDeliveredOnceAsync(SmtpServer smtp, IReadOnlyCollection<string> queued)
+    {
+        var received = await smtp.WaitForMessagesAsync(queued.Count);
+        var twice = received.GroupBy(m => m.Header("Message-ID")).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(twice.Count == 0, $"{twice.Count} messages arrived more than once, e.g. {twice.FirstOrDefault()}");
+        Assert.Equal(queued.Order(), received.Select(m => m.Header("Message-ID")!).Order());
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Waited {Patience} for {what}.");
+            }
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>
@@ -98,4 +187,23 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
         {
             BaseAddress = new Uri(node.PublicBaseUrl),
         };
+
+    /// <summary>A node's mail delivery, counting the messages its inner delivery accepted.</summary>
+    private sealed class CountingDelivery
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public IMailDelivery Over(IMailDelivery inner) => new Counted(this, inner);
+
+        private sealed class Counted(CountingDelivery owner, IMailDelivery inner) : IMailDelivery
+        {
+            public async Task SendAsync(MailMessage message, CancellationToken cancellationToken)
+            {
+                await inner.SendAsync(message, cancellationToken);
+                Interlocked.Increment(ref owner._count);
+            }
+        }
+    }
 }
