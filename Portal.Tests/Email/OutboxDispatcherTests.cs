@@ -139,6 +139,107 @@ public class OutboxDispatcherTests : IAsyncLifetime
         Assert.True(spread > 10, "the delays should be jittered");
     }
 
+    [DatabaseFact]
+    public async Task Dispatchers_working_side_by_side_deliver_each_message_exactly_once()
+    {
+        _portal.Settings["Email:BatchSize"] = "20";
+        for (var i = 0; i < 200; i++)
+        {
+            await QueueAsync($"reader{i}@example.org");
+        }
+        _delivery.Pause = TimeSpan.FromMilliseconds(1);
+
+        // Four nodes' worth of dispatch loops on one database.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (await Dispatcher.DeliverDueAsync(default) > 0)
+            {
+            }
+        })));
+
+        var delivered = _delivery.Sent.Select(m => m.Headers["Message-ID"]).ToList();
+        Assert.Equal(200, delivered.Count);
+        Assert.Equal(200, delivered.Distinct().Count());
+        await using var db = await _portal.DbAsync();
+        Assert.Equal(200, await db.OutboxMessages.CountAsync(m => m.Status == OutboxStatus.Sent && m.Attempts == 1 && m.ClaimId == null));
+    }
+
+    [DatabaseFact]
+    public async Task A_message_claimed_by_a_node_that_died_waits_for_the_claim_to_run_out_then_goes_once()
+    {
+        var id = await QueueAsync("erin@example.org");
+        await using (var db = await _portal.DbAsync())
+        {
+            await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.ClaimId, Guid.NewGuid())
+                .SetProperty(m => m.ClaimedUntil, _clock.Now.UtcDateTime.AddMinutes(10)));
+        }
+
+        Assert.Equal(0, await Dispatcher.DeliverDueAsync(default));
+        _clock.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal(0, await Dispatcher.DeliverDueAsync(default));
+        Assert.Empty(_delivery.Sent);
+
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await Dispatcher.DeliverDueAsync(default));
+        Assert.Single(_delivery.Sent);
+        var message = await LoadAsync(id);
+        Assert.Equal(OutboxStatus.Sent, message.Status);
+        Assert.Null(message.ClaimId);
+        Assert.Null(message.ClaimedUntil);
+    }
+
+    [DatabaseFact]
+    public async Task A_node_stopping_mid_batch_gives_back_what_it_has_not_sent_for_another_to_send_at_once()
+    {
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await QueueAsync($"fay{i}@example.org"));
+        }
+        using var stopping = new CancellationTokenSource();
+        _delivery.AfterSend = count =>
+        {
+            if (count == 2)
+            {
+                stopping.Cancel();
+            }
+        };
+
+        Assert.Equal(5, await Dispatcher.DeliverDueAsync(stopping.Token));
+
+        Assert.Equal(2, _delivery.Sent.Count);
+        var left = await LoadAllAsync(ids.Skip(2));
+        Assert.All(left, m => Assert.True(m.Status == OutboxStatus.Queued && m.ClaimId == null && m.ClaimedUntil == null && m.Attempts == 0));
+        _delivery.AfterSend = null;
+        Assert.Equal(3, await Dispatcher.DeliverDueAsync(default));
+        Assert.Equal(5, _delivery.Sent.Select(m => m.Headers["Message-ID"]).Distinct().Count());
+    }
+
+    [DatabaseFact]
+    public async Task A_node_whose_claim_runs_out_mid_batch_sends_no_more_of_it()
+    {
+        _portal.Settings["Email:LeaseDuration"] = "00:05:00";
+        var ids = new List<long>();
+        for (var i = 0; i < 4; i++)
+        {
+            ids.Add(await QueueAsync($"gus{i}@example.org"));
+        }
+        // The first message takes as long as the whole claim: the others may be another node's by now.
+        _delivery.AfterSend = count =>
+        {
+            if (count == 1)
+            {
+                _clock.Advance(TimeSpan.FromMinutes(5));
+            }
+        };
+
+        Assert.Equal(4, await Dispatcher.DeliverDueAsync(default));
+
+        Assert.Single(_delivery.Sent);
+        Assert.All(await LoadAllAsync(ids.Skip(1)), m => Assert.True(m.Status == OutboxStatus.Queued && m.ClaimId == null && m.Attempts == 0));
+    }
+
     private async Task<long> QueueAsync(string recipient)
     {
         await using var db = await _portal.DbAsync();
@@ -153,13 +254,31 @@ public class OutboxDispatcherTests : IAsyncLifetime
         return await db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == id);
     }
 
+    private async Task<List<OutboxMessage>> LoadAllAsync(IEnumerable<long> ids)
+    {
+        var wanted = ids.ToList();
+        await using var db = await _portal.DbAsync();
+        return await db.OutboxMessages.AsNoTracking().Where(m => wanted.Contains(m.Id)).ToListAsync();
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _portal.DisposeAsync();
 
     private sealed class FlakyDelivery : IMailDelivery
     {
-        public List<MailMessage> Sent { get; } = [];
+        private readonly List<MailMessage> _sent = [];
+
+        public IReadOnlyList<MailMessage> Sent
+        {
+            get
+            {
+                lock (_sent)
+                {
+                    return [.. _sent];
+                }
+            }
+        }
 
         public int Attempts { get; private set; }
 
@@ -167,19 +286,34 @@ public class OutboxDispatcherTests : IAsyncLifetime
 
         public bool Permanent { get; set; }
 
-        public Task SendAsync(MailMessage message, CancellationToken cancellationToken)
+        /// <summary>How long each delivery takes, so that dispatchers working side by side interleave.</summary>
+        public TimeSpan Pause { get; set; }
+
+        /// <summary>Called with the number delivered so far after each delivery.</summary>
+        public Action<int>? AfterSend { get; set; }
+
+        public async Task SendAsync(MailMessage message, CancellationToken cancellationToken)
         {
-            Attempts++;
-            if (Permanent)
+            if (Pause > TimeSpan.Zero)
             {
-                throw new PermanentDeliveryException("550 mailbox unavailable");
+                await Task.Delay(Pause, cancellationToken);
             }
-            if (FailuresLeft-- > 0)
+            int count;
+            lock (_sent)
             {
-                throw new SmtpException("connection refused");
+                Attempts++;
+                if (Permanent)
+                {
+                    throw new PermanentDeliveryException("550 mailbox unavailable");
+                }
+                if (FailuresLeft-- > 0)
+                {
+                    throw new SmtpException("connection refused");
+                }
+                _sent.Add(message);
+                count = _sent.Count;
             }
-            Sent.Add(message);
-            return Task.CompletedTask;
+            AfterSend?.Invoke(count);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 
 namespace Portal.Data;
@@ -16,6 +17,9 @@ public sealed record PortalPaths(string ContentRoot, string DataDirectory)
 public static class DataSetup
 {
     private const string DefaultConnectionString = "Data Source=|DataDirectory|portal.db";
+
+    /// <summary>The Data Protection default key lifetime: the ring makes the next key itself before this one ends.</summary>
+    private static readonly TimeSpan KeyLifetime = TimeSpan.FromDays(90);
 
     public static WebApplicationBuilder AddPortalData(this WebApplicationBuilder builder)
     {
@@ -49,9 +53,16 @@ public static class DataSetup
                 .AddInterceptors(new SqlitePragmas()));
         }
 
-        services.AddDataProtection()
-            .SetApplicationName("Portal")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.DataDirectory, "keys")));
+        var dataProtection = services.AddDataProtection().SetApplicationName("Portal");
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            // Shared by every node on the database: what one node protects, another can read.
+            dataProtection.PersistKeysToDbContext<PostgresPortalDbContext>();
+        }
+        else
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.DataDirectory, "keys")));
+        }
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
@@ -68,5 +79,29 @@ public static class DataSetup
             // WAL lets readers go on while one writer writes; the setting is stored in the file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;");
         }
+        else
+        {
+            await EnsureSharedKeyAsync(db, app.Services);
+        }
+    }
+
+    /// <summary>
+    /// Makes sure the shared key ring has a key in force before this node serves anything. Nodes
+    /// starting together on an empty key ring would otherwise each make a key of their own and, for
+    /// a while, not read what the others protect; here they take turns, and all but the first find
+    /// its key.
+    /// </summary>
+    private static async Task EnsureSharedKeyAsync(PortalDbContext db, IServiceProvider services)
+    {
+        var keys = services.GetRequiredService<IKeyManager>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        await using var turn = await db.Database.BeginTransactionAsync();
+        // A transaction-scoped advisory lock; the number only has to be the same on every node.
+        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7460911340)");
+        if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now))
+        {
+            keys.CreateNewKey(now, now + KeyLifetime);
+        }
+        await turn.CommitAsync();
     }
 }

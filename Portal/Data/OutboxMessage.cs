@@ -49,6 +49,15 @@ public class OutboxMessage
     public DateTime? SentAt { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>The dispatcher batch sending the message now; null while nobody holds it.</summary>
+    public Guid? ClaimId { get; set; }
+
+    /// <summary>
+    /// Until when the claim holds. A node that stops releases its claims; one that dies leaves them
+    /// to run out, and then another node sends the message.
+    /// </summary>
+    public DateTime? ClaimedUntil { get; set; }
 }
 
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>

@@ -42,6 +42,12 @@ public sealed class EmailOptions : IValidatableObject
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// How long a node holds the batch it took before another node may take the messages it has not
+    /// sent: longer than a batch takes to send, or a slow node and another would both send them.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Delivery == MailDeliveryMode.Smtp && string.IsNullOrWhiteSpace(Smtp.Host))
@@ -59,6 +65,10 @@ public sealed class EmailOptions : IValidatableObject
         if (PollInterval <= TimeSpan.Zero)
         {
             yield return new ValidationResult("Email:PollInterval must be positive.", [nameof(PollInterval)]);
+        }
+        if (LeaseDuration <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Email:LeaseDuration must be positive.", [nameof(LeaseDuration)]);
         }
     }
 }

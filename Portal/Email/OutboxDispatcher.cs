@@ -13,6 +13,7 @@ namespace Portal.Email;
 /// confirmed, so a crash or a restart loses nothing (at worst the same message, with the same
 /// Message-ID, goes out twice). Failures are retried with exponential backoff and jitter until
 /// <see cref="EmailOptions.MaxAttempts"/>, then marked Failed for an admin to see and retry.
+/// Nodes sharing the database each claim their own batches (<see cref="OutboxClaims"/>).
 /// </summary>
 public sealed class OutboxDispatcher(
     IDbContextFactory<PortalDbContext> dbFactory,
@@ -49,24 +50,42 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    /// <summary>Delivers one batch of due messages; returns how many were attempted.</summary>
+    /// <summary>
+    /// Claims one batch of due messages and delivers it; returns how many were claimed. Messages
+    /// left unsent (the node is stopping, or the claim ran out) are released for another node.
+    /// </summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        var claim = Guid.NewGuid();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var until = now + settings.LeaseDuration;
         List<OutboxMessage> due;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var now = clock.GetUtcNow().UtcDateTime;
-            due = await db.OutboxMessages.AsNoTracking()
-                .Where(m => m.Status == OutboxStatus.Queued && m.NextAttemptAt <= now)
+            var ids = await OutboxClaims.ClaimAsync(db, claim, now, until, settings.BatchSize, cancellationToken);
+            due = await db.OutboxMessages.AsNoTracking().Where(m => ids.Contains(m.Id))
                 .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id)
-                .Take(settings.BatchSize)
                 .ToListAsync(cancellationToken);
         }
 
-        foreach (var message in due)
+        var attempted = 0;
+        try
         {
-            await DeliverAsync(message, cancellationToken);
+            // Not past the claim: once it runs out another node may be sending the rest.
+            while (attempted < due.Count && !cancellationToken.IsCancellationRequested && clock.GetUtcNow().UtcDateTime < until)
+            {
+                await DeliverAsync(due[attempted], cancellationToken);
+                attempted++;
+            }
+        }
+        finally
+        {
+            if (attempted < due.Count)
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+                await OutboxClaims.ReleaseAsync(db, claim, due.Skip(attempted).Select(m => m.Id).ToList(), CancellationToken.None);
+            }
         }
         return due.Count;
     }
@@ -102,7 +121,9 @@ public sealed class OutboxDispatcher(
             .SetProperty(m => m.Attempts, m => m.Attempts + 1)
             .SetProperty(m => m.NextAttemptAt, next)
             .SetProperty(m => m.SentAt, status == OutboxStatus.Sent ? done : null)
-            .SetProperty(m => m.LastError, error), CancellationToken.None);
+            .SetProperty(m => m.LastError, error)
+            .SetProperty(m => m.ClaimId, (Guid?)null)
+            .SetProperty(m => m.ClaimedUntil, (DateTime?)null), CancellationToken.None);
     }
 
     /// <summary>Exponential backoff with "equal jitter": half the delay fixed, half random.</summary>

@@ -1,36 +1,42 @@
 using Microsoft.Extensions.Options;
+using Portal.Features.Settings;
 
 namespace Portal.Features.Confirmations;
 
 /// <summary>
 /// Marks pending changes past their expiry as Expired every <see cref="ConfirmationsOptions.ExpiryInterval"/>,
-/// so members and moderators see it. A failed run is logged and tried again next time.
+/// so members and moderators see it, on the stored schedule (<see cref="JobSchedule"/>: one node runs
+/// each round). A failed run is logged and tried again next time.
 /// </summary>
-public sealed partial class ChangeExpiryJob(DeferredChanges changes, IOptions<ConfirmationsOptions> options, TimeProvider clock, ILogger<ChangeExpiryJob> logger) : BackgroundService
+public sealed partial class ChangeExpiryJob(
+    DeferredChanges changes, JobSchedule schedule, IOptions<ConfirmationsOptions> options, ILogger<ChangeExpiryJob> logger) : BackgroundService
 {
+    public const string JobName = "change-expiry";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.ExpiryInterval, clock);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    var expired = await changes.ExpireAsync(stoppingToken);
-                    if (expired > 0)
-                    {
-                        LogExpired(expired);
-                    }
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    LogFailed(ex, options.Value.ExpiryInterval);
-                }
-            }
+            await schedule.RunPeriodicallyAsync(JobName, options.Value.ExpiryInterval, RunOnceAsync, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var expired = await changes.ExpireAsync(cancellationToken);
+            if (expired > 0)
+            {
+                LogExpired(expired);
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogFailed(ex, options.Value.ExpiryInterval);
         }
     }
 

@@ -9,10 +9,13 @@ namespace Portal.Features.Settings;
 /// daily job still runs daily on a portal restarted every night), and when several nodes share the
 /// database exactly one of them takes each run.
 /// </summary>
-public sealed class JobSchedule(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+public sealed partial class JobSchedule(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<JobSchedule> logger)
 {
     /// <summary>How long after start a job that never ran waits for its first run: not while the portal is starting.</summary>
     public static readonly TimeSpan FirstRunDelay = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long to wait before looking at the schedule again when the database could not be read.</summary>
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromMinutes(1);
 
     public async Task<DateTime?> LastRunAsync(string job, CancellationToken cancellationToken = default)
     {
@@ -58,21 +61,35 @@ public sealed class JobSchedule(IDbContextFactory<PortalDbContext> dbFactory, Ti
         var firstDue = clock.GetUtcNow().UtcDateTime + FirstRunDelay;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var last = await LastRunAsync(job, cancellationToken);
-            var now = clock.GetUtcNow().UtcDateTime;
-            var due = last + interval ?? firstDue;
-            if (due > now)
+            TimeSpan wait;
+            try
             {
+                var last = await LastRunAsync(job, cancellationToken);
+                var now = clock.GetUtcNow().UtcDateTime;
+                var due = last + interval ?? firstDue;
+                if (due <= now)
+                {
+                    if (await TryClaimAsync(job, last, now, cancellationToken))
+                    {
+                        await run(cancellationToken);
+                    }
+                    continue;
+                }
                 // Look again when it is due: another node may have run it meanwhile.
-                await Task.Delay(due - now, clock, cancellationToken);
-                continue;
+                wait = due - now;
             }
-            if (await TryClaimAsync(job, last, now, cancellationToken))
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                await run(cancellationToken);
+                // The database is away for a moment: the job waits for it rather than ending.
+                LogScheduleUnreadable(ex, job, RetryDelay);
+                wait = RetryDelay;
             }
+            await Task.Delay(wait, clock, cancellationToken);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The schedule of job {Job} could not be read; looking again in {Delay}")]
+    private partial void LogScheduleUnreadable(Exception ex, string job, TimeSpan delay);
 
     private static string Key(string job) => $"Jobs:{job}:LastRunAt";
 

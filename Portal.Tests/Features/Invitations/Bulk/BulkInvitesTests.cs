@@ -164,6 +164,33 @@ public class BulkInvitesTests : IAsyncLifetime
     }
 
     [DatabaseFact]
+    public async Task Nodes_running_batches_of_one_job_at_once_do_each_row_once()
+    {
+        _portal.Settings["BulkInvitations:BatchSize"] = "15";
+        var file = "email\n" + string.Concat(Enumerable.Range(0, 240).Select(i => $"crowd{i}@example.org\n"));
+        var jobId = await AnalyzeAsync(file);
+        Assert.Null(await Bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, null, Resend: false, 14)));
+
+        // Three nodes' runners pick the same job up at the same moment and run it side by side.
+        var picked = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => Bulk.NextRunnableAsync(default))));
+        Assert.All(picked, id => Assert.Equal(jobId, id));
+        await Task.WhenAll(picked.Select(id => Task.Run(async () =>
+        {
+            while (await Bulk.RunBatchAsync(id!.Value, default))
+            {
+            }
+        })));
+
+        var job = (await Bulk.GetAsync(Admin, jobId))!;
+        Assert.Equal((BulkJobStatus.Completed, 240, 240), (job.Status, job.ProcessedRows, job.SentRows));
+        await using var db = await _portal.DbAsync();
+        Assert.Equal(240, await db.Invitations.CountAsync(i => i.BulkJobId == jobId));
+        Assert.Equal(240, await db.OutboxMessages.Select(m => m.Recipient).Distinct().CountAsync());
+        Assert.Equal(240, await db.OutboxMessages.CountAsync());
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "bulk-invite.completed"));
+    }
+
+    [DatabaseFact]
     public async Task Running_the_same_file_again_sends_no_second_invitation_or_mail()
     {
         const string file = "email\nonce@example.org\ntwice@example.org\n";

@@ -272,17 +272,19 @@ public sealed class BulkInvites(
     public async Task<long?> NextRunnableAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var job = await db.BulkJobs.Where(j => j.Status == BulkJobStatus.Queued || j.Status == BulkJobStatus.Running)
-            .OrderBy(j => j.Id).FirstOrDefaultAsync(cancellationToken);
+        var job = await db.BulkJobs.AsNoTracking().Where(j => j.Status == BulkJobStatus.Queued || j.Status == BulkJobStatus.Running)
+            .OrderBy(j => j.Id).Select(j => new { j.Id, j.Status }).FirstOrDefaultAsync(cancellationToken);
         if (job is null)
         {
             return null;
         }
         if (job.Status == BulkJobStatus.Queued)
         {
-            job.Status = BulkJobStatus.Running;
-            job.StartedAt ??= clock.GetUtcNow().UtcDateTime;
-            await db.SaveChangesAsync(cancellationToken);
+            // Conditional: of several nodes starting it at once, one sets when it started.
+            var now = clock.GetUtcNow().UtcDateTime;
+            await db.BulkJobs.Where(j => j.Id == job.Id && j.Status == BulkJobStatus.Queued).ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, BulkJobStatus.Running)
+                .SetProperty(j => j.StartedAt, j => j.StartedAt ?? now), cancellationToken);
         }
         return job.Id;
     }
@@ -302,11 +304,15 @@ public sealed class BulkInvites(
             // Changes are looked for once, before saving, not on every entity added.
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var job = await db.BulkJobs.FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
-            if (job?.Status != BulkJobStatus.Running)
+            // Writing the job's row first makes this batch the job's only one until it commits:
+            // another node's batch (PostgreSQL) or process's (SQLite) waits, then reads where this
+            // one ended. A node that dies mid-batch rolls back and frees the row for the others.
+            if (await db.BulkJobs.Where(j => j.Id == jobId && j.Status == BulkJobStatus.Running)
+                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.LastLine, j => j.LastLine), cancellationToken) == 0)
             {
                 return false;
             }
+            var job = await db.BulkJobs.FirstAsync(j => j.Id == jobId, cancellationToken);
             var rows = await db.BulkJobRows.AsNoTracking().Where(r => r.JobId == jobId && r.Line > job.LastLine)
                 .OrderBy(r => r.Line).Take(limits.Value.BatchSize).ToListAsync(cancellationToken);
             if (rows.Count == 0)
