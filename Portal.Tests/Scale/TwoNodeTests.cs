@@ -4,6 +4,7 @@ using System.Net.Mail;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Portal.Data;
 using Portal.Email;
 using Portal.Templates.Account;
@@ -21,6 +22,9 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
 
     /// <summary>Generous, for a loaded machine; a pass takes a few seconds.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    /// <summary>Long enough for a batch, short enough to wait out in a test.</summary>
+    private static readonly TimeSpan ShortLease = TimeSpan.FromSeconds(3);
 
     private string _database = "";
 
@@ -94,18 +98,49 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
     public async Task Queued_messages_are_delivered_once_by_both_nodes_with_one_stopped_half_way()
     {
         await using var smtp = await SmtpServer.StartAsync();
-        var a = StartSendingNode(smtp, out var sentByA);
-        await using var b = StartSendingNode(smtp, out var sentByB);
+        var deliveryA = new NodeDelivery();
+        var deliveryB = new NodeDelivery();
+        var a = StartSendingNode(smtp, deliveryA);
+        await using var b = StartSendingNode(smtp, deliveryB);
         var queued = await QueueAsync(b, Messages);
 
-        await WaitUntilAsync(() => Task.FromResult(sentByA.Count + sentByB.Count >= Messages / 2), "half the messages sent");
-        // A graceful stop: the messages node A had taken but not sent go back for node B at once.
+        await WaitUntilAsync(() => Task.FromResult(deliveryA.Sent + deliveryB.Sent >= Messages / 2), "half the messages sent");
+        // A graceful stop: what node A had taken but not sent goes back at once. Its claims would
+        // hold for the default lease of minutes, far beyond the wait below.
         await a.DisposeAsync();
         await WaitUntilAsync(async () => await CountSentAsync(b) == Messages, "every message marked sent");
         await b.DisposeAsync();
 
-        Assert.InRange(sentByA.Count, 1, Messages - 1);
-        await AssertDeliveredOnceAsync(smtp, queued);
+        Assert.InRange(deliveryA.Sent, 1, Messages - 1);
+        Assert.Equal(Messages, deliveryA.Sent + deliveryB.Sent);
+        AssertDeliveredOnce(smtp, queued);
+    }
+
+    [DatabaseFact]
+    public async Task What_a_node_that_died_had_taken_is_delivered_once_by_the_other_when_its_lease_runs_out()
+    {
+        await using var smtp = await SmtpServer.StartAsync();
+        var deliveryA = new NodeDelivery();
+        var deliveryB = new NodeDelivery();
+        var a = StartSendingNode(smtp, deliveryA, ShortLease, stopWaitsFor: TimeSpan.FromSeconds(1));
+        await using var b = StartSendingNode(smtp, deliveryB, ShortLease);
+        var queued = await QueueAsync(b, Messages);
+
+        await WaitUntilAsync(() => Task.FromResult(deliveryA.Sent + deliveryB.Sent >= Messages / 2), "half the messages sent");
+        var hungOn = await deliveryA.HangAsync().WaitAsync(Patience);
+        var abandoned = await ClaimHoldingAsync(b, hungOn);
+        // Node A dies: its dispatcher never comes back from the send, so it releases nothing, and the
+        // host is torn down once the stop has waited long enough.
+        await a.DisposeAsync();
+        await WaitUntilAsync(async () => await CountSentAsync(b) == Messages, "every message marked sent");
+        var sentAt = await SentAtAsync(b, abandoned.Keys);
+        await b.DisposeAsync();
+
+        Assert.Contains(hungOn, abandoned.Keys);
+        Assert.All(abandoned, claimed => Assert.True(sentAt[claimed.Key] >= claimed.Value,
+            $"{claimed.Key} was sent at {sentAt[claimed.Key]:O}, before the dead node's lease ran out at {claimed.Value:O}"));
+        Assert.Equal(Messages, deliveryA.Sent + deliveryB.Sent);
+        AssertDeliveredOnce(smtp, queued);
     }
 
     /// <summary>A node on the shared database, started (migrations run before it listens).</summary>
@@ -117,23 +152,33 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
         return node;
     }
 
-    /// <summary>A node whose dispatcher sends through <paramref name="smtp"/>, counting what it sends.</summary>
-    private BrowserPortal StartSendingNode(SmtpServer smtp, out CountingDelivery sent)
-    {
-        var delivery = new CountingDelivery();
-        sent = delivery;
-        return StartNode(
-            services => services.AddSingleton<IMailDelivery>(sp => delivery.Over(sp.GetRequiredService<SmtpDelivery>())),
+    /// <summary>
+    /// A node whose dispatcher sends through <paramref name="smtp"/> by way of <paramref name="delivery"/>;
+    /// <paramref name="stopWaitsFor"/> is how long a stop waits for the dispatcher before the host goes anyway.
+    /// </summary>
+    private BrowserPortal StartSendingNode(SmtpServer smtp, NodeDelivery delivery, TimeSpan? lease = null, TimeSpan? stopWaitsFor = null) =>
+        StartNode(
+            services =>
+            {
+                services.AddSingleton<IMailDelivery>(sp => delivery.Over(sp.GetRequiredService<SmtpDelivery>()));
+                if (stopWaitsFor is { } timeout)
+                {
+                    services.Configure<HostOptions>(o => o.ShutdownTimeout = timeout);
+                }
+            },
             node =>
             {
                 node.Settings["Email:Delivery"] = nameof(MailDeliveryMode.Smtp);
                 node.Settings["Email:Smtp:Host"] = "127.0.0.1";
                 node.Settings["Email:Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture);
                 node.Settings["Email:Smtp:StartTls"] = "false";
-                // Small batches, so the nodes take turns.
+                // Small batches, so the nodes take turns, each sent well within even a short lease.
                 node.Settings["Email:BatchSize"] = "20";
+                if (lease is { } duration)
+                {
+                    node.Settings["Email:LeaseDuration"] = duration.ToString("c", CultureInfo.InvariantCulture);
+                }
             });
-    }
 
     /// <summary>Queues messages as the features do, rendered once: the outbox is what is under test.</summary>
     private static async Task<List<string>> QueueAsync(TestPortal node, int count)
@@ -150,6 +195,22 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
         return [.. messages.Select(m => m.MessageId)];
     }
 
+    /// <summary>The messages of the batch holding <paramref name="messageId"/>, still queued, with the end of its lease.</summary>
+    private static async Task<Dictionary<string, DateTime>> ClaimHoldingAsync(TestPortal node, string messageId)
+    {
+        await using var db = await node.DbAsync();
+        var claim = await db.OutboxMessages.Where(m => m.MessageId == messageId).Select(m => m.ClaimId).SingleAsync();
+        return await db.OutboxMessages.Where(m => m.ClaimId == claim && m.Status == OutboxStatus.Queued)
+            .ToDictionaryAsync(m => m.MessageId, m => m.ClaimedUntil!.Value);
+    }
+
+    private static async Task<Dictionary<string, DateTime>> SentAtAsync(TestPortal node, IEnumerable<string> messageIds)
+    {
+        await using var db = await node.DbAsync();
+        return await db.OutboxMessages.Where(m => messageIds.Contains(m.MessageId))
+            .ToDictionaryAsync(m => m.MessageId, m => m.SentAt!.Value);
+    }
+
     private static async Task<int> CountSentAsync(TestPortal node)
     {
         await using var db = await node.DbAsync();
@@ -157,12 +218,13 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
     }
 
     /// <summary>Each queued message reached the SMTP server exactly once, and nothing else did.</summary>
-    private static async Task AssertDeliveredOnceAsync(SmtpServer smtp, IReadOnlyCollection<string> queued)
+    private static void AssertDeliveredOnce(SmtpServer smtp, IReadOnlyCollection<string> queued)
     {
-        var received = await smtp.WaitForMessagesAsync(queued.Count);
-        var twice = received.GroupBy(m => m.Header("Message-ID")).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        // The server stores a message before it accepts it, so all that was sent is there by now.
+        var received = smtp.ReceivedHeader("Message-ID");
+        var twice = received.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         Assert.True(twice.Count == 0, $"{twice.Count} messages arrived more than once, e.g. {twice.FirstOrDefault()}");
-        Assert.Equal(queued.Order(), received.Select(m => m.Header("Message-ID")!).Order());
+        Assert.Equal(queued.Order(), received.Order());
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
@@ -188,21 +250,41 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
             BaseAddress = new Uri(node.PublicBaseUrl),
         };
 
-    /// <summary>A node's mail delivery, counting the messages its inner delivery accepted.</summary>
-    private sealed class CountingDelivery
+    /// <summary>
+    /// A node's mail delivery: counts the messages the inner delivery accepted, and can hang as a
+    /// node does that stops responding.
+    /// </summary>
+    private sealed class NodeDelivery
     {
-        private int _count;
+        private readonly TaskCompletionSource<string> _hung = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _sent;
+        private volatile bool _hang;
 
-        public int Count => Volatile.Read(ref _count);
+        public int Sent => Volatile.Read(ref _sent);
 
-        public IMailDelivery Over(IMailDelivery inner) => new Counted(this, inner);
+        /// <summary>
+        /// From now on a send never returns, not even when the node stops. Completes with the
+        /// Message-ID of the first message it hangs on.
+        /// </summary>
+        public Task<string> HangAsync()
+        {
+            _hang = true;
+            return _hung.Task;
+        }
 
-        private sealed class Counted(CountingDelivery owner, IMailDelivery inner) : IMailDelivery
+        public IMailDelivery Over(IMailDelivery inner) => new Delivery(this, inner);
+
+        private sealed class Delivery(NodeDelivery node, IMailDelivery inner) : IMailDelivery
         {
             public async Task SendAsync(MailMessage message, CancellationToken cancellationToken)
             {
+                if (node._hang)
+                {
+                    node._hung.TrySetResult(message.Headers["Message-ID"]!);
+                    await Task.Delay(Timeout.Infinite, CancellationToken.None);
+                }
                 await inner.SendAsync(message, cancellationToken);
-                Interlocked.Increment(ref owner._count);
+                Interlocked.Increment(ref node._sent);
             }
         }
     }

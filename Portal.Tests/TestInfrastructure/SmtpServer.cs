@@ -59,6 +59,10 @@ public sealed class SmtpServer : IAsyncDisposable
         }
     }
 
+    /// <summary>One header of every message received so far: quicker than parsing them all when there are many.</summary>
+    public IReadOnlyList<string> ReceivedHeader(string name) =>
+        Directory.Exists(Path.Combine(Maildir, "new")) ? MailParser.ReadHeader(Maildir, name) : [];
+
     private async Task WaitUntilListeningAsync()
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
