@@ -100,7 +100,7 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
         await using var smtp = await SmtpServer.StartAsync();
         var deliveryA = new NodeDelivery();
         var deliveryB = new NodeDelivery();
-        var a = StartSendingNode(smtp, deliveryA);
+        await using var a = StartSendingNode(smtp, deliveryA);
         await using var b = StartSendingNode(smtp, deliveryB);
         var queued = await QueueAsync(b, Messages);
 
@@ -122,7 +122,7 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
         await using var smtp = await SmtpServer.StartAsync();
         var deliveryA = new NodeDelivery();
         var deliveryB = new NodeDelivery();
-        var a = StartSendingNode(smtp, deliveryA, ShortLease, stopWaitsFor: TimeSpan.FromSeconds(1));
+        await using var a = StartSendingNode(smtp, deliveryA, ShortLease, stopWaitsFor: TimeSpan.FromSeconds(1));
         await using var b = StartSendingNode(smtp, deliveryB, ShortLease);
         var queued = await QueueAsync(b, Messages);
 
