@@ -33,6 +33,8 @@ public static class WebSetup
 
     public static WebApplication UsePortalWeb(this WebApplication app)
     {
+        // First: everything after it (rate limits, HTTPS redirects, secure cookies) sees the real client.
+        app.UseForwardedHeaders(ProxySettings.Read(app.Configuration));
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);

@@ -21,6 +21,9 @@ public static class DataSetup
     /// <summary>The Data Protection default key lifetime: the ring makes the next key itself before this one ends.</summary>
     private static readonly TimeSpan KeyLifetime = TimeSpan.FromDays(90);
 
+    /// <summary>The PostgreSQL advisory lock nodes take while starting; any number, the same on every node.</summary>
+    private const long StartLock = 7460911340;
+
     public static WebApplicationBuilder AddPortalData(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -73,35 +76,41 @@ public static class DataSetup
     {
         var factory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
-        await db.Database.MigrateAsync();
         if (db.Database.IsSqlite())
         {
+            await db.Database.MigrateAsync();
             // WAL lets readers go on while one writer writes; the setting is stored in the file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;");
+            return;
         }
-        else
+
+        // Nodes starting together take turns: the first migrates and makes the shared key, the
+        // others find both done. The lock is the session's, so a node that dies frees it.
+        await db.Database.OpenConnectionAsync();
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({StartLock})");
+        try
         {
-            await EnsureSharedKeyAsync(db, app.Services);
+            await db.Database.MigrateAsync();
+            EnsureSharedKey(app.Services);
+        }
+        finally
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({StartLock})");
         }
     }
 
     /// <summary>
-    /// Makes sure the shared key ring has a key in force before this node serves anything. Nodes
-    /// starting together on an empty key ring would otherwise each make a key of their own and, for
-    /// a while, not read what the others protect; here they take turns, and all but the first find
-    /// its key.
+    /// Makes sure the shared key ring has a key in force before this node serves anything: nodes
+    /// starting on an empty key ring would otherwise each make a key of their own and, for a while,
+    /// not read what the others protect.
     /// </summary>
-    private static async Task EnsureSharedKeyAsync(PortalDbContext db, IServiceProvider services)
+    private static void EnsureSharedKey(IServiceProvider services)
     {
         var keys = services.GetRequiredService<IKeyManager>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        await using var turn = await db.Database.BeginTransactionAsync();
-        // A transaction-scoped advisory lock; the number only has to be the same on every node.
-        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7460911340)");
         if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now))
         {
             keys.CreateNewKey(now, now + KeyLifetime);
         }
-        await turn.CommitAsync();
     }
 }
