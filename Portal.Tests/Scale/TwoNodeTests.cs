@@ -43,8 +43,9 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
     [DatabaseFact]
     public async Task A_sign_in_on_one_node_is_honoured_by_the_other()
     {
-        await using var a = StartNode();
-        await using var b = StartNode();
+        await using var a = Node();
+        await using var b = Node();
+        await StartTogetherAsync(a, b);
         await a.CreateUserAsync("ada@example.org");
         using var browser = Browser(a);
 
@@ -59,8 +60,9 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
     [DatabaseFact]
     public async Task A_form_from_one_node_is_accepted_by_the_other()
     {
-        await using var a = StartNode();
-        await using var b = StartNode();
+        await using var a = Node();
+        await using var b = Node();
+        await StartTogetherAsync(a, b);
         await a.CreateUserAsync("grace@example.org");
         using var browser = Browser(a);
 
@@ -78,8 +80,9 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
     [DatabaseFact]
     public async Task A_password_reset_token_made_by_one_node_is_accepted_by_the_other()
     {
-        await using var a = StartNode();
-        await using var b = StartNode();
+        await using var a = Node();
+        await using var b = Node();
+        await StartTogetherAsync(a, b);
         var user = await a.CreateUserAsync("linus@example.org");
         string token;
         await using (var scope = a.Services.CreateAsyncScope())
@@ -100,8 +103,9 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
         await using var smtp = await SmtpServer.StartAsync();
         var deliveryA = new NodeDelivery();
         var deliveryB = new NodeDelivery();
-        await using var a = StartSendingNode(smtp, deliveryA);
-        await using var b = StartSendingNode(smtp, deliveryB);
+        await using var a = SendingNode(smtp, deliveryA);
+        await using var b = SendingNode(smtp, deliveryB);
+        await StartTogetherAsync(a, b);
         var queued = await QueueAsync(b, Messages);
 
         await WaitUntilAsync(() => Task.FromResult(deliveryA.Sent + deliveryB.Sent >= Messages / 2), "half the messages sent");
@@ -122,8 +126,9 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
         await using var smtp = await SmtpServer.StartAsync();
         var deliveryA = new NodeDelivery();
         var deliveryB = new NodeDelivery();
-        await using var a = StartSendingNode(smtp, deliveryA, ShortLease, stopWaitsFor: TimeSpan.FromSeconds(1));
-        await using var b = StartSendingNode(smtp, deliveryB, ShortLease);
+        await using var a = SendingNode(smtp, deliveryA, ShortLease, stopWaitsFor: TimeSpan.FromSeconds(1));
+        await using var b = SendingNode(smtp, deliveryB, ShortLease);
+        await StartTogetherAsync(a, b);
         var queued = await QueueAsync(b, Messages);
 
         await WaitUntilAsync(() => Task.FromResult(deliveryA.Sent + deliveryB.Sent >= Messages / 2), "half the messages sent");
@@ -143,21 +148,24 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
         AssertDeliveredOnce(smtp, queued);
     }
 
-    /// <summary>A node on the shared database, started (migrations run before it listens).</summary>
-    private BrowserPortal StartNode(Action<IServiceCollection>? configureServices = null, Action<BrowserPortal>? configure = null)
+    /// <summary>A node on the shared database, not started yet.</summary>
+    private BrowserPortal Node(Action<IServiceCollection>? configureServices = null, Action<BrowserPortal>? configure = null)
     {
         var node = BrowserPortal.Node(_database, configureServices);
         configure?.Invoke(node);
-        node.StartServer();
         return node;
     }
+
+    /// <summary>Starts the nodes at once, as after a deploy: they take turns to migrate and to make the first key.</summary>
+    private static Task StartTogetherAsync(params BrowserPortal[] nodes) =>
+        Task.WhenAll(nodes.Select(node => Task.Run(node.StartServer)));
 
     /// <summary>
     /// A node whose dispatcher sends through <paramref name="smtp"/> by way of <paramref name="delivery"/>;
     /// <paramref name="stopWaitsFor"/> is how long a stop waits for the dispatcher before the host goes anyway.
     /// </summary>
-    private BrowserPortal StartSendingNode(SmtpServer smtp, NodeDelivery delivery, TimeSpan? lease = null, TimeSpan? stopWaitsFor = null) =>
-        StartNode(
+    private BrowserPortal SendingNode(SmtpServer smtp, NodeDelivery delivery, TimeSpan? lease = null, TimeSpan? stopWaitsFor = null) =>
+        Node(
             services =>
             {
                 services.AddSingleton<IMailDelivery>(sp => delivery.Over(sp.GetRequiredService<SmtpDelivery>()));
