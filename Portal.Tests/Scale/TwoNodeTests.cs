@@ -208,6 +208,7 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
     {
         await using var db = await node.DbAsync();
         var claim = await db.OutboxMessages.Where(m => m.MessageId == messageId).Select(m => m.ClaimId).SingleAsync();
+        Assert.True(claim is not null, $"{messageId} is no longer claimed: the lease ran out before the test looked.");
         return await db.OutboxMessages.Where(m => m.ClaimId == claim && m.Status == OutboxStatus.Queued)
             .ToDictionaryAsync(m => m.MessageId, m => m.ClaimedUntil!.Value);
     }
