@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
 
 namespace Portal.Tests.TestInfrastructure;
 
@@ -10,10 +12,23 @@ public sealed class BrowserPortal : TestPortal
 {
     private readonly int _port = SmtpServer.FreePort();
 
-    public BrowserPortal()
+    public BrowserPortal() : this(null, null)
+    {
+    }
+
+    private BrowserPortal(Action<IServiceCollection>? configureServices, string? sharedPostgres)
+        : base(configureServices, database: sharedPostgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres,
+            postgres: sharedPostgres, sharedDatabase: sharedPostgres is not null)
     {
         UseKestrel(options => options.Listen(IPAddress.Loopback, _port));
     }
+
+    /// <summary>
+    /// One node of a site whose nodes share a PostgreSQL database (made and dropped by the caller,
+    /// see <see cref="PostgresTestServer.CreateDatabase"/>) and nothing else: a data directory of its own.
+    /// </summary>
+    public static BrowserPortal Node(string postgres, Action<IServiceCollection>? configureServices = null) =>
+        new(configureServices, postgres);
 
     public override string PublicBaseUrl => $"http://127.0.0.1:{_port}/";
 }

@@ -4,9 +4,10 @@ using Xunit.Sdk;
 namespace Portal.Tests.TestInfrastructure;
 
 /// <summary>
-/// Marks a test class as the PostgreSQL variant of a test class (derived from it, same tests):
-/// its <see cref="DatabaseFactAttribute"/> and <see cref="DatabaseTheoryAttribute"/> tests are skipped
-/// when no PostgreSQL server is configured (see <see cref="PostgresTestServer.SkipReason"/>).
+/// Marks a test class as the PostgreSQL variant of a test class (derived from it, same tests), or as
+/// tests that need PostgreSQL only: its <see cref="DatabaseFactAttribute"/> and
+/// <see cref="DatabaseTheoryAttribute"/> tests are skipped when no PostgreSQL server is configured
+/// (see <see cref="PostgresTestServer.SkipReason"/>).
 /// </summary>
 public interface IPostgresVariant;
 

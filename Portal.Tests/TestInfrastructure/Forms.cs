@@ -18,9 +18,13 @@ public static class Forms
     public static async Task<IHtmlDocument> ParseAsync(HttpResponseMessage response) =>
         new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
 
-    /// <summary>Opens <paramref name="url"/>, fills the form's fields and posts it to its action.</summary>
+    /// <summary>
+    /// Opens <paramref name="url"/>, fills the form's fields and posts it to its action, or to
+    /// <paramref name="postTo"/> (the same form on another node of the site).
+    /// </summary>
     public static async Task<HttpResponseMessage> SubmitFormAsync(
-        this HttpClient client, string url, IReadOnlyDictionary<string, string> fields, string formSelector = "main form")
+        this HttpClient client, string url, IReadOnlyDictionary<string, string> fields, string formSelector = "main form",
+        string? postTo = null)
     {
         var page = await client.GetPageAsync(url);
         var form = page.QuerySelector<IHtmlFormElement>(formSelector)
@@ -33,7 +37,7 @@ public static class Forms
         {
             values[name] = value;
         }
-        var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? url : form.GetAttribute("action")!;
+        var action = postTo ?? (string.IsNullOrEmpty(form.GetAttribute("action")) ? url : form.GetAttribute("action")!);
         return await client.PostAsync(action, new FormUrlEncodedContent(values));
     }
 

@@ -33,14 +33,17 @@ public static class MailParser
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
 
-    public static ParsedMail ParseEml(string path) => Run("eml", path).Single();
+    public static ParsedMail ParseEml(string path) => Run<ParsedMail>("eml", path).Single();
 
-    public static IReadOnlyList<ParsedMail> ParseMaildir(string directory) => Run("maildir", directory);
+    public static IReadOnlyList<ParsedMail> ParseMaildir(string directory) => Run<ParsedMail>("maildir", directory);
 
-    private static List<ParsedMail> Run(string mode, string path)
+    /// <summary>The header <paramref name="name"/> of every message in a Maildir, the rest left unread.</summary>
+    public static IReadOnlyList<string> ReadHeader(string directory, string name) => Run<string>("header", directory, name);
+
+    private static List<T> Run<T>(string mode, params string[] arguments)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "TestInfrastructure", "mail.py");
-        using var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, mode, path])
+        using var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, mode, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -50,8 +53,8 @@ public static class MailParser
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"Parsing {path} failed: {error}");
+            throw new InvalidOperationException($"Parsing {arguments[0]} failed: {error}");
         }
-        return JsonSerializer.Deserialize<List<ParsedMail>>(output, Json)!;
+        return JsonSerializer.Deserialize<List<T>>(output, Json)!;
     }
 }

@@ -1,12 +1,13 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
 namespace Portal.Tests.TestInfrastructure;
 
 /// <summary>
-/// A real SMTP server on loopback: Debian's aiosmtpd, storing what it receives in a Maildir.
-/// Its Mailbox handler adds an X-Peer header naming the client's address and port.
+/// A real SMTP server on loopback: Debian's aiosmtpd (run by smtp.py), storing what it receives in a
+/// Maildir. Its Mailbox handler adds an X-Peer header naming the client's address and port.
 /// </summary>
 public sealed class SmtpServer : IAsyncDisposable
 {
@@ -28,8 +29,9 @@ public sealed class SmtpServer : IAsyncDisposable
         var port = FreePort();
         var maildir = Path.Combine(Path.GetTempPath(), "portal-tests", "smtp-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.GetDirectoryName(maildir)!);
+        var script = Path.Combine(AppContext.BaseDirectory, "TestInfrastructure", "smtp.py");
         var process = Process.Start(new ProcessStartInfo("/usr/bin/python3",
-            ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir])
+            [script, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), maildir])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -56,6 +58,10 @@ public sealed class SmtpServer : IAsyncDisposable
             await Task.Delay(100);
         }
     }
+
+    /// <summary>One header of every message received so far: quicker than parsing them all when there are many.</summary>
+    public IReadOnlyList<string> ReceivedHeader(string name) =>
+        Directory.Exists(Path.Combine(Maildir, "new")) ? MailParser.ReadHeader(Maildir, name) : [];
 
     private async Task WaitUntilListeningAsync()
     {

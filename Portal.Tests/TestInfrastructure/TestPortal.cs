@@ -11,7 +11,8 @@ namespace Portal.Tests.TestInfrastructure;
 /// <summary>
 /// The whole portal in-process on a fresh database (SQLite in a temporary data directory, or a
 /// database of its own on the test PostgreSQL server, dropped on dispose), with mail going to the
-/// data directory's pickup folder.
+/// data directory's pickup folder. Several portals can share one PostgreSQL database as the nodes
+/// of one site, each with a data directory of its own; the database is then the caller's to drop.
 /// </summary>
 public class TestPortal : WebApplicationFactory<Program>
 {
@@ -22,14 +23,18 @@ public class TestPortal : WebApplicationFactory<Program>
     /// <summary>The connection string of this portal's PostgreSQL database; null on SQLite.</summary>
     private readonly string? _postgres;
 
+    /// <summary>The PostgreSQL database belongs to the caller, who shares it between portals and drops it.</summary>
+    private readonly bool _sharedDatabase;
+
     public TestPortal() : this(null)
     {
     }
 
     protected TestPortal(Action<IServiceCollection>? configureServices, string? dataDirectory = null,
-        DatabaseProvider database = DatabaseProvider.Sqlite, string? postgres = null)
+        DatabaseProvider database = DatabaseProvider.Sqlite, string? postgres = null, bool sharedDatabase = false)
     {
         _configureServices = configureServices;
+        _sharedDatabase = sharedDatabase;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "portal-tests", Guid.NewGuid().ToString("N"));
         Mail = new PickupFolder(Path.Combine(DataDirectory, "mail"));
         _postgres = database == DatabaseProvider.Postgres ? postgres ?? PostgresTestServer.CreateDatabase() : null;
@@ -132,7 +137,7 @@ public class TestPortal : WebApplicationFactory<Program>
         {
             return;
         }
-        if (_postgres is not null)
+        if (_postgres is not null && !_sharedDatabase)
         {
             PostgresTestServer.DropDatabase(_postgres);
         }
