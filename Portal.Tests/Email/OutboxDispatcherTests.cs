@@ -240,6 +240,47 @@ public class OutboxDispatcherTests : IAsyncLifetime
         Assert.All(await LoadAllAsync(ids.Skip(1)), m => Assert.True(m.Status == OutboxStatus.Queued && m.ClaimId == null && m.Attempts == 0));
     }
 
+    [DatabaseFact]
+    public async Task Over_smtp_a_send_starts_only_while_the_claim_has_room_for_the_longest_send()
+    {
+        _portal.Settings["Email:Delivery"] = "Smtp";
+        _portal.Settings["Email:Smtp:Host"] = "mail.example.org";
+        _portal.Settings["Email:Smtp:Timeout"] = "00:01:00";
+        _portal.Settings["Email:LeaseDuration"] = "00:05:00";
+        var ids = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await QueueAsync($"hal{i}@example.org"));
+        }
+        // After the first send, 1 min 59 s of the claim is left: less than a send and its one retry may take.
+        _delivery.AfterSend = count =>
+        {
+            if (count == 1)
+            {
+                _clock.Advance(TimeSpan.FromMinutes(3).Add(TimeSpan.FromSeconds(1)));
+            }
+        };
+
+        Assert.Equal(3, await Dispatcher.DeliverDueAsync(default));
+
+        Assert.Single(_delivery.Sent);
+        Assert.All(await LoadAllAsync(ids.Skip(1)), m => Assert.True(m.Status == OutboxStatus.Queued && m.ClaimId == null && m.Attempts == 0));
+    }
+
+    [DatabaseFact]
+    public void A_claim_shorter_than_the_longest_smtp_send_is_refused_with_the_reason()
+    {
+        var options = new EmailOptions { Delivery = MailDeliveryMode.Smtp, LeaseDuration = TimeSpan.FromSeconds(50) };
+        options.Smtp.Host = "mail.example.org";
+        options.Smtp.Timeout = TimeSpan.FromSeconds(30);
+
+        var problem = Assert.Single(options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)));
+
+        Assert.Contains("Email:LeaseDuration must be positive and, with SMTP delivery, longer than twice Email:Smtp:Timeout", problem.ErrorMessage);
+        options.LeaseDuration = TimeSpan.FromSeconds(61);
+        Assert.Empty(options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)));
+    }
+
     private async Task<long> QueueAsync(string recipient)
     {
         await using var db = await _portal.DbAsync();

@@ -24,7 +24,10 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     /// <summary>Long enough for a batch, short enough to wait out in a test.</summary>
-    private static readonly TimeSpan ShortLease = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan ShortLease = TimeSpan.FromSeconds(10);
+
+    /// <summary>The SMTP timeout with the short lease: a send starts only while twice this is left of its claim.</summary>
+    private static readonly TimeSpan ShortSmtpTimeout = TimeSpan.FromSeconds(3);
 
     private string _database = "";
 
@@ -185,6 +188,7 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
                 if (lease is { } duration)
                 {
                     node.Settings["Email:LeaseDuration"] = duration.ToString("c", CultureInfo.InvariantCulture);
+                    node.Settings["Email:Smtp:Timeout"] = ShortSmtpTimeout.ToString("c", CultureInfo.InvariantCulture);
                 }
             });
 

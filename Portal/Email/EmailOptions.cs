@@ -48,6 +48,12 @@ public sealed class EmailOptions : IValidatableObject
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The longest one delivery may take (an SMTP send, and one more on a new connection, each within
+    /// <see cref="SmtpOptions.Timeout"/>): a send starts only while this much of its claim remains.
+    /// </summary>
+    public TimeSpan LongestSend => Delivery == MailDeliveryMode.Smtp ? Smtp.Timeout * 2 : TimeSpan.Zero;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Delivery == MailDeliveryMode.Smtp && string.IsNullOrWhiteSpace(Smtp.Host))
@@ -66,9 +72,11 @@ public sealed class EmailOptions : IValidatableObject
         {
             yield return new ValidationResult("Email:PollInterval must be positive.", [nameof(PollInterval)]);
         }
-        if (LeaseDuration <= TimeSpan.Zero)
+        if (LeaseDuration <= LongestSend || LeaseDuration <= TimeSpan.Zero)
         {
-            yield return new ValidationResult("Email:LeaseDuration must be positive.", [nameof(LeaseDuration)]);
+            yield return new ValidationResult(
+                "Email:LeaseDuration must be positive and, with SMTP delivery, longer than twice Email:Smtp:Timeout: a send that may take that long has to end within its claim.",
+                [nameof(LeaseDuration)]);
         }
     }
 }

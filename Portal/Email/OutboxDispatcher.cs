@@ -72,8 +72,10 @@ public sealed class OutboxDispatcher(
         var attempted = 0;
         try
         {
-            // Not past the claim: once it runs out another node may be sending the rest.
-            while (attempted < due.Count && !cancellationToken.IsCancellationRequested && clock.GetUtcNow().UtcDateTime < until)
+            // A send starts only if it ends within the claim: once that runs out, another node may
+            // take the rest and send them too.
+            var lastStart = until - settings.LongestSend;
+            while (attempted < due.Count && !cancellationToken.IsCancellationRequested && clock.GetUtcNow().UtcDateTime < lastStart)
             {
                 await DeliverAsync(due[attempted], cancellationToken);
                 attempted++;
