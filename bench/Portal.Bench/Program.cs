@@ -4,11 +4,12 @@ return args.FirstOrDefault() switch
 {
     "render" => await RenderBenchmark.RunAsync(args.Skip(1).ToArray()),
     "bulk" => await BulkBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "load" => await LoadTest.RunAsync(),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Portal.Bench render [--seconds N] | bulk [--rows N]");
+    Console.Error.WriteLine("usage: Portal.Bench render [--seconds N] | bulk [--rows N] | load");
     return 2;
 }
