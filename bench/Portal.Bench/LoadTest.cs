@@ -24,7 +24,7 @@ namespace Portal.Bench;
 /// </summary>
 public static partial class LoadTest
 {
-    public const string PostgresVariable = "PORTAL_BENCH_POSTGRES";
+    private const string PostgresVariable = "PORTAL_BENCH_POSTGRES";
     private const int SignUps = 50;
     private const int BulkRows = 10_000;
     private const string Password = "a long enough passphrase";
