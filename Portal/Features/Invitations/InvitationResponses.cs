@@ -137,7 +137,7 @@ public sealed class InvitationResponses(
             {
                 await db.SaveChangesAsync(cancellationToken);
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
             {
                 // Another registration took the name between the check and now.
                 await transaction.RollbackAsync(cancellationToken);

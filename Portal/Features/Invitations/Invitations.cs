@@ -105,7 +105,7 @@ public sealed class Invitations(
         {
             return await InviteCanonicalAsync(check.Canonical!, inviter, resend, choices, cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             // Someone invited or registered the same address at the same moment: decide again on what is stored now.
             return await InviteCanonicalAsync(check.Canonical!, inviter, resend, choices, cancellationToken);

@@ -308,7 +308,7 @@ public sealed class Registrations(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             // Another sign-up took the name, or the address, between the checks and now. The
             // address says nothing (same answer as for any address that has an account).

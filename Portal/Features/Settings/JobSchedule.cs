@@ -45,7 +45,7 @@ public sealed partial class JobSchedule(IDbContextFactory<PortalDbContext> dbFac
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             // Another node stored the first run a moment earlier.
             return false;
