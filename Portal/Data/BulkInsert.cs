@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Portal.Data;
 
 /// <summary>
-/// Inserts many rows fast: one prepared INSERT per table, reused for every row, in the context's
+/// Inserts many rows fast: one INSERT per table, reused for every row (prepared once, or sent
+/// hundreds of rows to a round trip where the provider batches commands), in the context's
 /// transaction, without change tracking. Table and column names, value conversions and generated
 /// keys all come from the EF model, and the SQL is what every provider understands (keys are read
 /// back with RETURNING). Used where saving through the change tracker is too slow: bulk invitations.
@@ -29,43 +30,119 @@ public static class BulkInsert
             .Select(p => (Property: p, Getter: p.GetGetter(), Mapping: p.GetRelationalTypeMapping()))
             .ToList();
 
+        var target = sql.DelimitIdentifier(table.Name, table.Schema);
+        var names = string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(table)!)));
+        var returning = generated is null ? "" : $" RETURNING {sql.DelimitIdentifier(generated.GetColumnName(table)!)}";
+        var row = new Row<T>(columns.Select(c => (c.Getter, c.Mapping, c.Property.IsNullable)).ToArray(), generated);
+
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            command.CommandText =
-                $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(table)!)))}) " +
-                $"VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})" +
-                (generated is null ? "" : $" RETURNING {sql.DelimitIdentifier(generated.GetColumnName(table)!)}");
-            // Typed by the column's mapping, as EF types its own: a prepared statement keeps its
-            // parameter types, and PostgreSQL cannot infer a type from a first row's null.
-            var parameters = columns.Select((c, i) => Parameter(command, c.Mapping, c.Property.IsNullable, $"@p{i}")).ToArray();
-            await command.PrepareAsync(cancellationToken);
-
-            foreach (var entity in entities)
+            var connection = db.Database.GetDbConnection();
+            var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            if (connection.CanCreateBatch)
             {
-                for (var i = 0; i < columns.Count; i++)
-                {
-                    var (_, getter, mapping) = columns[i];
-                    var value = getter.GetClrValue(entity);
-                    parameters[i].Value = (mapping.Converter is null || value is null ? value : mapping.Converter.ConvertToProvider(value)) ?? DBNull.Value;
-                }
-                if (generated is null)
-                {
-                    await command.ExecuteNonQueryAsync(cancellationToken);
-                }
-                else
-                {
-                    var key = await command.ExecuteScalarAsync(cancellationToken);
-                    generated.PropertyInfo!.SetValue(entity, Convert.ChangeType(key, generated.ClrType, System.Globalization.CultureInfo.InvariantCulture));
-                }
+                // Many rows to a round trip where the provider can (PostgreSQL): positional parameters.
+                var text = $"INSERT INTO {target} ({names}) VALUES ({string.Join(", ", columns.Select((_, i) => $"${i + 1}"))}){returning}";
+                await InsertBatchedAsync(connection, transaction, text, row, entities, cancellationToken);
+            }
+            else
+            {
+                var text = $"INSERT INTO {target} ({names}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))}){returning}";
+                await InsertPreparedAsync(connection, transaction, text, row, entities, cancellationToken);
             }
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>Rows sent to the server together where the provider batches commands.</summary>
+    private const int RowsPerBatch = 500;
+
+    /// <summary>One statement, prepared once, run for each row.</summary>
+    private static async Task InsertPreparedAsync<T>(DbConnection connection, DbTransaction? transaction, string text, Row<T> row,
+        IReadOnlyCollection<T> entities, CancellationToken cancellationToken) where T : class
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = text;
+        var parameters = row.Parameters(command, i => $"@p{i}");
+        command.Parameters.AddRange(parameters);
+        await command.PrepareAsync(cancellationToken);
+        foreach (var entity in entities)
+        {
+            row.Fill(parameters, entity);
+            if (row.Generated is null)
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            else
+            {
+                row.SetKey(entity, await command.ExecuteScalarAsync(cancellationToken));
+            }
+        }
+    }
+
+    /// <summary>The same statement for each row, <see cref="RowsPerBatch"/> of them to a round trip; keys read back in order.</summary>
+    private static async Task InsertBatchedAsync<T>(DbConnection connection, DbTransaction? transaction, string text, Row<T> row,
+        IReadOnlyCollection<T> entities, CancellationToken cancellationToken) where T : class
+    {
+        // Parameters are made by a command, typed by the column's mapping as EF types its own.
+        await using var factory = connection.CreateCommand();
+        foreach (var chunk in entities.Chunk(RowsPerBatch))
+        {
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var entity in chunk)
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = text;
+                var parameters = row.Parameters(factory, _ => "");
+                row.Fill(parameters, entity);
+                command.Parameters.AddRange(parameters);
+                batch.BatchCommands.Add(command);
+            }
+            if (row.Generated is null)
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+                continue;
+            }
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            foreach (var entity in chunk)
+            {
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    throw new InvalidOperationException($"An insert into {typeof(T).Name} returned no key.");
+                }
+                row.SetKey(entity, reader.GetValue(0));
+                await reader.NextResultAsync(cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>How one entity becomes one row's parameter values, and how its generated key goes back.</summary>
+    private sealed record Row<T>(
+        (IClrPropertyGetter Getter, RelationalTypeMapping Mapping, bool Nullable)[] Columns, IProperty? Generated) where T : class
+    {
+        // Typed by the column's mapping, as EF types its own: a prepared statement keeps its
+        // parameter types, and PostgreSQL cannot infer a type from a first row's null.
+        public DbParameter[] Parameters(DbCommand command, Func<int, string> name) =>
+            Columns.Select((c, i) => c.Mapping.CreateParameter(command, name(i), value: null, c.Nullable)).ToArray();
+
+        public void Fill(DbParameter[] parameters, T entity)
+        {
+            for (var i = 0; i < Columns.Length; i++)
+            {
+                var (getter, mapping, _) = Columns[i];
+                var value = getter.GetClrValue(entity);
+                parameters[i].Value = (mapping.Converter is null || value is null ? value : mapping.Converter.ConvertToProvider(value)) ?? DBNull.Value;
+            }
+        }
+
+        public void SetKey(T entity, object? key) =>
+            Generated!.PropertyInfo!.SetValue(entity, Convert.ChangeType(key, Generated.ClrType, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>
@@ -117,12 +194,5 @@ public static class BulkInsert
                 entry.State = EntityState.Deleted;
             }
         }
-    }
-
-    private static DbParameter Parameter(DbCommand command, RelationalTypeMapping mapping, bool nullable, string name)
-    {
-        var parameter = mapping.CreateParameter(command, name, value: null, nullable);
-        command.Parameters.Add(parameter);
-        return parameter;
     }
 }
