@@ -40,7 +40,9 @@ public static class DataSetup
         var database = DatabaseSettings.Read(builder.Configuration);
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContextFactory<PostgresPortalDbContext>(options => options.UseNpgsql(database.ConnectionString));
+            services.AddDbContextFactory<PostgresPortalDbContext>(options => options
+                // Lists in queries (Contains) go as one array parameter (= ANY), as on SQLite below.
+                .UseNpgsql(database.ConnectionString, npgsql => npgsql.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)));
             // Services ask for the portal's context; on PostgreSQL that is the context owning the PostgreSQL migrations.
             services.AddSingleton<IDbContextFactory<PortalDbContext>, PostgresPortalDbContextFactory>();
             services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<PostgresPortalDbContext>());
