@@ -17,7 +17,7 @@ public static class ProxySettings
 
     private static readonly string[] Loopback = ["127.0.0.0/8", "::1/128"];
 
-    /// <summary>Read and checked before the host starts, so a mistyped network stops the start with a clear message.</summary>
+    /// <summary>Read and checked as the pipeline is built, before the portal listens: a mistyped network stops the start with a clear message.</summary>
     public static ForwardedHeadersOptions Read(IConfiguration configuration)
     {
         var configured = configuration.GetSection(Section).Get<string[]>() is { Length: > 0 } list ? list : Loopback;

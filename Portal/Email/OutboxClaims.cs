@@ -10,15 +10,16 @@ namespace Portal.Email;
 /// </summary>
 internal static class OutboxClaims
 {
-    /// <summary>Claims up to <paramref name="count"/> due messages for <paramref name="claim"/>; returns their ids.</summary>
-    public static async Task<List<long>> ClaimAsync(PortalDbContext db, Guid claim, DateTime now, DateTime until, int count,
+    /// <summary>Claims up to <paramref name="count"/> due messages for <paramref name="claim"/>; returns them, oldest due first.</summary>
+    public static async Task<List<OutboxMessage>> ClaimAsync(PortalDbContext db, Guid claim, DateTime now, DateTime until, int count,
         CancellationToken cancellationToken)
     {
+        List<long> ids;
         if (db.Database.IsNpgsql())
         {
             // Rows another node is claiming this instant are skipped, not waited for: it takes
             // those, this node the next ones.
-            return await db.Database.SqlQuery<long>($"""
+            ids = await db.Database.SqlQuery<long>($"""
                 UPDATE "OutboxMessages" SET "ClaimId" = {claim}, "ClaimedUntil" = {until}
                 WHERE "Id" IN (
                     SELECT "Id" FROM "OutboxMessages"
@@ -30,16 +31,27 @@ internal static class OutboxClaims
                 RETURNING "Id" AS "Value"
                 """).ToListAsync(cancellationToken);
         }
-
-        // The update checks again that each candidate is free, so of two claimants one gets it.
-        var candidates = await Due(db.OutboxMessages, now)
+        else
+        {
+            ids = await Due(db.OutboxMessages, now)
+                .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id)
+                .Take(count).Select(m => m.Id)
+                .ToListAsync(cancellationToken);
+            if (ids.Count > 0)
+            {
+                // The update checks again that each candidate is free, so of two claimants one gets
+                // it; the claim read back below keeps only this one's.
+                await Due(db.OutboxMessages, now).Where(m => ids.Contains(m.Id))
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimId, claim).SetProperty(m => m.ClaimedUntil, until), cancellationToken);
+            }
+        }
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        return await db.OutboxMessages.AsNoTracking().Where(m => ids.Contains(m.Id) && m.ClaimId == claim)
             .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id)
-            .Take(count).Select(m => m.Id)
             .ToListAsync(cancellationToken);
-        await Due(db.OutboxMessages, now).Where(m => candidates.Contains(m.Id))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimId, claim).SetProperty(m => m.ClaimedUntil, until), cancellationToken);
-        return await db.OutboxMessages.Where(m => candidates.Contains(m.Id) && m.ClaimId == claim)
-            .Select(m => m.Id).ToListAsync(cancellationToken);
     }
 
     /// <summary>Gives back messages of a batch that were not attempted, for any node to take at once.</summary>

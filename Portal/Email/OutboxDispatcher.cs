@@ -63,10 +63,7 @@ public sealed class OutboxDispatcher(
         List<OutboxMessage> due;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var ids = await OutboxClaims.ClaimAsync(db, claim, now, until, settings.BatchSize, cancellationToken);
-            due = await db.OutboxMessages.AsNoTracking().Where(m => ids.Contains(m.Id))
-                .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id)
-                .ToListAsync(cancellationToken);
+            due = await OutboxClaims.ClaimAsync(db, claim, now, until, settings.BatchSize, cancellationToken);
         }
 
         var attempted = 0;
