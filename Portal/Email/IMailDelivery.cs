@@ -1,4 +1,4 @@
-using System.Net.Mail;
+using MimeKit;
 
 namespace Portal.Email;
 
@@ -6,7 +6,7 @@ namespace Portal.Email;
 public interface IMailDelivery
 {
     /// <summary>Throws <see cref="PermanentDeliveryException"/> when retrying cannot help.</summary>
-    Task SendAsync(MailMessage message, CancellationToken cancellationToken);
+    Task SendAsync(MimeMessage message, CancellationToken cancellationToken);
 }
 
 /// <summary>The receiving side refused the message for good (an unknown mailbox, a refused address).</summary>

@@ -1,9 +1,10 @@
-using System.Net.Mail;
-using System.Net.Mime;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using MimeKit;
+using MimeKit.Text;
+using Portal.Background;
 using Portal.Data;
 
 namespace Portal.Email;
@@ -23,32 +24,20 @@ public sealed class OutboxDispatcher(
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var handled = 0;
-            try
-            {
-                handled = await DeliverDueAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(ex, "Outbox dispatch failed; trying again in {Interval}", options.Value.PollInterval);
-            }
-            if (handled < options.Value.BatchSize)
-            {
-                try
-                {
-                    await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
+    private readonly WorkLoop _loop = new(clock);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _loop.RunAsync(
+            async cancellationToken => await DeliverDueAsync(cancellationToken) >= options.Value.BatchSize,
+            options.Value.PollInterval,
+            ex => logger.LogError(ex, "Outbox dispatch failed; trying again in {Interval}", options.Value.PollInterval),
+            stoppingToken);
+
+    /// <summary>
+    /// Has the background dispatcher deliver every message due now, without waiting for its next
+    /// look, and completes once each has been attempted.
+    /// </summary>
+    public Task DeliverNowAsync(CancellationToken cancellationToken = default) => _loop.WorkedOffAsync(cancellationToken);
 
     /// <summary>
     /// Claims one batch of due messages and delivers it; returns how many were claimed. Messages
@@ -133,38 +122,38 @@ public sealed class OutboxDispatcher(
         return capped / 2 + capped / 2 * Random.Shared.NextDouble();
     }
 
-    public MailMessage Compose(OutboxMessage message)
+    private static readonly FormatOptions LongHeaderLines = new() { MaxLineLength = 998 };
+
+    public MimeMessage Compose(OutboxMessage message)
     {
         var settings = options.Value;
-        var mail = new MailMessage
+        var mail = new MimeMessage
         {
-            From = new MailAddress(settings.FromAddress, string.IsNullOrWhiteSpace(settings.FromName) ? portal.Value.SiteName : settings.FromName, Encoding.UTF8),
             Subject = message.Subject,
-            SubjectEncoding = Encoding.UTF8,
-            HeadersEncoding = Encoding.UTF8,
+            // Kept with the outbox row, so a message sent again after a crash is the same message.
+            MessageId = message.MessageId.Trim('<', '>'),
+            Date = clock.GetUtcNow(),
         };
-        mail.To.Add(new MailAddress(message.Recipient));
-        mail.Headers["Message-ID"] = message.MessageId;
+        mail.From.Add(new MailboxAddress(string.IsNullOrWhiteSpace(settings.FromName) ? portal.Value.SiteName : settings.FromName, settings.FromAddress));
+        mail.To.Add(MailboxAddress.Parse(message.Recipient));
         if (message.Headers is not null)
         {
             foreach (var (name, value) in JsonSerializer.Deserialize<Dictionary<string, string>>(message.Headers)!)
             {
-                mail.Headers[name] = value;
+                // Not folded before the line limit: a folded List-Unsubscribe puts its address on a
+                // line of its own, which some readers take as part of the value.
+                var header = new Header(name, string.Empty);
+                header.SetValue(LongHeaderLines, Encoding.UTF8, value);
+                mail.Headers.Add(header);
             }
         }
         // Plain text first, HTML last: in multipart/alternative the last part is the preferred one.
-        mail.AlternateViews.Add(View(message.TextBody, MediaTypeNames.Text.Plain));
-        mail.AlternateViews.Add(View(message.HtmlBody, MediaTypeNames.Text.Html));
+        mail.Body = new MultipartAlternative
+        {
+            new TextPart(TextFormat.Plain) { Text = message.TextBody.ReplaceLineEndings("\r\n") },
+            new TextPart(TextFormat.Html) { Text = message.HtmlBody.ReplaceLineEndings("\r\n") },
+        };
         return mail;
-    }
-
-    private static AlternateView View(string content, string mediaType)
-    {
-        // Base64: System.Net.Mail's quoted-printable writes every line break as "=0D=0A", and 8-bit
-        // text could exceed SMTP's line length. Lines end in CRLF, as text in mail does.
-        var view = AlternateView.CreateAlternateViewFromString(content.ReplaceLineEndings("\r\n"), Encoding.UTF8, mediaType);
-        view.TransferEncoding = TransferEncoding.Base64;
-        return view;
     }
 
     private static string Describe(Exception ex)

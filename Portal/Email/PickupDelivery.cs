@@ -1,37 +1,33 @@
-using System.Net.Mail;
+using MimeKit;
 
 namespace Portal.Email;
 
 /// <summary>
-/// Writes each message as an .eml file. The file is written in a private staging folder and then
-/// moved into place, so whoever watches the pickup folder never reads half a message.
+/// Writes each message as an .eml file: 7-bit clean (every part in a transfer encoding any reader
+/// takes) with CRLF line ends. The file is written under a temporary name and then renamed, so
+/// whoever watches the pickup folder never reads half a message.
 /// </summary>
 public sealed class PickupDelivery(string directory, TimeProvider clock) : IMailDelivery
 {
+    private static readonly FormatOptions Format = new() { NewLineFormat = NewLineFormat.Dos };
+
     public string Directory { get; } = directory;
 
-    public Task SendAsync(MailMessage message, CancellationToken cancellationToken)
+    public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
-        var staging = Path.Combine(Directory, ".staging", Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(staging);
+        System.IO.Directory.CreateDirectory(Directory);
+        var name = $"{clock.GetUtcNow():yyyyMMdd-HHmmss-fff}-{Guid.NewGuid():N}";
+        var writing = Path.Combine(Directory, name + ".tmp");
+        message.Prepare(EncodingConstraint.SevenBit);
         try
         {
-            using (var client = new SmtpClient
-            {
-                DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory,
-                PickupDirectoryLocation = staging,
-                DeliveryFormat = SmtpDeliveryFormat.International,
-            })
-            {
-                client.Send(message);
-            }
-            var written = System.IO.Directory.GetFiles(staging).Single();
-            File.Move(written, Path.Combine(Directory, $"{clock.GetUtcNow():yyyyMMdd-HHmmss-fff}-{Path.GetFileName(written)}"));
+            await message.WriteToAsync(Format, writing, cancellationToken);
+            File.Move(writing, Path.Combine(Directory, name + ".eml"));
         }
-        finally
+        catch
         {
-            System.IO.Directory.Delete(staging, recursive: true);
+            File.Delete(writing);
+            throw;
         }
-        return Task.CompletedTask;
     }
 }

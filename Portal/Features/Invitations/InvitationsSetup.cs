@@ -22,7 +22,8 @@ public static class InvitationsSetup
         services.AddSingleton<InvitationResponses>();
         services.AddOptions<BulkInviteOptions>().BindConfiguration(BulkInviteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BulkInvites>();
-        services.AddHostedService<BulkJobRunner>();
+        services.AddSingleton<BulkJobRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<BulkJobRunner>());
         return services;
     }
 

@@ -84,9 +84,14 @@ public sealed partial class JobSchedule(IDbContextFactory<PortalDbContext> dbFac
                 LogScheduleUnreadable(ex, job, RetryDelay);
                 wait = RetryDelay;
             }
-            await Task.Delay(wait, clock, cancellationToken);
+            var rest = Task.Delay(wait, clock, cancellationToken);
+            LogResting(job, wait);
+            await rest;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {Job} looks at its schedule again in {Delay}")]
+    private partial void LogResting(string job, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The schedule of job {Job} could not be read; looking again in {Delay}")]
     private partial void LogScheduleUnreadable(Exception ex, string job, TimeSpan delay);

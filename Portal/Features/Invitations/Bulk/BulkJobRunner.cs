@@ -1,3 +1,5 @@
+using Portal.Background;
+
 namespace Portal.Features.Invitations.Bulk;
 
 /// <summary>
@@ -8,45 +10,39 @@ public sealed partial class BulkJobRunner(BulkInvites bulk, TimeProvider clock, 
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private readonly WorkLoop _loop = new(clock);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _loop.RunAsync(RunNextAsync, IdlePoll, ex => LogUnreadable(ex, IdlePoll), stoppingToken);
+
+    /// <summary>Has the runner look for started runs now, and completes once it has run every one it found to its end.</summary>
+    public Task RunNowAsync(CancellationToken cancellationToken = default) => _loop.WorkedOffAsync(cancellationToken);
+
+    /// <summary>Runs the next runnable job to its end; true when there was one (there may be another).</summary>
+    private async Task<bool> RunNextAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        if (await bulk.NextRunnableAsync(stoppingToken) is not { } jobId)
         {
-            long? jobId = null;
-            try
+            return false;
+        }
+        try
+        {
+            while (await bulk.RunBatchAsync(jobId, stoppingToken))
             {
-                jobId = await bulk.NextRunnableAsync(stoppingToken);
-                if (jobId is { } id)
-                {
-                    while (await bulk.RunBatchAsync(id, stoppingToken))
-                    {
-                    }
-                    continue;
-                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogFailed(ex, jobId);
-                if (jobId is { } failed)
-                {
-                    await bulk.FailAsync(failed, ex.Message, CancellationToken.None);
-                }
-            }
-            try
-            {
-                await Task.Delay(IdlePoll, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            return true;
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogFailed(ex, jobId);
+            await bulk.FailAsync(jobId, ex.Message, CancellationToken.None);
+            return false;
         }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Bulk invitation job {JobId} failed; it can be resumed from its page")]
-    private partial void LogFailed(Exception ex, long? jobId);
+    private partial void LogFailed(Exception ex, long jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Looking for bulk invitation jobs to run failed; trying again in {Delay}")]
+    private partial void LogUnreadable(Exception ex, TimeSpan delay);
 }
