@@ -96,7 +96,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
             await anonymous.Page.GotoAsync("Identity/Account/ForgotPassword");
             await anonymous.Page.GetByLabel("Email").FillAsync(member.Email!);
             await anonymous.Page.GetByRole(AriaRole.Button, new() { Name = "Reset Password" }).ClickAsync();
-            await fixture.Portal.Mail.WaitForAsync(member.Email!, "Reset");
+            await fixture.Portal.Mail.DeliveredAsync(member.Email!, "Reset");
         }
 
         await page.GotoAsync("admin/outbox");

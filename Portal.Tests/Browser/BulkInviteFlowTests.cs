@@ -39,14 +39,14 @@ public sealed class BulkInviteFlowTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator(".portal-grid tbody tr")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator(".portal-grid tbody tr").First).ToContainTextAsync("broken-address");
         await admin.ScreenshotAsync("admin-bulk-dry-run");
-        Assert.Empty(fixture.Portal.Mail.To("bulk.one@example.org"));
+        Assert.Empty(await fixture.Portal.Mail.DeliveredToAsync("bulk.one@example.org"));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Start: invite 3" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Done" })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Done" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".portal-progress-text")).ToContainTextAsync("6 of 6 rows processed, 3 invitations sent");
         await Assertions.Expect(page.Locator("[data-stat=funnel-invited]")).ToHaveTextAsync("3");
         await admin.ScreenshotAsync("admin-bulk-done");
-        await fixture.Portal.Mail.WaitForAsync("bulk.two@example.org", "invited you");
+        await fixture.Portal.Mail.DeliveredAsync("bulk.two@example.org", "invited you");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByText("Results file (CSV)").ClickAsync());
         Assert.Equal("team-results.csv", download.SuggestedFilename);

@@ -58,7 +58,7 @@ public sealed partial class DeferredChangeFlowTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator("article.portal-change").First).ToContainTextAsync("Link mailed to");
         await session.ScreenshotAsync("pending-changes");
 
-        var link = (await fixture.Portal.Mail.WaitForAsync("moved@example.org", "Confirm your new address for Portal")).LinkContaining($"/{DeferredChanges.ConfirmLinkPath}/");
+        var link = (await fixture.Portal.Mail.DeliveredAsync("moved@example.org", "Confirm your new address for Portal")).LinkContaining($"/{DeferredChanges.ConfirmLinkPath}/");
         Assert.StartsWith(fixture.Portal.PublicBaseUrl + DeferredChanges.ConfirmLinkPath + "/", link);
         await page.GotoAsync(link);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Confirm your change" })).ToBeVisibleAsync();
@@ -70,7 +70,7 @@ public sealed partial class DeferredChangeFlowTests(BrowserFixture fixture)
         await session.ScreenshotAsync("change-confirmed");
         Assert.Equal("moved@example.org", (await UserAsync(user.Id)).Email);
 
-        var notice = await fixture.Portal.Mail.WaitForAsync("mover@example.org", "Your Portal address is about to change");
+        var notice = await fixture.Portal.Mail.DeliveredAsync("mover@example.org", "Your Portal address is about to change");
         Assert.Contains($"/{DeferredChanges.CancelLinkPath}/", notice.LinkContaining($"/{DeferredChanges.CancelLinkPath}/"));
 
         await using var fresh = await fixture.NewSessionAsync();
@@ -124,7 +124,7 @@ public sealed partial class DeferredChangeFlowTests(BrowserFixture fixture)
         await using var session = await fixture.NewSessionAsync();
         var page = session.Page;
 
-        var link = (await fixture.Portal.Mail.WaitForAsync("victim@example.org", "Your Portal address is about to change")).LinkContaining($"/{DeferredChanges.CancelLinkPath}/");
+        var link = (await fixture.Portal.Mail.DeliveredAsync("victim@example.org", "Your Portal address is about to change")).LinkContaining($"/{DeferredChanges.CancelLinkPath}/");
         await page.GotoAsync(link);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Cancel the change of address" })).ToBeVisibleAsync();
         await session.ScreenshotAsync("change-cancel-link");
@@ -132,7 +132,7 @@ public sealed partial class DeferredChangeFlowTests(BrowserFixture fixture)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "The change is cancelled" })).ToBeVisibleAsync();
         await session.ScreenshotAsync("change-cancelled");
 
-        var confirm = (await fixture.Portal.Mail.WaitForAsync("thief@example.org", "Confirm your new address for Portal")).LinkContaining($"/{DeferredChanges.ConfirmLinkPath}/");
+        var confirm = (await fixture.Portal.Mail.DeliveredAsync("thief@example.org", "Confirm your new address for Portal")).LinkContaining($"/{DeferredChanges.ConfirmLinkPath}/");
         await page.GotoAsync(confirm);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "This change was cancelled" })).ToBeVisibleAsync();
         await session.ScreenshotAsync("change-link-cancelled");

@@ -51,7 +51,7 @@ public sealed class InvitationFlowTests(BrowserFixture fixture)
         await Assertions.Expect(admin.Page.Locator(".portal-grid tbody tr").Filter(new() { HasText = "Newcomer@example.org" })).ToHaveCountAsync(1);
         await admin.ScreenshotAsync("admin-invitations");
 
-        var mail = await fixture.Portal.Mail.WaitForAsync("Newcomer@example.org", "invited you to join Portal");
+        var mail = await fixture.Portal.Mail.DeliveredAsync("Newcomer@example.org", "invited you to join Portal");
         Assert.Contains("Glad you are joining us.", mail.Text);
         var accept = mail.LinkContaining("/invite/");
         var optOut = mail.LinkContaining("/opt-out");
@@ -98,7 +98,7 @@ public sealed class InvitationFlowTests(BrowserFixture fixture)
     {
         await using var admin = await AdminAsync();
         await InviteThroughDialogAsync(admin, "private.person@example.org");
-        var mail = await fixture.Portal.Mail.WaitForAsync("private.person@example.org", "invited you");
+        var mail = await fixture.Portal.Mail.DeliveredAsync("private.person@example.org", "invited you");
 
         await using (var invitee = await fixture.NewSessionAsync())
         {
@@ -112,7 +112,7 @@ public sealed class InvitationFlowTests(BrowserFixture fixture)
 
         var outcomes = await InviteThroughDialogAsync(admin, "Private.Person@EXAMPLE.org");
         Assert.Contains("Opted out of invitations: nothing sent", Assert.Single(outcomes));
-        Assert.Single(fixture.Portal.Mail.To("private.person@example.org"));
+        Assert.Single(await fixture.Portal.Mail.DeliveredToAsync("private.person@example.org"));
 
         await admin.Page.GotoAsync("admin/opt-outs");
         await admin.WaitForInteractiveAsync();
@@ -128,7 +128,7 @@ public sealed class InvitationFlowTests(BrowserFixture fixture)
     {
         await using var admin = await AdminAsync();
         await InviteThroughDialogAsync(admin, "late@example.org");
-        var mail = await fixture.Portal.Mail.WaitForAsync("late@example.org", "invited you");
+        var mail = await fixture.Portal.Mail.DeliveredAsync("late@example.org", "invited you");
         await using (var db = await fixture.Portal.DbAsync())
         {
             await db.Invitations.Where(i => i.EmailKey == "late@example.org")

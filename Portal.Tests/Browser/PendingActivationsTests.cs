@@ -36,7 +36,7 @@ public sealed class PendingActivationsTests(BrowserFixture fixture)
         await freshRow.GetByRole(AriaRole.Button, new() { Name = "Resend" }).ClickAsync();
         await Assertions.Expect(page.GetByText("1 account(s) sent a new activation link.")).ToBeVisibleAsync();
         await Assertions.Expect(freshRow.Locator("td").Nth(4)).ToHaveTextAsync("1");
-        var mail = await fixture.Portal.Mail.WaitForAsync("fresh.pending@example.org", "Activate your Portal account");
+        var mail = await fixture.Portal.Mail.DeliveredAsync("fresh.pending@example.org", "Activate your Portal account");
         Assert.StartsWith(fixture.Portal.PublicBaseUrl + "activate/", mail.LinkContaining("/activate/"));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Preview cleanup" }).ClickAsync();

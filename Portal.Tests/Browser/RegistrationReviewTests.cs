@@ -120,7 +120,7 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Access denied" })).ToBeVisibleAsync();
         session.AssertNoErrors();
 
-        var mail = await portal.Mail.WaitForAsync(rejected.Email!, "was not approved");
+        var mail = await portal.Mail.DeliveredAsync(rejected.Email!, "was not approved");
         Assert.Contains(reason, mail.Text);
         await using (var applicant = await fixture.NewSessionAsync())
         {

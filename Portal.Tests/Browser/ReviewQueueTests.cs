@@ -68,7 +68,7 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         await Assertions.Expect(page.GetByText("1 item rejected.")).ToBeVisibleAsync();
         await Assertions.Expect(rows.Filter(new() { HasText = ben.UserName! })).ToHaveCountAsync(0);
 
-        var mail = await portal.Mail.WaitForAsync(ben.Email!, "was not approved");
+        var mail = await portal.Mail.DeliveredAsync(ben.Email!, "was not approved");
         Assert.Contains(reason, mail.Text);
         Assert.Empty(mail.Defects);
         var rejected = Assert.Single(await Changes.MineAsync(benActor));

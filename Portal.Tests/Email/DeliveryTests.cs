@@ -25,7 +25,7 @@ public sealed partial class DeliveryTests
         await using var portal = new TestPortal();
         var stored = await QueueAsync(portal, "zoë@example.org", "Zoë Ñandú");
 
-        var mail = await portal.Mail.WaitForAsync("zoë@example.org", "Confirm your email address");
+        var mail = await portal.Mail.DeliveredAsync("zoë@example.org", "Confirm your email address");
 
         Assert.Empty(mail.Defects);
         Assert.Equal("multipart/alternative", mail.ContentType);
@@ -62,7 +62,7 @@ public sealed partial class DeliveryTests
         _ = second.Services;
         for (var i = 0; i < 3; i++)
         {
-            await second.Mail.WaitForAsync($"restart{i}@example.org", "Confirm");
+            await second.Mail.DeliveredAsync($"restart{i}@example.org", "Confirm");
         }
         await using var db = await second.DbAsync();
         Assert.Equal(3, await db.OutboxMessages.CountAsync(m => m.Status == OutboxStatus.Sent));
@@ -71,20 +71,19 @@ public sealed partial class DeliveryTests
     [Fact]
     public async Task Smtp_delivery_reaches_a_real_server_with_both_parts_over_one_reused_connection()
     {
-        await using var smtp = await SmtpServer.StartAsync();
+        await using var smtp = await SmtpSink.StartAsync();
         await using var portal = new TestPortal();
         portal.Settings["Email:Delivery"] = "Smtp";
         portal.Settings["Email:Smtp:Host"] = "127.0.0.1";
         portal.Settings["Email:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         portal.Settings["Email:Smtp:StartTls"] = "false";
-        portal.Settings["Email:PollInterval"] = "00:00:01";
 
         await QueueAsync(portal, "smtp1@example.org", "Ada");
         await QueueAsync(portal, "smtp2@example.org", "Line\r\nBreak");
+        await portal.DeliverMailAsync();
 
-        var received = await smtp.WaitForMessagesAsync(2);
-
-        Assert.All(received, mail =>
+        Assert.Equal(2, smtp.Received.Count);
+        Assert.All(smtp.ParsedByPython(), mail =>
         {
             Assert.Empty(mail.Defects);
             Assert.Equal("multipart/alternative", mail.ContentType);
@@ -95,8 +94,7 @@ public sealed partial class DeliveryTests
             Assert.All(mail.TextLinks, link => Assert.StartsWith("https://portal.test/", link));
             Assert.Matches(HrefsOnPublicBase(), mail.Html);
         });
-        var peers = received.Select(m => m.Header("X-Peer")).Distinct().ToList();
-        Assert.Single(peers);
+        Assert.Single(smtp.Received.Select(m => m.Peer).Distinct());
     }
 
     private static async Task<OutboxMessage> QueueAsync(TestPortal portal, string recipient, string name)

@@ -1,8 +1,8 @@
-using System.Net.Mail;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using MimeKit;
 using Portal.Data;
 using Portal.Email;
 using Portal.Templates.Account;
@@ -308,9 +308,9 @@ public class OutboxDispatcherTests : IAsyncLifetime
 
     private sealed class FlakyDelivery : IMailDelivery
     {
-        private readonly List<MailMessage> _sent = [];
+        private readonly List<MimeMessage> _sent = [];
 
-        public IReadOnlyList<MailMessage> Sent
+        public IReadOnlyList<MimeMessage> Sent
         {
             get
             {
@@ -333,7 +333,7 @@ public class OutboxDispatcherTests : IAsyncLifetime
         /// <summary>Called with the number delivered so far after each delivery.</summary>
         public Action<int>? AfterSend { get; set; }
 
-        public async Task SendAsync(MailMessage message, CancellationToken cancellationToken)
+        public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
         {
             if (Pause > TimeSpan.Zero)
             {
@@ -349,7 +349,7 @@ public class OutboxDispatcherTests : IAsyncLifetime
                 }
                 if (FailuresLeft-- > 0)
                 {
-                    throw new SmtpException("connection refused");
+                    throw new IOException("connection refused");
                 }
                 _sent.Add(message);
                 count = _sent.Count;

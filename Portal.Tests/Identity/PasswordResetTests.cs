@@ -16,7 +16,7 @@ public sealed class PasswordResetTests(TestPortal portal) : IClassFixture<TestPo
             new Dictionary<string, string> { ["Input.Email"] = "reset.me@EXAMPLE.org" });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var mail = await portal.Mail.WaitForAsync("Reset.Me@example.org", "Reset your Portal password");
+        var mail = await portal.Mail.DeliveredAsync("Reset.Me@example.org", "Reset your Portal password");
         Assert.Equal("Reset.Me@example.org", mail.To);
         // The request came in on http://localhost; the link is built on the configured base URL.
         var link = mail.LinkContaining("ResetPassword");
@@ -31,7 +31,7 @@ public sealed class PasswordResetTests(TestPortal portal) : IClassFixture<TestPo
         using var client = portal.CreateBrowserlikeClient();
         using var _ = await client.SubmitFormAsync("/Identity/Account/ForgotPassword",
             new Dictionary<string, string> { ["Input.Email"] = "twice@example.org" });
-        var link = new Uri((await portal.Mail.WaitForAsync("twice@example.org", "Reset")).LinkContaining("ResetPassword"));
+        var link = new Uri((await portal.Mail.DeliveredAsync("twice@example.org", "Reset")).LinkContaining("ResetPassword"));
         var local = link.PathAndQuery;
 
         using var first = await client.SubmitFormAsync(local, new Dictionary<string, string>
@@ -75,7 +75,7 @@ public sealed class PasswordResetTests(TestPortal portal) : IClassFixture<TestPo
         using var client = portal.CreateBrowserlikeClient();
         using var _ = await client.SubmitFormAsync("/Identity/Account/ForgotPassword",
             new Dictionary<string, string> { ["Input.Email"] = "weak@example.org" });
-        var link = new Uri((await portal.Mail.WaitForAsync("weak@example.org", "Reset")).LinkContaining("ResetPassword"));
+        var link = new Uri((await portal.Mail.DeliveredAsync("weak@example.org", "Reset")).LinkContaining("ResetPassword"));
 
         using var response = await client.SubmitFormAsync(link.PathAndQuery, new Dictionary<string, string>
         {

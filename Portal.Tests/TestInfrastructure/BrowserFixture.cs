@@ -14,11 +14,13 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // A busy machine may be slow to show a page; only a page that never comes should fail.
+        Assertions.SetDefaultExpectTimeout((float)Patience.Deadline.TotalMilliseconds);
         Portal.StartServer();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = "/usr/bin/chromium",
+            ExecutablePath = "/usr/bin/chromium-headless-shell",
             Headless = true,
             Args =
             [
@@ -36,7 +38,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             BaseURL = Portal.PublicBaseUrl,
             ViewportSize = new ViewportSize { Width = 1360, Height = 900 },
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout((float)Patience.Deadline.TotalMilliseconds);
         return new BrowserSession(context, await context.NewPageAsync());
     }
 

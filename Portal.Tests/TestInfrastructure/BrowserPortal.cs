@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 
@@ -10,7 +11,7 @@ namespace Portal.Tests.TestInfrastructure;
 /// </summary>
 public sealed class BrowserPortal : TestPortal
 {
-    private readonly int _port = SmtpServer.FreePort();
+    private readonly int _port = FreePort();
 
     public BrowserPortal() : this(null, null)
     {
@@ -31,4 +32,12 @@ public sealed class BrowserPortal : TestPortal
         new(configureServices, postgres);
 
     public override string PublicBaseUrl => $"http://127.0.0.1:{_port}/";
+
+    /// <summary>A port free now: the public base URL names it before the server starts.</summary>
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

@@ -62,7 +62,7 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
             {
                 both.SetResult();
             }
-            await both.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await Patience.For(both.Task, "the second confirmation to meet the first");
         };
     }
 

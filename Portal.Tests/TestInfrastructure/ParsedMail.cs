@@ -29,32 +29,31 @@ public sealed partial record ParsedMail(
     private static partial Regex Link();
 }
 
+/// <summary>Python's email package, run once for many files.</summary>
 public static class MailParser
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
 
-    public static ParsedMail ParseEml(string path) => Run<ParsedMail>("eml", path).Single();
-
-    public static IReadOnlyList<ParsedMail> ParseMaildir(string directory) => Run<ParsedMail>("maildir", directory);
-
-    /// <summary>The header <paramref name="name"/> of every message in a Maildir, the rest left unread.</summary>
-    public static IReadOnlyList<string> ReadHeader(string directory, string name) => Run<string>("header", directory, name);
-
-    private static List<T> Run<T>(string mode, params string[] arguments)
+    /// <summary>The .eml files, in their order, read by one run of the parser.</summary>
+    public static IReadOnlyList<ParsedMail> ParseEml(IReadOnlyList<string> paths)
     {
+        if (paths.Count == 0)
+        {
+            return [];
+        }
         var script = Path.Combine(AppContext.BaseDirectory, "TestInfrastructure", "mail.py");
-        using var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, mode, .. arguments])
+        using var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, .. paths])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
+        var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"Parsing {arguments[0]} failed: {error}");
+            throw new InvalidOperationException($"Parsing {paths[0]} and {paths.Count - 1} more failed: {error.Result}");
         }
-        return JsonSerializer.Deserialize<List<T>>(output, Json)!;
+        return JsonSerializer.Deserialize<List<ParsedMail>>(output, Json)!;
     }
 }

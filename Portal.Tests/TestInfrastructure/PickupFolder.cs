@@ -1,50 +1,62 @@
 namespace Portal.Tests.TestInfrastructure;
 
-/// <summary>The .eml files the portal delivered to its pickup folder, parsed as they arrive.</summary>
-public sealed class PickupFolder(string directory)
+/// <summary>
+/// The .eml files the portal delivered to its pickup folder, read by a real MIME parser. Asking for
+/// what was delivered first has the outbox deliver what is queued (<paramref name="deliver"/>), so a
+/// test never waits for mail to turn up.
+/// </summary>
+public sealed class PickupFolder(string directory, Func<Task> deliver)
 {
     private readonly Dictionary<string, ParsedMail> _parsed = [];
     private readonly Lock _lock = new();
 
     public string Directory { get; } = directory;
 
+    /// <summary>Every message in the folder now, oldest first, without asking the outbox for more.</summary>
     public IReadOnlyList<ParsedMail> All()
     {
         lock (_lock)
         {
             if (System.IO.Directory.Exists(Directory))
             {
-                foreach (var file in System.IO.Directory.GetFiles(Directory, "*.eml").Order())
+                var unread = System.IO.Directory.GetFiles(Directory, "*.eml").Where(file => !_parsed.ContainsKey(file)).ToList();
+                foreach (var (file, mail) in unread.Zip(MailParser.ParseEml(unread)))
                 {
-                    if (!_parsed.ContainsKey(file))
-                    {
-                        _parsed[file] = MailParser.ParseEml(file);
-                    }
+                    _parsed[file] = mail;
                 }
             }
-            return [.. _parsed.OrderBy(p => p.Key).Select(p => p.Value)];
+            return [.. _parsed.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value)];
         }
     }
 
+    /// <summary>The messages to <paramref name="recipient"/> in the folder now.</summary>
     public IReadOnlyList<ParsedMail> To(string recipient) =>
         [.. All().Where(m => m.To.Contains(recipient, StringComparison.OrdinalIgnoreCase))];
 
-    /// <summary>Waits for a message to <paramref name="recipient"/> whose subject contains <paramref name="subject"/>.</summary>
-    public async Task<ParsedMail> WaitForAsync(string recipient, string subject, TimeSpan? timeout = null)
+    /// <summary>Has the outbox deliver what is queued, then returns every message in the folder.</summary>
+    public async Task<IReadOnlyList<ParsedMail>> DeliveredAsync()
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            var match = To(recipient).LastOrDefault(m => m.Subject.Contains(subject, StringComparison.Ordinal));
-            if (match is not null)
-            {
-                return match;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"No message to {recipient} with '{subject}' arrived in {Directory}.");
-            }
-            await Task.Delay(100);
-        }
+        await deliver();
+        return All();
+    }
+
+    /// <summary>Has the outbox deliver what is queued, then returns the messages to <paramref name="recipient"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<ParsedMail>> DeliveredToAsync(string recipient)
+    {
+        await deliver();
+        return To(recipient);
+    }
+
+    /// <summary>
+    /// Has the outbox deliver what is queued, then returns the newest message to
+    /// <paramref name="recipient"/> whose subject contains <paramref name="subject"/>.
+    /// </summary>
+    public async Task<ParsedMail> DeliveredAsync(string recipient, string subject)
+    {
+        var delivered = await DeliveredAsync();
+        return delivered.LastOrDefault(m => m.To.Contains(recipient, StringComparison.OrdinalIgnoreCase) && m.Subject.Contains(subject, StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException(
+                $"No message to {recipient} with '{subject}' was delivered. The folder holds {delivered.Count}: "
+                + string.Join("; ", delivered.Select(m => $"{m.To}: {m.Subject}")));
     }
 }

@@ -5,7 +5,7 @@ namespace Portal.Tests.TestInfrastructure;
 /// <summary>
 /// The PostgreSQL server the tests' PostgreSQL variants run on, from <c>PORTAL_TEST_POSTGRES</c>
 /// (a connection string; <c>.ci/run</c> starts a throw-away server and sets it). Each test portal
-/// gets a database of its own on it.
+/// gets a database of its own on it, copied from <see cref="TemplateDatabases.Postgres"/>.
 /// </summary>
 public static class PostgresTestServer
 {
@@ -13,6 +13,9 @@ public static class PostgresTestServer
 
     private static string? ConnectionString =>
         Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured ? configured : null;
+
+    private static string Server => ConnectionString ?? throw new InvalidOperationException(
+        $"The PostgreSQL tests need a server: {Variable} is not set (.ci/run starts one and sets it).");
 
     /// <summary>
     /// Why the PostgreSQL variants are skipped: no server configured, outside CI. Under CI a missing
@@ -23,14 +26,15 @@ public static class PostgresTestServer
             ? $"PostgreSQL variant skipped: no PostgreSQL server configured (set {Variable} to a connection string, as .ci/run does)."
             : null;
 
-    /// <summary>Creates an empty database and returns the connection string to it.</summary>
-    public static string CreateDatabase()
+    /// <summary>
+    /// Creates a database and returns the connection string to it: a copy of the template, or, with
+    /// <paramref name="empty"/>, one without tables, for the portal to migrate itself.
+    /// </summary>
+    public static string CreateDatabase(bool empty = false)
     {
-        var server = ConnectionString ?? throw new InvalidOperationException(
-            $"The PostgreSQL tests need a server: {Variable} is not set (.ci/run starts one and sets it).");
         var name = "portal_test_" + Guid.NewGuid().ToString("N");
-        Execute(server, $"CREATE DATABASE \"{name}\"");
-        return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        Execute(Server, empty ? $"CREATE DATABASE \"{name}\"" : $"CREATE DATABASE \"{name}\" TEMPLATE \"{TemplateDatabases.Postgres}\"");
+        return new NpgsqlConnectionStringBuilder(Server) { Database = name }.ConnectionString;
     }
 
     public static void DropDatabase(string connectionString)
@@ -38,10 +42,10 @@ public static class PostgresTestServer
         var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
         // The portal's pooled connections to it would block the drop; FORCE ends any that remain.
         NpgsqlConnection.ClearAllPools();
-        Execute(ConnectionString!, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+        Execute(Server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
     }
 
-    private static void Execute(string connectionString, string sql)
+    public static void Execute(string connectionString, string sql)
     {
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();

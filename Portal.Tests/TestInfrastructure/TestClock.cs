@@ -1,6 +1,10 @@
 namespace Portal.Tests.TestInfrastructure;
 
-/// <summary>A clock the test moves by hand.</summary>
+/// <summary>
+/// A clock the test moves by hand. Timers still run on real time, so moving the clock does not set
+/// off the portal's own scheduled jobs under a test; where a test drives a timer it uses a
+/// <see cref="Microsoft.Extensions.Time.Testing.FakeTimeProvider"/>.
+/// </summary>
 public sealed class TestClock(DateTimeOffset start) : TimeProvider
 {
     public TestClock() : this(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero))

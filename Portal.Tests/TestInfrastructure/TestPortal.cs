@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
+using Portal.Email;
 
 namespace Portal.Tests.TestInfrastructure;
 
@@ -13,6 +14,9 @@ namespace Portal.Tests.TestInfrastructure;
 /// database of its own on the test PostgreSQL server, dropped on dispose), with mail going to the
 /// data directory's pickup folder. Several portals can share one PostgreSQL database as the nodes
 /// of one site, each with a data directory of its own; the database is then the caller's to drop.
+/// The database starts as a copy of one migrated once per test run (<see cref="TemplateDatabases"/>;
+/// <see cref="OnEmptyDatabase"/> for one the portal migrates itself). The outbox delivers only when asked
+/// (<see cref="DeliverMailAsync"/>, which <see cref="Mail"/> does), so no test depends on its timing.
 /// </summary>
 public class TestPortal : WebApplicationFactory<Program>
 {
@@ -31,24 +35,36 @@ public class TestPortal : WebApplicationFactory<Program>
     }
 
     protected TestPortal(Action<IServiceCollection>? configureServices, string? dataDirectory = null,
-        DatabaseProvider database = DatabaseProvider.Sqlite, string? postgres = null, bool sharedDatabase = false)
+        DatabaseProvider database = DatabaseProvider.Sqlite, string? postgres = null, bool sharedDatabase = false, bool emptyDatabase = false)
     {
         _configureServices = configureServices;
         _sharedDatabase = sharedDatabase;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "portal-tests", Guid.NewGuid().ToString("N"));
-        Mail = new PickupFolder(Path.Combine(DataDirectory, "mail"));
-        _postgres = database == DatabaseProvider.Postgres ? postgres ?? PostgresTestServer.CreateDatabase() : null;
+        Mail = new PickupFolder(Path.Combine(DataDirectory, "mail"), DeliverMailAsync);
+        _postgres = database == DatabaseProvider.Postgres ? postgres ?? PostgresTestServer.CreateDatabase(emptyDatabase) : null;
+        if (_postgres is null && !emptyDatabase)
+        {
+            // Here rather than when the host is built: parallel first uses of Services may build it twice.
+            TemplateDatabases.CopySqliteTo(Path.Combine(DataDirectory, "portal.db"));
+        }
     }
 
     /// <summary>A portal with some services replaced (a clock, a mail delivery).</summary>
     public static TestPortal WithServices(Action<IServiceCollection> configureServices, DatabaseProvider database = DatabaseProvider.Sqlite) =>
         new(configureServices, database: database);
 
+    /// <summary>A portal on a database without tables, as at a first start: it migrates the schema itself.</summary>
+    public static TestPortal OnEmptyDatabase(DatabaseProvider database = DatabaseProvider.Sqlite) =>
+        new(null, database: database, emptyDatabase: true);
+
     /// <summary>A portal on the data directory (and database) another one used: a restart.</summary>
     public static TestPortal Restart(TestPortal previous) =>
         new(null, previous.DataDirectory, previous.Database, previous._postgres);
 
     public DatabaseProvider Database => _postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
+
+    /// <summary>The connection string of this portal's PostgreSQL database; null on SQLite.</summary>
+    public string? PostgresConnectionString => _postgres;
 
     public string DataDirectory { get; }
 
@@ -72,7 +88,8 @@ public class TestPortal : WebApplicationFactory<Program>
             builder.UseSetting("ConnectionStrings:Portal", _postgres);
         }
         builder.UseSetting("Portal:PublicBaseUrl", PublicBaseUrl);
-        builder.UseSetting("Email:PollInterval", "00:00:00.100");
+        // Mail goes out when a test asks for it, never because time passed.
+        builder.UseSetting("Email:PollInterval", "01:00:00");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Every in-process request comes from one unknown address: only the rate limit tests
         // (which set their own figures) should meet the per-IP limits.
@@ -124,6 +141,10 @@ public class TestPortal : WebApplicationFactory<Program>
         }
         return user;
     }
+
+    /// <summary>Has the outbox deliver every message queued so far, and waits until it has.</summary>
+    public Task DeliverMailAsync() =>
+        Patience.For(Get<OutboxDispatcher>().DeliverNowAsync(), "the outbox to deliver the messages queued so far");
 
     public HttpClient CreateBrowserlikeClient() =>
         CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });

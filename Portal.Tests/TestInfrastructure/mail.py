@@ -1,16 +1,11 @@
 """Parses mail with Python's email package (a real MIME parser) and prints it as JSON.
 
-usage: mail.py eml FILE | mail.py maildir DIR | mail.py header DIR NAME
-
-The header mode prints one header of every message in a Maildir, reading nothing else: quick for
-many messages.
+usage: mail.py FILE...   (each an .eml file; prints a list, one entry per file, in order)
 """
 import email
 import json
-import mailbox
 import sys
 from email import policy
-from email.parser import BytesHeaderParser
 
 
 def describe(message):
@@ -33,17 +28,8 @@ def describe(message):
     }
 
 
-def parse(file):
-    return email.message_from_binary_file(file, policy=policy.default)
-
-
-mode, path = sys.argv[1], sys.argv[2]
-if mode == "eml":
-    with open(path, "rb") as f:
-        messages = [describe(parse(f))]
-elif mode == "header":
-    headers = BytesHeaderParser(policy=policy.default)
-    messages = [str(m[sys.argv[3]]) for m in mailbox.Maildir(path, factory=headers.parse, create=False)]
-else:
-    messages = [describe(m) for m in mailbox.Maildir(path, factory=parse, create=False)]
+messages = []
+for name in sys.argv[1:]:
+    with open(name, "rb") as f:
+        messages.append(describe(email.message_from_binary_file(f, policy=policy.default)))
 json.dump(messages, sys.stdout)

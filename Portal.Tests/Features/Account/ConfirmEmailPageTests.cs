@@ -27,7 +27,7 @@ public sealed class ConfirmEmailPageTests(TestPortal portal) : IClassFixture<Tes
             await outbox.SaveChangesAsync();
         }
 
-        var mail = await portal.Mail.WaitForAsync("New.Address@Example.org", "Confirm your email address");
+        var mail = await portal.Mail.DeliveredAsync("New.Address@Example.org", "Confirm your email address");
         var link = new Uri(mail.LinkContaining("/account/confirm-email"));
         Assert.StartsWith("https://portal.test/account/confirm-email?userId=", link.AbsoluteUri);
 

@@ -41,11 +41,11 @@ public sealed class EmailChangeTests : IAsyncLifetime
         var result = await _fixture.RequestAsync(member, "email");
 
         Assert.StartsWith("We sent a link to new0@example.net. Open it within 24 hours", result.Message);
-        var toNew = await _fixture.Portal.Mail.WaitForAsync("new0@example.net", "Confirm your new address");
+        var toNew = await _fixture.Portal.Mail.DeliveredAsync("new0@example.net", "Confirm your new address");
         var link = toNew.LinkContaining(DeferredChanges.ConfirmLinkPath);
         Assert.StartsWith("https://portal.test/account/changes/confirm/", link);
         Assert.Contains("valid for 24 hours", toNew.Text);
-        var toOld = await _fixture.Portal.Mail.WaitForAsync("ada@example.org", "about to change");
+        var toOld = await _fixture.Portal.Mail.DeliveredAsync("ada@example.org", "about to change");
         Assert.StartsWith("https://portal.test/account/changes/cancel/", toOld.LinkContaining(DeferredChanges.CancelLinkPath));
         Assert.Contains("n•••@example.net", toOld.Text);
         Assert.DoesNotContain("new0@example.net", toOld.Text);

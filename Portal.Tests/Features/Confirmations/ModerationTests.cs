@@ -137,7 +137,7 @@ public class ModerationTests : IAsyncLifetime
         Assert.Equal(ChangeOutcome.Rejected, result.Outcome);
         var row = await _fixture.RowAsync(id);
         Assert.Equal((ChangeStatus.Rejected, Changes.RejectionReasons[0], moderator.Name), (row.Status, row.Reason, row.DecidedByName));
-        var mail = await _fixture.Portal.Mail.WaitForAsync("ada@example.org", "was not approved");
+        var mail = await _fixture.Portal.Mail.DeliveredAsync("ada@example.org", "was not approved");
         Assert.Contains(Changes.RejectionReasons[0], mail.Text);
         Assert.Contains("Display name", mail.Text);
         Assert.Equal(new ChangeRejected(id, "profile", user.Id, Changes.RejectionReasons[0]), Assert.Single(_fixture.Rejected.Events));

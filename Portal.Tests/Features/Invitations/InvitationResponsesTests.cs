@@ -131,7 +131,7 @@ public class InvitationResponsesTests : IAsyncLifetime
         Assert.Equal("dave@example.org", user!.Email);
         Assert.Equal(AccountStatus.Active, user.Status);
 
-        var mail = await _fixture.Portal.Mail.WaitForAsync("Dave.Private@home.example", "Confirm your email address");
+        var mail = await _fixture.Portal.Mail.DeliveredAsync("Dave.Private@home.example", "Confirm your email address");
         var link = new Uri(mail.LinkContaining("account/confirm-email"));
         Assert.StartsWith("https://portal.test/account/confirm-email?", link.AbsoluteUri);
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(link.Query);

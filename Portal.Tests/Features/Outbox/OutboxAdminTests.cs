@@ -43,7 +43,7 @@ public sealed class OutboxAdminTests(TestPortal portal) : IClassFixture<TestPort
         Assert.True(await Outbox.RetryAsync(Admin, id));
         Assert.False(await Outbox.RetryAsync(Admin, id));
 
-        await portal.Mail.WaitForAsync("failed@example.org", "Reset");
+        await portal.Mail.DeliveredAsync("failed@example.org", "Reset");
         var audit = await portal.Get<AuditLog>().SearchAsync(Admin, new AuditQuery(Action: "outbox.retried"), new PageRequest());
         Assert.Contains(audit.Items, e => e.TargetName == "failed@example.org");
     }
@@ -52,7 +52,7 @@ public sealed class OutboxAdminTests(TestPortal portal) : IClassFixture<TestPort
     public async Task Messages_filter_by_status_and_recipient()
     {
         await QueueAsync("filter-one@example.org", "https://portal.test/a");
-        await portal.Mail.WaitForAsync("filter-one@example.org", "Reset");
+        await portal.Mail.DeliveredAsync("filter-one@example.org", "Reset");
 
         var sent = await Outbox.SearchAsync(Admin, new OutboxQuery(OutboxStatus.Sent, "filter-one"), new PageRequest());
         var queued = await Outbox.SearchAsync(Admin, new OutboxQuery(OutboxStatus.Queued, "filter-one"), new PageRequest());

@@ -60,11 +60,11 @@ public sealed partial class RegistrationPagesTests : IAsyncLifetime
         Assert.DoesNotContain(Password, bodies[0]);
         Assert.All(bodies, body => Assert.Equal(bodies[0], body));
 
-        var activation = await Portal.Mail.WaitForAsync("new@example.org", "Activate your Portal account");
+        var activation = await Portal.Mail.DeliveredAsync("new@example.org", "Activate your Portal account");
         Assert.StartsWith("https://portal.test/activate/", activation.LinkContaining("/activate/"));
-        var warning = await Portal.Mail.WaitForAsync("active@example.org", "Someone tried to sign up");
+        var warning = await Portal.Mail.DeliveredAsync("active@example.org", "Someone tried to sign up");
         Assert.Contains("no new account was made", warning.Text);
-        Assert.Equal(2, (await WaitForMailsAsync("pending@example.org", 2)).Count);
+        Assert.Equal(2, (await Portal.Mail.DeliveredToAsync("pending@example.org")).Count);
         Assert.DoesNotContain(Portal.Mail.To("active@example.org"), m => m.Subject.Contains("Activate", StringComparison.Ordinal));
         Assert.Empty(Portal.Mail.To("optedout@example.org"));
     }
@@ -274,16 +274,6 @@ public sealed partial class RegistrationPagesTests : IAsyncLifetime
     private static async Task<Dictionary<string, string>> HiddenFieldsAsync(HttpClient client, string url) =>
         (await client.GetPageAsync(url)).QuerySelector<IHtmlFormElement>("main form")!.Elements.OfType<IHtmlInputElement>()
             .Where(e => e.Type == "hidden").ToDictionary(e => e.Name!, e => e.Value);
-
-    private async Task<IReadOnlyList<ParsedMail>> WaitForMailsAsync(string recipient, int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (Portal.Mail.To(recipient).Count < count && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-        return Portal.Mail.To(recipient);
-    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 

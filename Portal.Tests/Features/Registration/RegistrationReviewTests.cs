@@ -44,7 +44,7 @@ public sealed class RegistrationReviewTests(RegistrationReviewTests.Fixture fixt
                 (application.Status, application.DecidedById, application.DecidedByName, application.Reason));
             Assert.NotNull(application.DecidedAt);
         }
-        var mail = await Portal.Mail.WaitForAsync(user.Email!, "account is ready");
+        var mail = await Portal.Mail.DeliveredAsync(user.Email!, "account is ready");
         Assert.Contains($"Hello {user.UserName}", mail.Text);
         Assert.Equal("https://portal.test/Identity/Account/Login", mail.LinkContaining("Identity/Account/Login"));
         Assert.Empty(mail.Defects);
@@ -73,7 +73,7 @@ public sealed class RegistrationReviewTests(RegistrationReviewTests.Fixture fixt
             Assert.NotNull(application.DecidedAt);
             Assert.Equal(user.Email, application.Email);
         }
-        var mail = await Portal.Mail.WaitForAsync(user.Email!, "was not approved");
+        var mail = await Portal.Mail.DeliveredAsync(user.Email!, "was not approved");
         Assert.Contains(reason, mail.Text);
         Assert.Contains("We could not confirm who you are: &lt;please&gt; write to us.", mail.Html);
         var entry = Assert.Single(await AuditAsync("registration.rejected", signUp.Id));
@@ -107,7 +107,7 @@ public sealed class RegistrationReviewTests(RegistrationReviewTests.Fixture fixt
         }
         foreach (var (user, _) in reject)
         {
-            Assert.Contains("Members only.", (await Portal.Mail.WaitForAsync(user.Email!, "was not approved")).Text);
+            Assert.Contains("Members only.", (await Portal.Mail.DeliveredAsync(user.Email!, "was not approved")).Text);
         }
     }
 

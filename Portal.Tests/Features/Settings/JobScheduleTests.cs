@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Portal.Data;
 using Portal.Features.Settings;
 using Portal.Tests.TestInfrastructure;
@@ -7,6 +10,9 @@ namespace Portal.Tests.Features.Settings;
 public class JobScheduleTests : IAsyncLifetime
 {
     private readonly TestPortal _portal;
+    // Its timers too: the loop's wait ends when the test moves this clock past it.
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+    private readonly LogCapture _logs = new();
 
     public JobScheduleTests() : this(DatabaseProvider.Sqlite)
     {
@@ -14,7 +20,12 @@ public class JobScheduleTests : IAsyncLifetime
 
     protected JobScheduleTests(DatabaseProvider database)
     {
-        _portal = TestPortal.WithServices(_ => { }, database);
+        _portal = TestPortal.WithServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(_clock);
+            services.AddLogging(logging => logging.AddProvider(_logs));
+        }, database);
+        _portal.Settings["Logging:LogLevel:" + typeof(JobSchedule).FullName] = "Debug";
     }
 
     private JobSchedule Schedule => _portal.Get<JobSchedule>();
@@ -47,34 +58,42 @@ public class JobScheduleTests : IAsyncLifetime
     [DatabaseFact]
     public async Task An_overdue_job_runs_at_once_after_a_restart_and_records_the_run()
     {
-        var lastRun = DateTime.UtcNow.AddDays(-2);
+        var lastRun = _clock.GetUtcNow().UtcDateTime.AddDays(-2);
         Assert.True(await Schedule.TryClaimAsync("nightly", null, lastRun));
         var ran = new TaskCompletionSource();
         using var stop = new CancellationTokenSource();
 
         var loop = Schedule.RunPeriodicallyAsync("nightly", TimeSpan.FromDays(1), _ => { ran.TrySetResult(); return Task.CompletedTask; }, stop.Token);
-        await ran.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Patience.For(ran.Task, "the overdue job to run");
         await stop.CancelAsync();
         await StoppedAsync(loop);
 
-        Assert.True(await Schedule.LastRunAsync("nightly") > lastRun.AddDays(1));
+        Assert.Equal(_clock.GetUtcNow().UtcDateTime, await Schedule.LastRunAsync("nightly"));
     }
 
     [DatabaseFact]
     public async Task A_job_that_ran_recently_waits_for_its_interval_after_a_restart()
     {
-        var lastRun = DateTime.UtcNow.AddMinutes(-5);
+        var lastRun = _clock.GetUtcNow().UtcDateTime.AddMinutes(-5);
         Assert.True(await Schedule.TryClaimAsync("nightly", null, lastRun));
         var runs = 0;
+        var ran = new TaskCompletionSource();
         using var stop = new CancellationTokenSource();
 
-        var loop = Schedule.RunPeriodicallyAsync("nightly", TimeSpan.FromDays(1), _ => { runs++; return Task.CompletedTask; }, stop.Token);
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        var loop = Schedule.RunPeriodicallyAsync("nightly", TimeSpan.FromDays(1), _ => { runs++; ran.TrySetResult(); return Task.CompletedTask; }, stop.Token);
+        var resting = await _logs.LineAsync("Job nightly looks at its schedule again in");
+
+        Assert.Contains("in 23:55:00", resting);
+        Assert.Equal(0, runs);
+        Assert.Equal(lastRun, await Schedule.LastRunAsync("nightly"));
+
+        _clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromMinutes(5));
+        await Patience.For(ran.Task, "the job to run once its interval was up");
         await stop.CancelAsync();
         await StoppedAsync(loop);
 
-        Assert.Equal(0, runs);
-        Assert.Equal(lastRun, await Schedule.LastRunAsync("nightly"));
+        Assert.Equal(1, runs);
+        Assert.Equal(lastRun.AddDays(1), await Schedule.LastRunAsync("nightly"));
     }
 
     /// <summary>A stopped loop ends, by returning or by the cancellation, whichever it met first.</summary>
@@ -82,7 +101,7 @@ public class JobScheduleTests : IAsyncLifetime
     {
         try
         {
-            await loop.WaitAsync(TimeSpan.FromSeconds(30));
+            await Patience.For(loop, "the stopped loop to end");
         }
         catch (OperationCanceledException)
         {

@@ -31,7 +31,7 @@ public sealed class BulkRestartTests
             await bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, null, false, 14));
 
             // The runner stalls in its third batch; the host is stopped under it.
-            await stalled.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await Patience.For(stalled.Reached.Task, "the run to reach its stalling send");
         }
 
         await using (var db = await OpenAsync(first.DataDirectory))
@@ -42,16 +42,10 @@ public sealed class BulkRestartTests
         }
 
         await using var second = TestPortal.Restart(first);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        BulkJobView? done;
-        do
-        {
-            await Task.Delay(100);
-            done = await second.Get<BulkInvites>().GetAsync(Admin, jobId);
-        }
-        while (done!.Status != BulkJobStatus.Completed && DateTime.UtcNow < deadline);
+        await Patience.For(second.Get<BulkJobRunner>().RunNowAsync(), "the restarted portal to run the job to its end");
+        var done = await second.Get<BulkInvites>().GetAsync(Admin, jobId);
 
-        Assert.Equal((BulkJobStatus.Completed, Rows, Rows), (done.Status, done.ProcessedRows, done.SentRows));
+        Assert.Equal((BulkJobStatus.Completed, Rows, Rows), (done!.Status, done.ProcessedRows, done.SentRows));
         await using var check = await second.DbAsync();
         var invitations = await check.Invitations.GroupBy(i => i.EmailKey).Select(g => g.Count()).ToListAsync();
         var mails = await check.OutboxMessages.GroupBy(m => m.Recipient).Select(g => g.Count()).ToListAsync();

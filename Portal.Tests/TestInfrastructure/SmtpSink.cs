@@ -1,0 +1,193 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using MimeKit;
+using SmtpServer;
+using SmtpServer.IO;
+using SmtpServer.Net;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace Portal.Tests.TestInfrastructure;
+
+/// <summary>A message as an SMTP server received it, with the client's address and port.</summary>
+public sealed record ReceivedMail(string Peer, byte[] Raw)
+{
+    public MimeMessage Message => MimeMessage.Load(new MemoryStream(Raw));
+}
+
+/// <summary>
+/// A real SMTP server in the test process, on a loopback port (the SmtpServer package). It keeps
+/// every message it accepts as it came, and tells a test waiting for a number of messages the
+/// moment that many have arrived. Its connections answer without Nagle's delay, as mail servers
+/// tuned for throughput do, so the client's speed is what a test sees.
+/// </summary>
+public sealed class SmtpSink : IAsyncDisposable
+{
+    private readonly List<ReceivedMail> _received = [];
+    private readonly List<(int Count, TaskCompletionSource Reached)> _waiting = [];
+    private readonly CancellationTokenSource _stop = new();
+    private Task _running = Task.CompletedTask;
+
+    private SmtpSink()
+    {
+    }
+
+    public int Port { get; private set; }
+
+    public IReadOnlyList<ReceivedMail> Received
+    {
+        get
+        {
+            lock (_received)
+            {
+                return [.. _received];
+            }
+        }
+    }
+
+    public static async Task<SmtpSink> StartAsync()
+    {
+        var sink = new SmtpSink();
+        var listeners = new PromptListenerFactory();
+        var services = new SmtpServer.ComponentModel.ServiceProvider();
+        services.Add(listeners);
+        services.Add(new Store(sink));
+        var options = new SmtpServerOptionsBuilder()
+            .ServerName("smtp.test")
+            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, 0)))
+            .Build();
+        sink._running = new SmtpServer.SmtpServer(options, services).StartAsync(sink._stop.Token);
+        sink.Port = await Patience.For(listeners.Listening, "the SMTP server to listen");
+        return sink;
+    }
+
+    /// <summary>Completes once <paramref name="count"/> messages have arrived, with all that have.</summary>
+    public async Task<IReadOnlyList<ReceivedMail>> WaitForAsync(int count)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_received)
+        {
+            if (_received.Count >= count)
+            {
+                return [.. _received];
+            }
+            _waiting.Add((count, reached));
+        }
+        await Patience.For(reached.Task, $"{count} messages at the SMTP server", () => $"{Received.Count} arrived");
+        return Received;
+    }
+
+    /// <summary>The messages read by Python's email package: a MIME parser independent of the one that wrote them.</summary>
+    public IReadOnlyList<ParsedMail> ParsedByPython()
+    {
+        var directory = Directory.CreateTempSubdirectory("portal-smtp-");
+        try
+        {
+            var files = Received.Select((mail, i) =>
+            {
+                var path = Path.Combine(directory.FullName, $"{i:D6}.eml");
+                File.WriteAllBytes(path, mail.Raw);
+                return path;
+            }).ToList();
+            return MailParser.ParseEml(files);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private void Add(ReceivedMail mail)
+    {
+        lock (_received)
+        {
+            _received.Add(mail);
+            foreach (var waiting in _waiting.Where(w => _received.Count >= w.Count).ToList())
+            {
+                waiting.Reached.TrySetResult();
+                _waiting.Remove(waiting);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _running;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped, as asked.
+        }
+        _stop.Dispose();
+    }
+
+    private sealed class Store(SmtpSink sink) : MessageStore
+    {
+        public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        {
+            var peer = context.Properties.TryGetValue(EndpointListener.RemoteEndPointKey, out var endpoint) ? endpoint.ToString()! : "unknown";
+            sink.Add(new ReceivedMail(peer, buffer.ToArray()));
+            return Task.FromResult(SmtpResponse.Ok);
+        }
+    }
+
+    /// <summary>Listens where the endpoint says and hands over each connection with Nagle's algorithm off.</summary>
+    private sealed class PromptListenerFactory : IEndpointListenerFactory
+    {
+        private readonly TaskCompletionSource<int> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes with the port once the server listens.</summary>
+        public Task<int> Listening => _listening.Task;
+
+        public IEndpointListener CreateListener(IEndpointDefinition endpointDefinition)
+        {
+            var listener = new TcpListener(endpointDefinition.Endpoint);
+            listener.Start();
+            _listening.TrySetResult(((IPEndPoint)listener.LocalEndpoint).Port);
+            return new Listener(listener);
+        }
+    }
+
+    private sealed class Listener(TcpListener listener) : IEndpointListener
+    {
+        public async Task<ISecurableDuplexPipe> GetPipeAsync(ISessionContext context, CancellationToken cancellationToken)
+        {
+            var client = await listener.AcceptTcpClientAsync(cancellationToken);
+            client.NoDelay = true;
+            context.Properties[EndpointListener.RemoteEndPointKey] = client.Client.RemoteEndPoint!;
+            return new Pipe(client);
+        }
+
+        public void Dispose() => listener.Stop();
+    }
+
+    private sealed class Pipe(TcpClient client) : ISecurableDuplexPipe
+    {
+        private readonly NetworkStream _stream = client.GetStream();
+
+        public PipeReader Input { get; } = PipeReader.Create(client.GetStream());
+
+        public PipeWriter Output { get; } = PipeWriter.Create(client.GetStream());
+
+        public bool IsSecure => false;
+
+        public SslProtocols SslProtocol => SslProtocols.None;
+
+        /// <summary>The server has no certificate, so it never offers STARTTLS.</summary>
+        public Task UpgradeAsync(X509Certificate certificate, SslProtocols protocols, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("The test SMTP server offers no TLS.");
+
+        public void Dispose()
+        {
+            _stream.Dispose();
+            client.Dispose();
+        }
+    }
+}
