@@ -24,6 +24,8 @@ public class TestPortal : WebApplicationFactory<Program>
 
     private readonly Action<IServiceCollection>? _configureServices;
 
+    private readonly Lock _start = new();
+
     /// <summary>The connection string of this portal's PostgreSQL database; null on SQLite.</summary>
     private readonly string? _postgres;
 
@@ -108,6 +110,21 @@ public class TestPortal : WebApplicationFactory<Program>
         if (_configureServices is not null)
         {
             builder.ConfigureTestServices(_configureServices);
+        }
+    }
+
+    /// <summary>
+    /// The host is built on first use; tests that first use it from several threads at once would
+    /// otherwise build (and start) two on one data directory.
+    /// </summary>
+    public override IServiceProvider Services
+    {
+        get
+        {
+            lock (_start)
+            {
+                return base.Services;
+            }
         }
     }
 
