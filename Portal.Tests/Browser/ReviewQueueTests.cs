@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Portal.Data;
 using Portal.Features.Confirmations;
+using Portal.Features.Users;
 using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
 
@@ -128,6 +129,35 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         await Assertions.Expect(firstSession.Page.Locator("[data-notice=claim]")).ToContainTextAsync("You have this change until");
         Assert.Equal(ChangeStatus.Pending, (await Changes.MineAsync(member)).Single(c => c.Id == change).Status);
         secondSession.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_moderator_whose_role_was_removed_while_the_change_was_open_is_refused_and_the_refusal_is_audited()
+    {
+        var (_, member) = await MemberAsync("erin@revoked.example");
+        var change = await RequestAsync(member, "profile", 0);
+        var moderator = await fixture.Portal.CreateUserAsync("revoked@claims.example", roles: Roles.Moderator);
+        await using var session = await fixture.NewSessionAsync();
+        var page = session.Page;
+        await session.SignInAsync(moderator.Email!, TestPortal.DefaultPassword);
+        await page.GotoAsync($"admin/review/{change}");
+        await session.WaitForInteractiveAsync();
+        await Assertions.Expect(page.Locator("[data-notice=claim]")).ToContainTextAsync("You have this change until");
+
+        var removed = await fixture.Portal.Get<UserAdmin>().RemoveRoleAsync(Actor.System, moderator.Id, Roles.Moderator);
+        Assert.True(removed.Succeeded, removed.Message);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+
+        var refused = page.Locator("[data-notice=refused]");
+        await Assertions.Expect(refused).ToContainTextAsync("You no longer have the access it needs");
+        await Assertions.Expect(refused.Locator("[data-recorded]")).ToHaveTextAsync("The refusal is in the audit log.");
+        await session.ScreenshotAsync("admin-action-refused");
+        Assert.Equal(ChangeStatus.Pending, (await Changes.MineAsync(member)).Single(c => c.Id == change).Status);
+        await using var db = await fixture.Portal.DbAsync();
+        var refusal = await db.AuditEntries.SingleAsync(e => e.Action == "access.refused" && e.ActorId == moderator.Id);
+        Assert.Equal($"/admin/review/{change}", refusal.TargetId);
+        Assert.Contains(Roles.Moderator, refusal.Details);
+        session.AssertNoErrors();
     }
 
     [Fact]

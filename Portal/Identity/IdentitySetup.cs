@@ -52,6 +52,7 @@ public static class IdentitySetup
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingAuthStateProvider>();
+        services.AddSingleton<ActorLookup>();
         services.AddTransient<IEmailSender, IdentityMailAdapter>();
         services.AddPortalRateLimits();
         return builder;

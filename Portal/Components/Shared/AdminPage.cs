@@ -10,5 +10,9 @@ public abstract class AdminPage : ComponentBase
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
-    protected async Task<Actor> GetActorAsync() => Actor.FromPrincipal((await AuthenticationState).User);
+    [Inject]
+    private ActorLookup Actors { get; set; } = default!;
+
+    /// <summary>The actor with the roles the database gives them now, asked again for every action.</summary>
+    protected async Task<Actor> GetActorAsync() => await Actors.CurrentAsync((await AuthenticationState).User);
 }

@@ -11,9 +11,15 @@ public static class BulkEndpoints
         var files = endpoints.MapGroup("/admin/invitations/bulk").RequireAuthorization(Policies.Admin);
         files.MapGet("/template.csv", () => Results.Text(BulkInvites.TemplateCsv, "text/csv; charset=utf-8"))
             .WithMetadata(new ResponseCacheAttribute { NoStore = true });
-        files.MapGet("/{id:long}/results.csv", async (long id, HttpContext context, BulkInvites bulk) =>
+        files.MapGet("/{id:long}/results.csv", async (long id, HttpContext context, BulkInvites bulk, ActorLookup actors) =>
         {
-            var actor = Actor.FromPrincipal(context.User);
+            // The cookie may still carry a role removed since it was issued: the database decides.
+            var actor = await actors.CurrentAsync(context.User, context.RequestAborted);
+            if (!actor.IsInAnyRole(Roles.Admin))
+            {
+                await actors.RecordRefusalAsync(actor, context.Request.Path, "The results file needs the role Admin.", context.RequestAborted);
+                return Results.Forbid();
+            }
             var job = await bulk.GetAsync(actor, id, context.RequestAborted);
             if (job is null)
             {

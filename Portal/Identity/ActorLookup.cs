@@ -1,0 +1,49 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Features.Audit;
+
+namespace Portal.Identity;
+
+/// <summary>
+/// Who is acting, as the database has it at the moment of the action: the roles held now, not the
+/// ones in the sign-in cookie or the open circuit. An account that is gone, deactivated or whose
+/// security stamp changed since it signed in (a role removed, a password reset) acts with no role,
+/// so the services refuse what it asks.
+/// </summary>
+public sealed class ActorLookup(IDbContextFactory<PortalDbContext> dbFactory, IOptions<IdentityOptions> identity, AuditLog audit)
+{
+    public async Task<Actor> CurrentAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default)
+    {
+        var claimed = Actor.FromPrincipal(principal);
+        if (claimed.UserId is null)
+        {
+            return claimed;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.AsNoTracking()
+            .Where(u => u.Id == claimed.UserId)
+            .Select(u => new { u.SecurityStamp, u.State, u.DeactivatedAt })
+            .FirstOrDefaultAsync(cancellationToken);
+        var stamp = principal.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType);
+        if (user is null || user.State != AccountState.Active || user.DeactivatedAt is not null || user.SecurityStamp != stamp)
+        {
+            return claimed with { Roles = new HashSet<string>() };
+        }
+        var roles = await db.UserRoles
+            .Where(r => r.UserId == claimed.UserId)
+            .Join(db.Roles, r => r.RoleId, role => role.Id, (_, role) => role.Name!)
+            .ToListAsync(cancellationToken);
+        return claimed with { Roles = roles.ToHashSet() };
+    }
+
+    /// <summary>Writes down that <paramref name="actor"/> was refused <paramref name="what"/>, and why.</summary>
+    public async Task RecordRefusalAsync(Actor actor, string what, string why, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        audit.Record(db, actor, "access.refused", new AuditTarget("page", what), why);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}
