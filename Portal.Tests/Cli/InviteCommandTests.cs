@@ -31,6 +31,23 @@ public sealed class InviteCommandTests(TestPortal portal) : IClassFixture<TestPo
     }
 
     [Fact]
+    public async Task A_dry_run_classes_look_alike_addresses_as_invalid_with_the_reason()
+    {
+        var admin = await AdminAsync();
+        var csv = await FileAsync("lookalikes.csv", "email\n\u0430dmin@example.com\nuser@exampl\u0435.com\npay\u03BFut@example.com\nplain@example.com\n");
+
+        var (code, output, _) = await RunAsync("invite", "--csv", csv, "--inviter", admin, "--dry-run");
+
+        Assert.Equal(0, code);
+        Assert.Matches(@"New\s+1", output);
+        Assert.Matches(@"Invalid\s+3", output);
+        var results = await File.ReadAllLinesAsync(Path.Combine(_folder, "lookalikes.results.csv"));
+        Assert.Contains(results, l => l.StartsWith("2,\u0430dmin@example.com,Invalid,", StringComparison.Ordinal) && l.Contains("mixes Cyrillic and Latin letters", StringComparison.Ordinal));
+        Assert.Contains(results, l => l.StartsWith("3,user@exampl\u0435.com,Invalid,", StringComparison.Ordinal) && l.Contains("mixes Latin and Cyrillic letters", StringComparison.Ordinal));
+        Assert.Contains(results, l => l.StartsWith("4,pay\u03BFut@example.com,Invalid,", StringComparison.Ordinal) && l.Contains("mixes Latin and Greek letters", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_dry_run_prints_the_classes_writes_a_results_file_and_sends_nothing()
     {
         var admin = await AdminAsync();

@@ -53,6 +53,30 @@ public sealed class EmailAddressTests
         Assert.Contains(reason, check.Error, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("\u0430dmin@example.com", "The part before the @ mixes Cyrillic and Latin letters")]
+    [InlineData("pay\u03BFut@example.com", "The part before the @ mixes Latin and Greek letters")]
+    [InlineData("user@exampl\u0435.com", "The domain part \"exampl\u0435\" mixes Latin and Cyrillic letters")]
+    [InlineData("user@xn--exampl-8of.com", "The domain part \"exampl\u0435\" mixes Latin and Cyrillic letters")]
+    [InlineData("\u0441\u0435\u0440\u0433\u0435\u0439a@example.org", "The part before the @ mixes Cyrillic and Latin letters")]
+    public void Look_alike_addresses_that_mix_scripts_are_refused(string input, string reason)
+    {
+        var check = EmailAddress.Check(input);
+        Assert.False(check.IsValid);
+        Assert.StartsWith(reason, check.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("j\u00FCrgen.m\u00FCller@b\u00FCcher.example")]
+    [InlineData("\u0441\u0435\u0440\u0433\u0435\u0439.2024@\u043F\u0440\u0438\u043C\u0435\u0440.\u0440\u0444")]
+    [InlineData("\u03B3\u03B9\u03B1\u03BD\u03BD\u03B7\u03C2@example.gr")]
+    [InlineData("\u5C71\u7530\u305F\u308D\u3046@example.jp")]
+    [InlineData("\u30E4\u30DE\u30C0\u6F22\u5B57@example.jp")]
+    [InlineData("\uD55C\uAD6D\u4EBA@example.kr")]
+    [InlineData("ad-min_2024+news@mail-1.example.org")]
+    public void Names_written_in_one_script_are_accepted(string input) =>
+        Assert.True(EmailAddress.Check(input).IsValid, EmailAddress.Check(input).Error);
+
     [Fact]
     public void Over_254_characters_is_refused_before_parsing()
     {

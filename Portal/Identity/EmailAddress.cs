@@ -77,6 +77,11 @@ public static class EmailAddress
         {
             return Fail("The domain after the @ is not a valid domain name.");
         }
+        var lookAlike = MixedScriptLabel(domain);
+        if (lookAlike is not null)
+        {
+            return Fail(lookAlike);
+        }
 
         var canonical = $"{local}@{domain}";
         return canonical.Length > MaxLength
@@ -104,8 +109,27 @@ public static class EmailAddress
                 return $"The part before the @ contains a character that is not allowed: '{rune}'.";
             }
         }
+        var scripts = Scripts.Mixed(local);
+        return scripts.Count == 0
+            ? null
+            : $"The part before the @ mixes {Names(scripts)} letters, so it can pass for another address: write it in one script.";
+    }
+
+    /// <summary>Why a label of the domain (punycode or not) is a look-alike, or null when none is.</summary>
+    private static string? MixedScriptLabel(string asciiDomain)
+    {
+        foreach (var label in new IdnMapping().GetUnicode(asciiDomain).Split('.'))
+        {
+            var scripts = Scripts.Mixed(label);
+            if (scripts.Count > 0)
+            {
+                return $"The domain part \"{label}\" mixes {Names(scripts)} letters, so it can pass for another domain: write it in one script.";
+            }
+        }
         return null;
     }
+
+    private static string Names(IReadOnlyList<string> scripts) => string.Join(" and ", scripts);
 
     private static string? ToAsciiDomain(string domain)
     {

@@ -36,6 +36,22 @@ public sealed partial class RegistrationPagesTests : IAsyncLifetime
         ComponentState().Replace(AntiforgeryValue().Replace(body, "$1\"\""), m => $"<!--Blazor-Server-Component-State:{m.Groups[1].Length} characters-->");
 
     [Fact]
+    public async Task A_look_alike_address_is_refused_on_the_form_with_the_reason_and_no_account_is_made()
+    {
+        using var client = Portal.CreateBrowserlikeClient();
+
+        using var response = await SignUpAsync(client, "notadmin", "\u0430dmin@example.com");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains("The part before the @ mixes Cyrillic and Latin letters, so it can pass for another address: write it in one script.", body);
+        Assert.DoesNotContain("Check your inbox", body);
+        await using var db = await Portal.DbAsync();
+        Assert.False(await db.Users.AnyAsync(u => u.UserName == "notadmin"));
+        Assert.False(await db.SignUps.AnyAsync());
+    }
+
+    [Fact]
     public async Task Sign_up_answers_byte_for_byte_the_same_for_new_active_pending_and_opted_out_addresses()
     {
         await Portal.CreateUserAsync("active@example.org");
