@@ -1,10 +1,12 @@
 using System.Net;
+using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Data;
 using Portal.Features.Invitations;
+using Portal.Features.Invitations.Bulk;
 using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
 
@@ -137,6 +139,59 @@ public sealed class InvitationPagesTests : IAsyncLifetime
         Assert.Equal((InvitationStatus.OptedOut, null), await StateAsync(id));
         var again = await client.GetPageAsync($"/invite/{token}/opt-out");
         Assert.Equal("You are opted out", again.QuerySelector("h1")!.TextContent);
+    }
+
+    [Fact]
+    public async Task After_opting_out_no_table_holds_the_address_in_any_spelling()
+    {
+        var admin = new Actor("a", "Grace Admin", new HashSet<string> { Roles.Admin });
+        var bulk = _portal.Get<BulkInvites>();
+        var csv = "email,name,message\nVera.Gone@Example.ORG,Vera Gone,See you there vera.gone@example.org\nstays@example.org,Stays,\n";
+        var jobId = await bulk.AnalyzeAsync(admin, "people.csv", new MemoryStream(Encoding.UTF8.GetBytes(csv)));
+        Assert.Null(await bulk.StartAsync(admin, jobId, new BulkRunOptions(null, null, Resend: false, ExpiryDays: 10)));
+        await bulk.RunToEndAsync(jobId, default);
+        var mail = await _portal.Mail.DeliveredAsync("Vera.Gone@example.org", "invited you");
+        var link = mail.LinkContaining("/invite/");
+        using var client = _portal.CreateBrowserlikeClient();
+
+        using var response = await client.SubmitFormAsync(link[link.IndexOf("/invite/", StringComparison.Ordinal)..] + "/opt-out", new Dictionary<string, string>());
+
+        Assert.Equal("You are opted out", (await Forms.ParseAsync(response)).QuerySelector("h1")!.TextContent);
+        Assert.Equal([], await PlacesHoldingAsync("vera.gone@example.org"));
+        Assert.NotEmpty(await PlacesHoldingAsync("stays@example.org"));
+        using var results = new MemoryStream();
+        await bulk.WriteResultsAsync(admin, jobId, results);
+        Assert.DoesNotContain("vera.gone", Encoding.UTF8.GetString(results.ToArray()), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Every column of every table whose text holds <paramref name="needle"/>, in any letter case.</summary>
+    private async Task<List<string>> PlacesHoldingAsync(string needle)
+    {
+        await using var db = await _portal.DbAsync();
+        var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        var columns = new List<(string Table, string Column)>();
+        await using (var tables = connection.CreateCommand())
+        {
+            tables.CommandText = "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table'";
+            await using var reader = await tables.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                columns.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        var places = new List<string>();
+        foreach (var (table, column) in columns)
+        {
+            await using var count = connection.CreateCommand();
+            count.CommandText = $"SELECT COUNT(*) FROM \"{table}\" WHERE lower(CAST(\"{column}\" AS TEXT)) LIKE '%' || $needle || '%'";
+            count.Parameters.AddWithValue("$needle", needle);
+            if ((long)(await count.ExecuteScalarAsync())! > 0)
+            {
+                places.Add($"{table}.{column}");
+            }
+        }
+        return places;
     }
 
     [Fact]

@@ -189,19 +189,52 @@ public sealed class InvitationResponses(
 
         await db.Invitations.Where(i => i.EmailKey == key && i.Status == InvitationStatus.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, InvitationStatus.OptedOut).SetProperty(i => i.OptedOutAt, now), cancellationToken);
+        // The address as it was written anywhere: each invitation and bulk row may spell it differently.
+        var spellings = new HashSet<string>(StringComparer.Ordinal) { address };
+        spellings.UnionWith(await db.Invitations.Where(i => i.EmailKey == key && i.Email != null).Select(i => i.Email!).ToListAsync(cancellationToken));
+        var rowIds = new List<long>();
+        var domainSuffix = "@" + EmailAddress.Domain(key);
+        await foreach (var row in db.BulkJobRows.AsNoTracking()
+            .Where(r => r.Canonical != null && r.Canonical.EndsWith(domainSuffix))
+            .Select(r => new { r.Id, r.Email, r.Canonical })
+            .AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            if (EmailAddress.Key(row.Canonical!) == key)
+            {
+                rowIds.Add(row.Id);
+                spellings.UnionWith([row.Email, row.Canonical!]);
+            }
+        }
+
+        // Names and personal messages go too: they were written to this person.
         await db.Invitations.Where(i => i.EmailKey == key)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Email, (string?)null).SetProperty(i => i.EmailKey, (string?)null), cancellationToken);
-        await db.OutboxMessages.Where(m => m.Recipient == address && m.Status == OutboxStatus.Queued)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.Email, (string?)null).SetProperty(i => i.EmailKey, (string?)null)
+                .SetProperty(i => i.Name, (string?)null).SetProperty(i => i.Message, (string?)null), cancellationToken);
+        foreach (var chunk in rowIds.Chunk(1000))
+        {
+            await db.BulkJobRows.Where(r => chunk.Contains(r.Id))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.Email, OptedOutPlaceholder).SetProperty(r => r.Canonical, (string?)null)
+                    .SetProperty(r => r.Name, (string?)null).SetProperty(r => r.Message, (string?)null), cancellationToken);
+        }
+        var recipients = spellings.ToList();
+        await db.OutboxMessages.Where(m => recipients.Contains(m.Recipient) && m.Status == OutboxStatus.Queued)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Cancelled).SetProperty(m => m.LastError, "The recipient opted out."), cancellationToken);
-        await db.OutboxMessages.Where(m => m.Recipient == address)
+        await db.OutboxMessages.Where(m => recipients.Contains(m.Recipient))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Recipient, OptedOutPlaceholder)
                 .SetProperty(m => m.HtmlBody, "")
                 .SetProperty(m => m.TextBody, "(removed: the recipient opted out)")
                 .SetProperty(m => m.Headers, (string?)null), cancellationToken);
         var ids = invitationIds.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        await db.AuditEntries.Where(e => (e.TargetType == Invitations.AuditTargetType && ids.Contains(e.TargetId!)) || e.TargetName == address)
+        await db.AuditEntries.Where(e => (e.TargetType == Invitations.AuditTargetType && ids.Contains(e.TargetId!)) || recipients.Contains(e.TargetName!))
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.TargetName, OptedOutPlaceholder), cancellationToken);
+        foreach (var spelling in recipients)
+        {
+            await db.AuditEntries.Where(e => e.Details != null && e.Details.Contains(spelling))
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.Details, e => e.Details!.Replace(spelling, OptedOutPlaceholder)), cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
 
         await events.PublishAsync(new OptedOut(invitationIds, now), cancellationToken);
