@@ -48,6 +48,22 @@ public sealed class InviteCommandTests(TestPortal portal) : IClassFixture<TestPo
     }
 
     [Fact]
+    public async Task A_field_one_character_over_the_limit_makes_its_row_invalid_and_the_other_rows_go_on()
+    {
+        var admin = await AdminAsync();
+        var longName = new string('n', 321);
+        var csv = await FileAsync("long.csv", $"email,name\nlong@example.org,{longName}\nshort@example.org,Short\n");
+
+        var (code, output, _) = await RunAsync("invite", "--csv", csv, "--inviter", admin, "--dry-run");
+
+        Assert.Equal(0, code);
+        Assert.Matches(@"New\s+1", output);
+        Assert.Matches(@"Invalid\s+1", output);
+        var results = await File.ReadAllLinesAsync(Path.Combine(_folder, "long.results.csv"));
+        Assert.Contains("2,long@example.org,Invalid,The name field is longer than 320 characters.", results);
+    }
+
+    [Fact]
     public async Task A_dry_run_prints_the_classes_writes_a_results_file_and_sends_nothing()
     {
         var admin = await AdminAsync();
