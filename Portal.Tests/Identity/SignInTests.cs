@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Tests.TestInfrastructure;
 
@@ -57,19 +58,27 @@ public sealed class SignInTests(TestPortal portal) : IClassFixture<TestPortal>
     }
 
     [Fact]
-    public async Task Five_wrong_passwords_lock_the_account()
+    public async Task Five_wrong_passwords_lock_the_account_and_the_lock_reads_like_a_wrong_password()
     {
-        await portal.CreateUserAsync("locked@example.org");
+        var user = await portal.CreateUserAsync("locked@example.org");
         using var client = portal.CreateBrowserlikeClient();
 
         for (var i = 0; i < 5; i++)
         {
-            using var _ = await client.SignInAsync("locked@example.org", "wrong password " + i);
+            using var wrong = await client.SignInAsync("locked@example.org", "wrong password " + i);
+            Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+            Assert.Contains("Invalid login attempt.", await wrong.Content.ReadAsStringAsync());
         }
         using var response = await client.SignInAsync("locked@example.org", TestPortal.DefaultPassword);
+        using var nobody = await client.SignInAsync("nobody-here@example.org", TestPortal.DefaultPassword);
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Contains("Lockout", response.Headers.Location!.ToString());
+        // The right password is refused now, and in the words a missing account gets: no lockout page.
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (response.StatusCode, nobody.StatusCode));
+        Assert.Contains("Invalid login attempt.", await response.Content.ReadAsStringAsync());
+        Assert.Contains("Invalid login attempt.", await nobody.Content.ReadAsStringAsync());
+        Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("portal.auth=", StringComparison.Ordinal)));
+        await using var db = await portal.DbAsync();
+        Assert.True((await db.Users.SingleAsync(u => u.Id == user.Id)).LockoutEnd > DateTimeOffset.UtcNow);
     }
 
     [Fact]

@@ -7,8 +7,8 @@ namespace Portal.Identity;
 
 /// <summary>
 /// Identity's sign-in with the portal's rules: only active, not deactivated accounts sign in (and a
-/// refused one looks like a wrong password), people sign in with their user name or their address,
-/// failures count towards lockout, and each sign-in is recorded.
+/// refused or locked one looks like a wrong password), people sign in with their user name or their
+/// address, failures count towards lockout, and each sign-in is recorded.
 /// </summary>
 public sealed class PortalSignInManager(
     UserManager<PortalUser> userManager,
@@ -27,13 +27,16 @@ public sealed class PortalSignInManager(
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
     {
         var user = await UserManager.FindByNameAsync(userName) ?? await UserManager.FindByEmailAsync(userName);
-        if (user is null)
+        // A missing, refused or locked account answers like a wrong password, in the time a real
+        // check takes: a "locked out" page, or a faster answer, would tell that the account exists.
+        if (user is null || !await CanSignInAsync(user) || await UserManager.IsLockedOutAsync(user))
         {
-            // Spend the time a real check takes, so a missing account does not answer faster.
             UserManager.PasswordHasher.VerifyHashedPassword(new PortalUser(), DecoyHash, password);
             return SignInResult.Failed;
         }
-        return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure: true);
+        var result = await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure: true);
+        // The wrong password that locks the account is answered like the ones before it.
+        return result.IsLockedOut ? SignInResult.Failed : result;
     }
 
     public override async Task SignInWithClaimsAsync(PortalUser user, AuthenticationProperties? authenticationProperties, IEnumerable<System.Security.Claims.Claim> additionalClaims)
