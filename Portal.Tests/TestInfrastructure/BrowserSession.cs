@@ -4,9 +4,9 @@ using Microsoft.Playwright;
 namespace Portal.Tests.TestInfrastructure;
 
 /// <summary>
-/// A signed-out browser with one page. It records console errors and failed page scripts (a
-/// blocked resource or a Content-Security-Policy violation shows up there) so tests can assert
-/// that a page ran clean, and saves screenshots for people to look at.
+/// A signed-out browser with one page. It records console errors, failed page scripts (a blocked
+/// resource or a Content-Security-Policy violation shows up there) and any request to another host,
+/// so tests can assert that a page ran clean, and saves screenshots for people to look at.
 /// </summary>
 public sealed class BrowserSession : IAsyncDisposable
 {
@@ -34,6 +34,15 @@ public sealed class BrowserSession : IAsyncDisposable
             }
         };
         page.PageError += (_, error) => _errors.Add($"{page.Url}: {error}");
+        // The portal under test is on the loopback: anything else is another host, which a script,
+        // font or image from outside would tell the page's address (and any token in it).
+        page.Request += (_, request) =>
+        {
+            if (Uri.TryCreate(request.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" or "ws" or "wss" && !url.IsLoopback)
+            {
+                _errors.Add($"{page.Url}: a request to another host: {request.Url}");
+            }
+        };
     }
 
     public IPage Page { get; }
