@@ -23,20 +23,20 @@ public sealed class ActorLookup(IDbContextFactory<PortalDbContext> dbFactory, IO
             return claimed;
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // One round trip: this runs for every action an admin page takes.
         var user = await db.Users.AsNoTracking()
             .Where(u => u.Id == claimed.UserId)
-            .Select(u => new { u.SecurityStamp, u.State, u.DeactivatedAt })
+            .Select(u => new
+            {
+                u.SecurityStamp,
+                u.State,
+                u.DeactivatedAt,
+                Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, r => r.RoleId, role => role.Id, (_, role) => role.Name!).ToList(),
+            })
             .FirstOrDefaultAsync(cancellationToken);
         var stamp = principal.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType);
-        if (user is null || user.State != AccountState.Active || user.DeactivatedAt is not null || user.SecurityStamp != stamp)
-        {
-            return claimed with { Roles = new HashSet<string>() };
-        }
-        var roles = await db.UserRoles
-            .Where(r => r.UserId == claimed.UserId)
-            .Join(db.Roles, r => r.RoleId, role => role.Id, (_, role) => role.Name!)
-            .ToListAsync(cancellationToken);
-        return claimed with { Roles = roles.ToHashSet() };
+        var current = user is not null && user.State == AccountState.Active && user.DeactivatedAt is null && user.SecurityStamp == stamp;
+        return claimed with { Roles = current ? user!.Roles.ToHashSet() : new HashSet<string>() };
     }
 
     /// <summary>Writes down that <paramref name="actor"/> was refused <paramref name="what"/>, and why.</summary>

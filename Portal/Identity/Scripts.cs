@@ -13,10 +13,10 @@ namespace Portal.Identity;
 /// </summary>
 public static class Scripts
 {
-    public const string Common = "Common";
+    private const string Common = "Common";
 
     /// <summary>Combining marks: they take the script of the letter they sit on.</summary>
-    public const string Inherited = "Inherited";
+    private const string Inherited = "Inherited";
 
     private const string Han = "Han";
 
@@ -47,7 +47,7 @@ public static class Scripts
     private static readonly string[][] WithHan = [["Hiragana", "Katakana"], ["Bopomofo"], ["Hangul"]];
 
     /// <summary>The script of <paramref name="rune"/>: a name from the table, Common, Inherited, or its own code point's block.</summary>
-    public static string Of(Rune rune)
+    private static string Of(Rune rune)
     {
         if (rune.IsAscii && !Rune.IsLetterOrDigit(rune))
         {
