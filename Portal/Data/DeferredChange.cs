@@ -40,6 +40,9 @@ public enum ChangeStatus
 
     /// <summary>Could not be applied (record gone, no longer valid) or killed by wrong codes; the reason says which.</summary>
     Failed,
+
+    /// <summary>Applied, then undone from the old address with the link in the notice sent when it took effect.</summary>
+    Reverted,
 }
 
 /// <summary>
@@ -73,6 +76,14 @@ public class DeferredChange
 
     /// <summary>SHA-256 of the "this wasn't me" token sent to the old address (email changes).</summary>
     public string? CancelHash { get; set; }
+
+    /// <summary>
+    /// SHA-256 of the "undo this" token sent to the old address once an email change took effect;
+    /// it reverts the change and signs the account out everywhere until <see cref="RevertUntil"/>.
+    /// </summary>
+    public string? RevertHash { get; set; }
+
+    public DateTime? RevertUntil { get; set; }
 
     public int Attempts { get; set; }
 
@@ -138,6 +149,7 @@ internal sealed class DeferredChangeConfiguration : IEntityTypeConfiguration<Def
         entity.Property(e => e.ClaimedByName).HasMaxLength(256);
         entity.Property(e => e.SecretHash).HasMaxLength(64);
         entity.Property(e => e.CancelHash).HasMaxLength(64);
+        entity.Property(e => e.RevertHash).HasMaxLength(64);
         entity.Property(e => e.Destination).HasMaxLength(320);
         entity.Property(e => e.Reason).HasMaxLength(RegistrationLimits.ReasonLength);
         entity.Property(e => e.Channel).HasConversion<string>().HasMaxLength(16);
@@ -148,5 +160,6 @@ internal sealed class DeferredChangeConfiguration : IEntityTypeConfiguration<Def
         entity.HasIndex(e => e.RequestedById);
         entity.HasIndex(e => e.SecretHash).IsUnique().HasFilter("\"SecretHash\" IS NOT NULL");
         entity.HasIndex(e => e.CancelHash).IsUnique().HasFilter("\"CancelHash\" IS NOT NULL");
+        entity.HasIndex(e => e.RevertHash).IsUnique().HasFilter("\"RevertHash\" IS NOT NULL");
     }
 }

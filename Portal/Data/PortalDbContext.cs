@@ -29,6 +29,8 @@ public class PortalDbContext : IdentityDbContext<PortalUser>
 
     public DbSet<OptOutEntry> OptOutEntries => Set<OptOutEntry>();
 
+    public DbSet<MailSuppression> MailSuppressions => Set<MailSuppression>();
+
     public DbSet<BulkJob> BulkJobs => Set<BulkJob>();
 
     public DbSet<BulkJobRow> BulkJobRows => Set<BulkJobRow>();

@@ -47,5 +47,11 @@ public class PortalUser : IdentityUser
 
     public DateTime? LastSignInAt { get; set; }
 
+    /// <summary>Wrong confirmation codes in a row, across every code the account was sent; a right one resets it.</summary>
+    public int WrongCodes { get; set; }
+
+    /// <summary>Set when <see cref="WrongCodes"/> reached the limit: no code is checked until then, or until a moderator releases it.</summary>
+    public DateTime? CodeEntryLockedUntil { get; set; }
+
     public AccountStatus Status => DeactivatedAt is null ? (AccountStatus)State : AccountStatus.Deactivated;
 }

@@ -527,6 +527,13 @@ namespace Portal.Data.Migrations
                     b.Property<int>("Resends")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("RevertHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevertUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SecretHash")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -566,6 +573,10 @@ namespace Portal.Data.Migrations
                         .HasFilter("\"CancelHash\" IS NOT NULL");
 
                     b.HasIndex("RequestedById");
+
+                    b.HasIndex("RevertHash")
+                        .IsUnique()
+                        .HasFilter("\"RevertHash\" IS NOT NULL");
 
                     b.HasIndex("SecretHash")
                         .IsUnique()
@@ -715,6 +726,35 @@ namespace Portal.Data.Migrations
                     b.HasIndex("PostedAt", "CreatedAt");
 
                     b.ToTable("Letters");
+                });
+
+            modelBuilder.Entity("Portal.Data.MailSuppression", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Address")
+                        .IsUnique();
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("MailSuppressions");
                 });
 
             modelBuilder.Entity("Portal.Data.MemberProfile", b =>
@@ -874,6 +914,9 @@ namespace Portal.Data.Migrations
                     b.Property<DateTime?>("ActivatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("CodeEntryLockedUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -929,6 +972,9 @@ namespace Portal.Data.Migrations
                     b.Property<string>("UserName")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("WrongCodes")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

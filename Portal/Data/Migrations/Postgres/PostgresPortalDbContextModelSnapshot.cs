@@ -567,6 +567,13 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<int>("Resends")
                         .HasColumnType("integer");
 
+                    b.Property<string>("RevertHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("RevertUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("SecretHash")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -606,6 +613,10 @@ namespace Portal.Data.Migrations.Postgres
                         .HasFilter("\"CancelHash\" IS NOT NULL");
 
                     b.HasIndex("RequestedById");
+
+                    b.HasIndex("RevertHash")
+                        .IsUnique()
+                        .HasFilter("\"RevertHash\" IS NOT NULL");
 
                     b.HasIndex("SecretHash")
                         .IsUnique()
@@ -759,6 +770,37 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("PostedAt", "CreatedAt");
 
                     b.ToTable("Letters");
+                });
+
+            modelBuilder.Entity("Portal.Data.MailSuppression", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Address")
+                        .IsUnique();
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("MailSuppressions");
                 });
 
             modelBuilder.Entity("Portal.Data.MemberProfile", b =>
@@ -922,6 +964,9 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<DateTime?>("ActivatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("CodeEntryLockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("text");
@@ -977,6 +1022,9 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<string>("UserName")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
+
+                    b.Property<int>("WrongCodes")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
