@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Data;
@@ -27,7 +29,9 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IEventHandler<ChangeRequested>>(Requested);
             services.AddSingleton<IEventHandler<ChangeConfirmed>>(Confirmed);
-            services.AddSingleton<IEventHandler<ChangeConfirmed>>(new ConfirmedGate(this));
+            var gate = new TransactionGate(this);
+            services.ConfigureDbContext<PortalDbContext>(options => options.AddInterceptors(gate));
+            services.ConfigureDbContext<PostgresPortalDbContext>(options => options.AddInterceptors(gate));
             services.AddSingleton<IEventHandler<ChangeApplied>>(Applied);
             services.AddSingleton<IEventHandler<ChangeRejected>>(Rejected);
         }, database);
@@ -49,8 +53,8 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
     public DeferredChanges Changes => Portal.Get<DeferredChanges>();
 
     /// <summary>
-    /// Holds every confirmation after its secret was accepted and before it applies, until two
-    /// have arrived: both then race for the same change.
+    /// Holds every confirmation after its secret was accepted and before it applies (when it begins
+    /// its transaction), until two have arrived: both then race for the same change.
     /// </summary>
     public void MakeConfirmationsMeet()
     {
@@ -66,14 +70,25 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
         };
     }
 
-    /// <summary>Runs the action after a secret was accepted and before the change applies.</summary>
+    /// <summary>
+    /// Runs the action after a secret was accepted and before the change applies: when the next
+    /// database transaction begins, which is the one that applies.
+    /// </summary>
     public void BeforeApplying(Func<Task> action) => _onConfirmed = action;
 
     private Func<Task>? _onConfirmed;
 
-    private sealed class ConfirmedGate(ConfirmationsPortal owner) : IEventHandler<ChangeConfirmed>
+    private sealed class TransactionGate(ConfirmationsPortal owner) : DbTransactionInterceptor
     {
-        public Task HandleAsync(ChangeConfirmed portalEvent, CancellationToken cancellationToken) => owner._onConfirmed?.Invoke() ?? Task.CompletedTask;
+        public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
+            DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+        {
+            if (owner._onConfirmed is { } action)
+            {
+                await action();
+            }
+            return result;
+        }
     }
 
     /// <summary>A member (or moderator, with roles) and the actor that stands for them.</summary>

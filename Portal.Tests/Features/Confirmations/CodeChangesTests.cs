@@ -158,7 +158,7 @@ public class CodeChangesTests : IAsyncLifetime
 
     [DatabaseTheory]
     [MemberData(nameof(CodeKinds))]
-    public async Task Two_concurrent_confirmations_apply_the_change_once(string kind)
+    public async Task Two_concurrent_confirmations_apply_the_change_once_and_announce_it_once(string kind)
     {
         var (_, member) = await _fixture.PersonAsync("ada@example.org");
         var id = (await _fixture.RequestAsync(member, kind)).ChangeId!.Value;
@@ -171,6 +171,7 @@ public class CodeChangesTests : IAsyncLifetime
 
         Assert.Equal([ChangeOutcome.NotPending, ChangeOutcome.Applied], results.Select(r => r.Outcome).Order());
         Assert.Single(_fixture.Applied.Events);
+        Assert.Single(_fixture.Confirmed.Events);
         Assert.Equal(1, await _fixture.AuditCountAsync("change.applied", id));
     }
 

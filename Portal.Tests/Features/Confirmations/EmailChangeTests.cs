@@ -164,7 +164,7 @@ public sealed class EmailChangeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Two_concurrent_confirmations_apply_once()
+    public async Task Two_concurrent_confirmations_apply_once_and_announce_it_once()
     {
         var (_, member) = await _fixture.PersonAsync("ada@example.org");
         var id = (await _fixture.RequestAsync(member, "email")).ChangeId!.Value;
@@ -174,6 +174,7 @@ public sealed class EmailChangeTests : IAsyncLifetime
         var results = await Task.WhenAll(Task.Run(() => Changes.ConfirmLinkAsync(token)), Task.Run(() => Changes.ConfirmLinkAsync(token)));
 
         Assert.Equal([ChangeOutcome.NotPending, ChangeOutcome.Applied], results.Select(r => r.Outcome).Order());
+        Assert.Single(_fixture.Confirmed.Events);
         Assert.Equal(1, await _fixture.AuditCountAsync("change.applied", id));
     }
 

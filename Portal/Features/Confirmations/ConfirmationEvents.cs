@@ -4,8 +4,8 @@ namespace Portal.Features.Confirmations;
 public sealed record ChangeRequested(long ChangeId, string Kind, string TargetId);
 
 /// <summary>
-/// The requester proved the change with its link or code. Two presses at the same moment may both
-/// raise it; only one applies the change, and <see cref="ChangeApplied"/> is raised once.
+/// The requester proved the change with its link or code and it moved on (applied, handed to the
+/// moderators, or failed its checks). Raised once per change, however many presses arrive together.
 /// </summary>
 public sealed record ChangeConfirmed(long ChangeId, string Kind, string TargetId);
 

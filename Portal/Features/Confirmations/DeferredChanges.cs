@@ -159,7 +159,6 @@ public sealed partial class DeferredChanges(
         {
             return await CountWrongCodeAsync(db, change, actor, cancellationToken);
         }
-        await events.PublishAsync(new ChangeConfirmed(change.Id, change.Kind, change.TargetId), cancellationToken);
         return await ApplyAsync(db, change.Id, actor, ChangeStatus.Pending, expectedVersion: null, change.SecretHash, byModerator: false, cancellationToken);
     }
 
@@ -185,7 +184,6 @@ public sealed partial class DeferredChanges(
             return problem;
         }
         var actor = new Actor(change.TargetId, change.RequestedByName, new HashSet<string>());
-        await events.PublishAsync(new ChangeConfirmed(change.Id, change.Kind, change.TargetId), cancellationToken);
         return await ApplyAsync(db, change.Id, actor, ChangeStatus.Pending, expectedVersion: null, change.SecretHash, byModerator: false, cancellationToken);
     }
 
@@ -640,6 +638,11 @@ public sealed partial class DeferredChanges(
             };
         }
         LogDecided(change.Id, change.Kind, result.Outcome);
+        if (!byModerator)
+        {
+            // Raised by the one confirmation that moved the change, never by a second press that lost.
+            await events.PublishAsync(new ChangeConfirmed(change.Id, change.Kind, change.TargetId), cancellationToken);
+        }
         if (result.Outcome == ChangeOutcome.Applied)
         {
             await events.PublishAsync(new ChangeApplied(change.Id, change.Kind, change.TargetId), cancellationToken);
