@@ -58,6 +58,7 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
         var (approved, _) = await portal.SeedSignUpAsync("welcome@queue.example");
         var (rejected, _) = await portal.SeedSignUpAsync("turned-away@queue.example");
         await portal.SeedSignUpAsync("unconfirmed@queue.example", SignUpStatus.AwaitingActivation);
+        await portal.SeedSignUpAsync("ines@bücher.example");
         var moderator = await portal.CreateUserAsync("mona@example.org", roles: Roles.Moderator);
         await using var session = await fixture.NewSessionAsync();
         var page = session.Page;
@@ -77,9 +78,15 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
         await Assertions.Expect(sidebar.Locator("[data-count=review-queue]")).ToBeVisibleAsync();
         var badgeBefore = int.Parse(await sidebar.Locator("[data-count=review-queue]").InnerTextAsync());
 
-        await page.GetByPlaceholder("Domain, e.g. example.org").FillAsync("queue.example");
+        // A domain typed in punycode finds the sign-up from its Unicode spelling, shown as people read it.
+        await page.GetByPlaceholder("Domain, e.g. example.org").FillAsync("xn--bcher-kva.example");
         await page.GetByPlaceholder("Domain, e.g. example.org").PressAsync("Enter");
         var rows = page.Locator(".portal-grid tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToContainTextAsync("ines@bücher.example");
+
+        await page.GetByPlaceholder("Domain, e.g. example.org").FillAsync("queue.example");
+        await page.GetByPlaceholder("Domain, e.g. example.org").PressAsync("Enter");
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         await Assertions.Expect(rows.Filter(new() { HasText = "welcome@queue.example" }).GetByText("Email confirmed")).ToBeVisibleAsync();
         await session.ScreenshotAsync("admin-sign-up-approvals");

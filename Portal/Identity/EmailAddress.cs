@@ -33,6 +33,33 @@ public static class EmailAddress
     public static string Domain(string canonical) => canonical[(canonical.LastIndexOf('@') + 1)..];
 
     /// <summary>
+    /// A domain as someone types it into a filter (Unicode or punycode, any case, with or without a
+    /// leading @) in the form <see cref="Domain"/> gives; text that is no domain comes back lower-cased.
+    /// </summary>
+    public static string DomainKey(string typed)
+    {
+        var domain = typed.Trim().TrimStart('@');
+        return ToAsciiDomain(domain.Normalize(NormalizationForm.FormC)) ?? domain.ToLowerInvariant();
+    }
+
+    /// <summary>A canonical address as people read it: the domain in Unicode ("anna@bücher.example").</summary>
+    public static string Readable(string canonical) =>
+        $"{canonical[..(canonical.LastIndexOf('@') + 1)]}{ReadableDomain(Domain(canonical))}";
+
+    /// <summary>A domain in the form <see cref="Domain"/> gives (punycode), as people read it ("bücher.example").</summary>
+    public static string ReadableDomain(string asciiDomain)
+    {
+        try
+        {
+            return new IdnMapping().GetUnicode(asciiDomain);
+        }
+        catch (ArgumentException)
+        {
+            return asciiDomain;
+        }
+    }
+
+    /// <summary>
     /// The address as logs and the audit entries of deleted accounts show it: the first character and
     /// the domain ("a•••@example.org"), enough to answer "was it mine?" without keeping the address.
     /// </summary>

@@ -213,6 +213,22 @@ public sealed class RegistrationReviewTests(RegistrationReviewTests.Fixture fixt
     }
 
     [Fact]
+    public async Task The_domain_filter_finds_an_international_domain_typed_in_unicode_or_punycode()
+    {
+        var tag = Tag();
+        await Portal.SeedSignUpAsync($"anna@bücher-{tag}.example");
+        await Portal.SeedSignUpAsync($"ben@bucher-{tag}.example");
+        var ascii = new System.Globalization.IdnMapping().GetAscii($"bücher-{tag}.example");
+
+        foreach (var typed in new[] { $"bücher-{tag}.example", $"@BÜCHER-{tag}.Example", ascii })
+        {
+            var row = Assert.Single((await Review.ListAsync(Moderator, new SignUpQuery(Domain: typed), new PageRequest())).Items);
+            Assert.Equal($"anna@{ascii}", row.Email);
+        }
+        Assert.Equal($"anna@bücher-{tag}.example", EmailAddress.Readable($"anna@{ascii}"));
+    }
+
+    [Fact]
     public async Task The_queue_lists_awaiting_sign_ups_by_default_filters_sorts_and_counts_earlier_rejections()
     {
         var tag = Tag();

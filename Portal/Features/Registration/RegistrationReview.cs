@@ -91,7 +91,7 @@ public sealed class RegistrationReview(
         }
         if (!string.IsNullOrWhiteSpace(query.Domain))
         {
-            var domain = query.Domain.Trim().TrimStart('@').ToLowerInvariant();
+            var domain = EmailAddress.DomainKey(query.Domain);
             signUps = signUps.Where(s => s.Domain == domain);
         }
         if (!string.IsNullOrWhiteSpace(query.Search))
