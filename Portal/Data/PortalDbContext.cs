@@ -45,6 +45,8 @@ public class PortalDbContext : IdentityDbContext<PortalUser>
 
     public DbSet<DeferredChange> DeferredChanges => Set<DeferredChange>();
 
+    public DbSet<ChangeSend> ChangeSends => Set<ChangeSend>();
+
     public DbSet<SmsMessage> SmsMessages => Set<SmsMessage>();
 
     public DbSet<Letter> Letters => Set<Letter>();

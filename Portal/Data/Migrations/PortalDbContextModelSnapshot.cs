@@ -438,6 +438,39 @@ namespace Portal.Data.Migrations
                     b.ToTable("BulkJobRows");
                 });
 
+            modelBuilder.Entity("Portal.Data.ChangeSend", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ChangeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SentAt");
+
+                    b.HasIndex("ChangeId", "SentAt");
+
+                    b.HasIndex("TargetId", "SentAt");
+
+                    b.ToTable("ChangeSends");
+                });
+
             modelBuilder.Entity("Portal.Data.DeferredChange", b =>
                 {
                     b.Property<long>("Id")

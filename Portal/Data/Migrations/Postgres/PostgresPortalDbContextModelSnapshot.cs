@@ -476,6 +476,41 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("BulkJobRows");
                 });
 
+            modelBuilder.Entity("Portal.Data.ChangeSend", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ChangeId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TargetId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SentAt");
+
+                    b.HasIndex("ChangeId", "SentAt");
+
+                    b.HasIndex("TargetId", "SentAt");
+
+                    b.ToTable("ChangeSends");
+                });
+
             modelBuilder.Entity("Portal.Data.DeferredChange", b =>
                 {
                     b.Property<long>("Id")

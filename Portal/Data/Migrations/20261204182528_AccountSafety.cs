@@ -38,6 +38,22 @@ namespace Portal.Data.Migrations
                 defaultValue: 0);
 
             migrationBuilder.CreateTable(
+                name: "ChangeSends",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ChangeId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    TargetId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ChangeSends", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "MailSuppressions",
                 columns: table => new
                 {
@@ -60,6 +76,21 @@ namespace Portal.Data.Migrations
                 filter: "\"RevertHash\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ChangeSends_ChangeId_SentAt",
+                table: "ChangeSends",
+                columns: new[] { "ChangeId", "SentAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChangeSends_SentAt",
+                table: "ChangeSends",
+                column: "SentAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChangeSends_TargetId_SentAt",
+                table: "ChangeSends",
+                columns: new[] { "TargetId", "SentAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_MailSuppressions_Address",
                 table: "MailSuppressions",
                 column: "Address",
@@ -74,6 +105,9 @@ namespace Portal.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ChangeSends");
+
             migrationBuilder.DropTable(
                 name: "MailSuppressions");
 

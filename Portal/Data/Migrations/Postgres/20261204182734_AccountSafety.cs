@@ -39,6 +39,22 @@ namespace Portal.Data.Migrations.Postgres
                 defaultValue: 0);
 
             migrationBuilder.CreateTable(
+                name: "ChangeSends",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ChangeId = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    TargetId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ChangeSends", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "MailSuppressions",
                 columns: table => new
                 {
@@ -61,6 +77,21 @@ namespace Portal.Data.Migrations.Postgres
                 filter: "\"RevertHash\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ChangeSends_ChangeId_SentAt",
+                table: "ChangeSends",
+                columns: new[] { "ChangeId", "SentAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChangeSends_SentAt",
+                table: "ChangeSends",
+                column: "SentAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChangeSends_TargetId_SentAt",
+                table: "ChangeSends",
+                columns: new[] { "TargetId", "SentAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_MailSuppressions_Address",
                 table: "MailSuppressions",
                 column: "Address",
@@ -75,6 +106,9 @@ namespace Portal.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ChangeSends");
+
             migrationBuilder.DropTable(
                 name: "MailSuppressions");
 
