@@ -68,6 +68,7 @@ public static class RateLimits
         new("/activate", null, o => o.Activation),
         new("/account/changes/confirm", null, o => o.ChangeConfirmation),
         new("/account/changes/cancel", null, o => o.ChangeConfirmation),
+        new("/account/changes/revert", null, o => o.ChangeConfirmation),
         new("/account/changes", null, o => o.ChangeConfirmation, "/code", BySignedInAccount: true),
     ];
 
@@ -84,15 +85,24 @@ public static class RateLimits
             {
                 // Sliding windows give no Retry-After of their own: a permit comes back at the latest
                 // when the oldest segment of the window slides out.
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait
+                rejected.HttpContext.RefuseForNow(rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait
                     : FormFor(rejected.HttpContext) is { } form ? LimitOf(rejected.HttpContext, form).Window / SegmentsPerWindow
-                    : TimeSpan.FromMinutes(1);
-                rejected.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                rejected.HttpContext.Items[RetryAfterItem] = retryAfter;
+                    : TimeSpan.FromMinutes(1));
                 return ValueTask.CompletedTask;
             };
         });
         return services;
+    }
+
+    /// <summary>
+    /// Answers 429 with Retry-After (whole seconds, rounded up), and keeps the wait for the page
+    /// that explains it: the limiter's "too many attempts" page, or a form saying when to ask again.
+    /// </summary>
+    public static void RefuseForNow(this HttpContext context, TimeSpan retryAfter)
+    {
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        context.Items[RetryAfterItem] = retryAfter;
     }
 
     /// <summary>Reads the address from a limited form before the limiter decides (the form stays readable).</summary>

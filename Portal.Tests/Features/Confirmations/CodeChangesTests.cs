@@ -247,6 +247,7 @@ public class CodeChangesTests : IAsyncLifetime
         var (_, member) = await _fixture.PersonAsync("ada@example.org");
         var id = (await _fixture.RequestAsync(member, "postal-address")).ChangeId!.Value;
         var oldCode = await _fixture.CodeAsync(id);
+        _fixture.Clock.Advance(TimeSpan.FromMinutes(1));
 
         var resent = await Changes.ResendAsync(member, id);
         var newCode = await _fixture.CodeAsync(id);
@@ -262,19 +263,26 @@ public class CodeChangesTests : IAsyncLifetime
     }
 
     [DatabaseFact]
-    public async Task Requests_and_resends_are_limited_to_five_an_hour_per_kind()
+    public async Task Resends_wait_a_minute_per_change_and_five_an_hour_per_kind_and_say_when_to_ask_again()
     {
         var (_, member) = await _fixture.PersonAsync("ada@example.org");
         var id = (await _fixture.RequestAsync(member, "phone")).ChangeId!.Value;
+        var tooSoon = await Changes.ResendAsync(member, id);
+        Assert.Equal((ChangeOutcome.TooManyRequests, TimeSpan.FromMinutes(1)), (tooSoon.Outcome, tooSoon.RetryAfter));
         for (var i = 0; i < 4; i++)
         {
+            _fixture.Clock.Advance(TimeSpan.FromMinutes(1));
             Assert.Equal(ChangeOutcome.Requested, (await Changes.ResendAsync(member, id)).Outcome);
         }
+        _fixture.Clock.Advance(TimeSpan.FromMinutes(1));
 
-        Assert.Equal(ChangeOutcome.TooManyRequests, (await Changes.ResendAsync(member, id)).Outcome);
+        // Five sends of the kind in the hour: the next is possible when the first of them is an hour old.
+        var sixth = await Changes.ResendAsync(member, id);
+        Assert.Equal((ChangeOutcome.TooManyRequests, TimeSpan.FromMinutes(55)), (sixth.Outcome, sixth.RetryAfter));
+        Assert.Contains($"You can ask again at {_fixture.Clock.Now.UtcDateTime.AddMinutes(55):HH:mm} UTC, in 55 minutes.", sixth.Message);
         Assert.Equal(ChangeOutcome.TooManyRequests, (await Changes.RequestAsync(member, "phone", member.UserId!, ConfirmationsPortal.Proposal("phone", 1))).Outcome);
         Assert.Equal(ChangeOutcome.Requested, (await Changes.RequestAsync(member, "postal-address", member.UserId!, ConfirmationsPortal.Proposal("postal-address"))).Outcome);
-        _fixture.Clock.Advance(TimeSpan.FromMinutes(61));
+        _fixture.Clock.Advance(TimeSpan.FromMinutes(55));
         Assert.Equal(ChangeOutcome.Requested, (await Changes.RequestAsync(member, "phone", member.UserId!, ConfirmationsPortal.Proposal("phone", 1))).Outcome);
     }
 
@@ -400,6 +408,7 @@ public class CodeChangesTests : IAsyncLifetime
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
         var id = (await _fixture.RequestAsync(member, "phone")).ChangeId!.Value;
         var old = await _fixture.CodeAsync(id);
+        _fixture.Clock.Advance(TimeSpan.FromMinutes(1));
         _fixture.BeforeApplying(async () =>
         {
             _fixture.BeforeApplying(() => Task.CompletedTask);

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Confirmations;
@@ -249,6 +250,68 @@ public sealed class EmailChangeTests : IAsyncLifetime
         Assert.Equal(ChangeOutcome.NotFound, (await Changes.OpenLinkAsync("short")).Problem);
         Assert.Equal(ChangeOutcome.NotFound, (await Changes.ConfirmLinkAsync(Portal.Identity.Secrets.NewToken().Token)).Outcome);
         Assert.Equal(ChangeOutcome.NotFound, (await Changes.CancelByLinkAsync(Portal.Identity.Secrets.NewToken().Token)).Outcome);
+    }
+
+    [Fact]
+    public async Task For_seven_days_the_old_address_can_undo_an_applied_change_which_signs_the_account_out_everywhere()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        await _fixture.RequestAsync(member, "email");
+        Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"))).Outcome);
+        var notice = await _fixture.Portal.Mail.DeliveredAsync("ada@example.org", "address was changed");
+        Assert.Contains("n•••@example.net", notice.Text);
+        Assert.DoesNotContain("new0@example.net", notice.Text);
+        Assert.Contains("within 7 days", notice.Text);
+        var path = new Uri(notice.LinkContaining(EmailChangeReverts.LinkPath)).AbsolutePath;
+        // Whoever moved the account signs in with the new address.
+        var taker = _fixture.Portal.CreateBrowserlikeClient();
+        using (var signIn = await taker.SignInAsync("new0@example.net", TestPortal.DefaultPassword))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
+        _fixture.Clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(5));
+        using (var before = await taker.GetAsync("/account/profile"))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        var owner = _fixture.Portal.CreateBrowserlikeClient();
+        var shown = await owner.GetPageAsync(path);
+        Assert.Contains("changed from ada@example.org to n•••@example.net", shown.QuerySelector("main")!.TextContent);
+        Assert.Equal("new0@example.net", (await _fixture.UserAsync(user.Id)).Email);
+        using var undone = await owner.SubmitFormAsync(path, new Dictionary<string, string>());
+
+        Assert.Equal("The change is undone", (await Forms.ParseAsync(undone)).QuerySelector("h1")!.TextContent);
+        var after = await _fixture.UserAsync(user.Id);
+        Assert.Equal(("ada@example.org", user.UserName, true), (after.Email, after.UserName, after.EmailConfirmed));
+        var change = await _fixture.RowAsync((await _fixture.Changes.MineAsync(member)).Single().Id);
+        Assert.Equal((ChangeStatus.Reverted, "Undone from the old address."), (change.Status, change.Reason));
+        Assert.Equal(1, await _fixture.AuditCountAsync("change.reverted", change.Id));
+        // The stamp changed: at its next check, every session of the account ends.
+        _fixture.Clock.Advance(TimeSpan.FromMinutes(2));
+        using var profile = await taker.GetAsync("/account/profile");
+        Assert.Equal(HttpStatusCode.Redirect, profile.StatusCode);
+        Assert.StartsWith("/Identity/Account/Login", new Uri(new Uri("https://portal.test/"), profile.Headers.Location!).AbsolutePath);
+        Assert.Contains("undone already", (await owner.GetPageAsync(path)).QuerySelector("main")!.TextContent);
+    }
+
+    [Fact]
+    public async Task An_undo_link_past_its_window_says_so_and_changes_nothing()
+    {
+        var (user, member) = await _fixture.PersonAsync("ada@example.org");
+        await _fixture.RequestAsync(member, "email");
+        await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
+        var path = new Uri((await _fixture.Portal.Mail.DeliveredAsync("ada@example.org", "address was changed")).LinkContaining(EmailChangeReverts.LinkPath)).AbsolutePath;
+        _fixture.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1));
+
+        var owner = _fixture.Portal.CreateBrowserlikeClient();
+        var page = await owner.GetPageAsync(path);
+        var pressed = await _fixture.Portal.Get<EmailChangeReverts>().RevertAsync(path.Split('/')[^1]);
+
+        Assert.Equal("This link has run out", page.QuerySelector("h1")!.TextContent);
+        Assert.Null(page.QuerySelector("main form"));
+        Assert.Equal(ChangeOutcome.Expired, pressed.Outcome);
+        Assert.Equal("new0@example.net", (await _fixture.UserAsync(user.Id)).Email);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

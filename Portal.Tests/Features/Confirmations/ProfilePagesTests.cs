@@ -127,6 +127,67 @@ public sealed class ProfilePagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_resend_asked_too_soon_is_answered_429_with_Retry_After_and_says_when()
+    {
+        var (_, actor, client) = await SignedInMemberAsync("eager@example.org");
+        var id = (await _fixture.RequestAsync(actor, "phone")).ChangeId!.Value;
+        var resendForm = $"[data-change='{id}'] form:first-of-type";
+
+        using var tooSoon = await client.SubmitFormAsync("/account/changes", new Dictionary<string, string>(), resendForm);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, tooSoon.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(60), tooSoon.Headers.RetryAfter!.Delta);
+        var said = (await Forms.ParseAsync(tooSoon)).QuerySelector("[role=status]")!.TextContent;
+        Assert.Contains($"You can ask again at {_fixture.Clock.Now.UtcDateTime.AddMinutes(1):HH:mm} UTC, in 60 seconds.", said);
+        Assert.Equal(1, await SmsCountAsync(id));
+
+        _fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        using var resent = await client.SubmitFormAsync("/account/changes", new Dictionary<string, string>(), resendForm);
+        Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
+        Assert.Equal(2, await SmsCountAsync(id));
+    }
+
+    [Fact]
+    public async Task Asking_past_the_accounts_hourly_limit_is_answered_429_on_every_page_that_sends()
+    {
+        await using var fixture = new ConfirmationsPortal(p => p.Settings["Confirmations:SendsPerAccountPerHour"] = "2");
+        await fixture.PersonAsync("busy@example.org");
+        var client = fixture.Portal.CreateBrowserlikeClient();
+        (await client.SignInAsync("busy@example.org", TestPortal.DefaultPassword)).Dispose();
+        using (var letter = await SaveAsync(client, "postal-address", new() { ["Street"] = "Hauptstraße 5", ["PostalCode"] = "10115", ["City"] = "Berlin", ["Country"] = "de" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, letter.StatusCode);
+        }
+        fixture.Clock.Advance(TimeSpan.FromMinutes(10));
+        using (var name = await SaveAsync(client, "profile", new() { ["DisplayName"] = "Busy Bee" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, name.StatusCode);
+        }
+
+        using var third = await SaveAsync(client, "phone", new() { ["PhoneNumber"] = "+49 151 2345 6789" });
+        await using var db = await fixture.Portal.DbAsync();
+        var letterChange = await db.DeferredChanges.SingleAsync(c => c.Kind == "postal-address");
+        fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        using var resend = await client.SubmitFormAsync($"/account/changes/{letterChange.Id}/code", new Dictionary<string, string>(), "form[data-form=resend]");
+
+        // Both wait until the first send of the hour is an hour old.
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Equal(TimeSpan.FromMinutes(50), third.Headers.RetryAfter!.Delta);
+        Assert.Contains("in 50 minutes", (await Forms.ParseAsync(third)).QuerySelector("form[data-form=phone]")!.TextContent);
+        Assert.Equal(HttpStatusCode.TooManyRequests, resend.StatusCode);
+        Assert.Equal(TimeSpan.FromMinutes(49), resend.Headers.RetryAfter!.Delta);
+        Assert.Contains("in 49 minutes", (await Forms.ParseAsync(resend)).QuerySelector("#code-error")!.TextContent);
+        Assert.False(await db.DeferredChanges.AnyAsync(c => c.Kind == "phone"));
+        Assert.Equal(1, await db.Letters.CountAsync());
+    }
+
+    private async Task<int> SmsCountAsync(long changeId)
+    {
+        await using var db = await Portal.DbAsync();
+        return await db.SmsMessages.CountAsync(m => m.ChangeId == changeId);
+    }
+
+    [Fact]
     public async Task A_wrong_code_says_how_many_tries_remain_and_the_right_one_applies()
     {
         var (user, actor, client) = await SignedInMemberAsync("coder@example.org");

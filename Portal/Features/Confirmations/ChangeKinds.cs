@@ -13,9 +13,11 @@ namespace Portal.Features.Confirmations;
 /// <summary>
 /// The account's email address: confirmed by a link to the new address after the current password;
 /// the old address is told and can cancel. Applying confirms the address, rotates the security
-/// stamp and revokes the account's other outstanding secrets.
+/// stamp, revokes the account's other outstanding secrets and sends the old address a link that
+/// undoes the change for a while (<see cref="EmailChangeReverts"/>).
 /// </summary>
-public sealed class EmailChangeKind(IOptions<ConfirmationsOptions> options, ILookupNormalizer normalizer, Mailer mailer, IOptions<PortalOptions> portal) : ChangeKind
+public sealed class EmailChangeKind(
+    IOptions<ConfirmationsOptions> options, ILookupNormalizer normalizer, Mailer mailer, IOptions<PortalOptions> portal, EmailChangeReverts reverts) : ChangeKind
 {
     public const string Field = "Email";
 
@@ -56,7 +58,22 @@ public sealed class EmailChangeKind(IOptions<ConfirmationsOptions> options, ILoo
     public override async Task ApplyAsync(PortalDbContext db, DeferredChange change, IReadOnlyDictionary<string, string?> values, DateTime now, CancellationToken cancellationToken)
     {
         var user = await db.Users.FirstAsync(u => u.Id == change.TargetId, cancellationToken);
+        var oldEmail = user.Email;
         var email = values[Field]!;
+        await MoveAsync(db, normalizer, user, email, change.Id, "Cancelled because the account's email address changed.", now, cancellationToken);
+        if (oldEmail is not null)
+        {
+            await reverts.OfferAsync(db, change, user.UserName!, oldEmail, email, now, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Gives the account an address, confirmed, and a new security stamp (every session of it ends);
+    /// every secret sent to the address it had dies. Runs in the caller's transaction; the caller saves.
+    /// </summary>
+    internal static async Task MoveAsync(
+        PortalDbContext db, ILookupNormalizer normalizer, PortalUser user, string email, long? exceptChange, string reason, DateTime now, CancellationToken cancellationToken)
+    {
         // As Identity does: a user name that was the address follows it; a chosen name stays.
         if (string.Equals(user.UserName, user.Email, StringComparison.OrdinalIgnoreCase))
         {
@@ -68,10 +85,9 @@ public sealed class EmailChangeKind(IOptions<ConfirmationsOptions> options, ILoo
         user.EmailConfirmed = true;
         user.SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
         user.ConcurrencyStamp = Guid.NewGuid().ToString();
-        // Every secret sent to the old address dies with it.
         await db.ActivationKeys.Where(k => k.UserId == user.Id && k.SpentAt == null && k.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken);
-        await DeferredChanges.RevokeSecretsAsync(db, user.Id, change.Id, "Cancelled because the account's email address changed.", now, cancellationToken);
+        await DeferredChanges.RevokeSecretsAsync(db, user.Id, exceptChange, reason, now, cancellationToken);
     }
 
     public override async Task<string> NotifyAsync(ChangeNotice notice, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Portal.Data;
+using Portal.Identity;
 
 namespace Portal.Features.Confirmations;
 
@@ -14,8 +15,11 @@ public enum ChangeOutcome
     /// <summary>The proposed values equal the current ones; nothing was stored.</summary>
     Unchanged,
 
-    /// <summary>Too many requests or resends in the last hour.</summary>
+    /// <summary>Asked too often; <see cref="ChangeResult.RetryAfter"/> says when asking works again.</summary>
     TooManyRequests,
+
+    /// <summary>Too many wrong codes in a row for the account: no code is checked until the lock ends or a moderator lifts it.</summary>
+    CodeEntryLocked,
 
     WrongCode,
 
@@ -44,6 +48,9 @@ public enum ChangeOutcome
     Cancelled,
     Rejected,
 
+    /// <summary>An applied change of address undone from the old address.</summary>
+    Reverted,
+
     /// <summary>The moderator holds the claim now.</summary>
     Claimed,
 
@@ -57,11 +64,12 @@ public enum ChangeOutcome
     NotAllowed,
 }
 
-/// <summary>The outcome of a call, a message for the person, and for code entry the tries left.</summary>
-public sealed record ChangeResult(ChangeOutcome Outcome, string Message, long? ChangeId = null, IReadOnlyDictionary<string, string>? Errors = null, int? TriesLeft = null)
+/// <summary>The outcome of a call, a message for the person, for code entry the tries left, and when refused for now how long to wait.</summary>
+public sealed record ChangeResult(
+    ChangeOutcome Outcome, string Message, long? ChangeId = null, IReadOnlyDictionary<string, string>? Errors = null, int? TriesLeft = null, TimeSpan? RetryAfter = null)
 {
     public bool Succeeded => Outcome is ChangeOutcome.Requested or ChangeOutcome.Applied or ChangeOutcome.AwaitingModerator
-        or ChangeOutcome.Approved or ChangeOutcome.Cancelled or ChangeOutcome.Rejected or ChangeOutcome.Claimed;
+        or ChangeOutcome.Approved or ChangeOutcome.Cancelled or ChangeOutcome.Rejected or ChangeOutcome.Claimed or ChangeOutcome.Reverted;
 }
 
 /// <summary>One field of a change: its value at request time, the proposed value, and (for moderators) its value now.</summary>
@@ -105,3 +113,16 @@ public sealed record OpenedChangeLink(ChangeSummary? Change, ChangeOutcome? Prob
 
 /// <summary>The dashboard's figures for deferred changes; the last two over the dashboard's window.</summary>
 public sealed record ChangeCounts(int AwaitingModerator, int AwaitingConfirmation, int Applied, int Expired);
+
+/// <summary>How the member pages answer a call refused for now.</summary>
+public static class ChangeResponses
+{
+    /// <summary>Asked too often: the answer is 429 with Retry-After, and the page says when asking works again.</summary>
+    public static void RefuseIfTooSoon(this HttpContext context, ChangeResult result)
+    {
+        if (result.RetryAfter is { } wait)
+        {
+            context.RefuseForNow(wait);
+        }
+    }
+}

@@ -30,6 +30,7 @@ public static class ChangeValues
         ChangeStatus.Rejected => "Rejected",
         ChangeStatus.Expired => "Expired",
         ChangeStatus.Cancelled => "Cancelled",
+        ChangeStatus.Reverted => "Undone from the old address",
         _ => "Not applied",
     };
 }

@@ -52,6 +52,26 @@ public sealed class ConfirmationsOptions : IValidatableObject
     [Range(1, 100)]
     public int RequestsPerHour { get; set; } = 5;
 
+    /// <summary>Requests plus resends one account may make in an hour, all kinds together.</summary>
+    [Range(1, 1000)]
+    public int SendsPerAccountPerHour { get; set; } = 10;
+
+    /// <summary>The least time between two sends of one change's code or link.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan ResendInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Wrong codes in a row, across all of an account's codes, that lock its code entry (NIST SP 800-63B: at most 100).</summary>
+    [Range(1, 100)]
+    public int WrongCodesPerAccount { get; set; } = 100;
+
+    /// <summary>How long locked code entry stays locked unless a moderator opens it sooner.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan CodeLockout { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long the old address may undo an email change after it took effect (and sign the account out everywhere).</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "90.00:00:00")]
+    public TimeSpan RevertWindow { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How long a moderator's claim on a change keeps others off it.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(10);

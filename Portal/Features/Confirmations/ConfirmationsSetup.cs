@@ -16,6 +16,9 @@ public static class ConfirmationsSetup
         services.AddSingleton<ChangeKind, PostalAddressChangeKind>();
         services.AddSingleton<ChangeKind, BankAccountChangeKind>();
         services.AddSingleton<ChangeKind, DisplayNameChangeKind>();
+        services.AddSingleton<SendLimits>();
+        services.AddSingleton<CodeEntryLocks>();
+        services.AddSingleton<EmailChangeReverts>();
         services.AddSingleton<DeferredChanges>();
         services.AddSingleton<IEventHandler<PasswordChanged>>(sp => sp.GetRequiredService<DeferredChanges>());
         services.AddSingleton<ChannelQueues>();

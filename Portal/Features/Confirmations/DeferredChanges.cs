@@ -26,6 +26,8 @@ public sealed partial class DeferredChanges(
     Mailer mailer,
     AuditLog audit,
     EventPublisher events,
+    SendLimits limits,
+    CodeEntryLocks locks,
     TimeProvider clock,
     ILogger<DeferredChanges> logger) : IEventHandler<PasswordChanged>
 {
@@ -94,15 +96,14 @@ public sealed partial class DeferredChanges(
             return new ChangeResult(ChangeOutcome.Unchanged, "That is what you have already: nothing to change.");
         }
         var now = Now;
-        if (await SendsInLastHourAsync(db, changeKind.Name, targetId, now, cancellationToken) >= options.Value.RequestsPerHour)
-        {
-            return TooMany();
-        }
-
         DeferredChange change;
         string message;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
+            if (await limits.NextAllowedAsync(db, changeKind.Name, targetId, changeId: null, now, cancellationToken) is { } next)
+            {
+                return TooMany(next, now);
+            }
             var replaced = await CancelAllAsync(db, db.DeferredChanges
                 .Where(c => c.TargetType == changeKind.TargetType && c.TargetId == targetId && c.Kind == changeKind.Name
                     && (c.Status == ChangeStatus.Pending || c.Status == ChangeStatus.Confirmed)), Replaced, now, cancellationToken);
@@ -154,6 +155,10 @@ public sealed partial class DeferredChanges(
         if (Problem(change) is { } problem)
         {
             return problem;
+        }
+        if (await locks.RefusalAsync(db, change.Id, change.TargetId, cancellationToken) is { } locked)
+        {
+            return locked;
         }
         if (!ConfirmationCodes.Matches(change.SecretHash, change.Channel, change.Id, code))
         {
@@ -227,15 +232,15 @@ public sealed partial class DeferredChanges(
             return problem;
         }
         var now = Now;
-        if (await SendsInLastHourAsync(db, change.Kind, change.TargetId, now, cancellationToken) >= options.Value.RequestsPerHour)
-        {
-            return TooMany();
-        }
         var kind = Kind(change.Kind);
         var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == change.TargetId, cancellationToken);
         string message;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
+            if (await limits.NextAllowedAsync(db, change.Kind, change.TargetId, change.Id, now, cancellationToken) is { } next)
+            {
+                return TooMany(next, now);
+            }
             await RetireChannelItemsAsync(db, [change.Id], cancellationToken);
             change.Resends++;
             change.Attempts = 0;
@@ -509,9 +514,11 @@ public sealed partial class DeferredChanges(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = Now;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await SendLimits.PruneAsync(db, now, cancellationToken);
         var ids = await db.DeferredChanges.Where(c => c.Status == ChangeStatus.Pending && c.ExpiresAt < now).Select(c => c.Id).ToListAsync(cancellationToken);
         if (ids.Count == 0)
         {
+            await transaction.CommitAsync(cancellationToken);
             return 0;
         }
         await db.DeferredChanges.Where(c => ids.Contains(c.Id))
@@ -612,6 +619,10 @@ public sealed partial class DeferredChanges(
                 await transaction.RollbackAsync(cancellationToken);
                 return new ChangeResult(ChangeOutcome.NotPending, "This change was decided already.", changeId);
             }
+            if (!byModerator && change.Channel != ChangeChannel.Link)
+            {
+                await CodeEntryLocks.ResetAsync(db, change.TargetId, cancellationToken);
+            }
             if (to == ChangeStatus.Applied)
             {
                 await kind.ApplyAsync(db, change, proposed, now, cancellationToken);
@@ -705,13 +716,14 @@ public sealed partial class DeferredChanges(
         {
             await RetireChannelItemsAsync(db, [change.Id], cancellationToken);
             audit.Record(db, actor, "change.failed", Target(change), TooManyWrongCodes);
-            await db.SaveChangesAsync(cancellationToken);
         }
+        var locked = await locks.CountWrongAsync(db, actor, change.Id, change.TargetId, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         var left = Math.Max(0, change.MaxAttempts - attempts);
-        return killed == 1 || left == 0
+        return locked ?? (killed == 1 || left == 0
             ? new ChangeResult(ChangeOutcome.CodeDead, "That code was wrong too often and no longer works. Ask for the change again.", change.Id, TriesLeft: 0)
-            : new ChangeResult(ChangeOutcome.WrongCode, left == 1 ? "That code is not right. 1 try left." : $"That code is not right. {left} tries left.", change.Id, TriesLeft: left);
+            : new ChangeResult(ChangeOutcome.WrongCode, left == 1 ? "That code is not right. 1 try left." : $"That code is not right. {left} tries left.", change.Id, TriesLeft: left));
     }
 
     private const string TooManyWrongCodes = "Too many wrong codes.";
@@ -736,6 +748,7 @@ public sealed partial class DeferredChanges(
                 ChangeStatus.Cancelled => "This change was cancelled.",
                 ChangeStatus.Confirmed => "This change waits for a moderator.",
                 ChangeStatus.Rejected => $"A moderator rejected this change: {change.Reason}",
+                ChangeStatus.Reverted => "This change was undone from the old address.",
                 _ => $"This change could not be applied: {change.Reason}",
             }, change.Id);
         }
@@ -778,6 +791,7 @@ public sealed partial class DeferredChanges(
         {
             (cancelToken, change.CancelHash) = Secrets.NewToken();
         }
+        SendLimits.Record(db, change, Now);
         var profile = await db.MemberProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.UserId == user.Id, cancellationToken);
         return await kind.NotifyAsync(new ChangeNotice(db, change, user, profile, before, proposed, secret, cancelToken, isResend), cancellationToken);
     }
@@ -836,13 +850,6 @@ public sealed partial class DeferredChanges(
         return await users.CheckPasswordAsync(user, password);
     }
 
-    private static Task<int> SendsInLastHourAsync(PortalDbContext db, string kind, string targetId, DateTime now, CancellationToken cancellationToken)
-    {
-        var since = now.AddHours(-1);
-        return db.DeferredChanges.Where(c => c.Kind == kind && c.TargetId == targetId && (c.CreatedAt > since || c.StatusAt > since))
-            .SumAsync(c => c.CreatedAt > since ? 1 + c.Resends : c.Resends, cancellationToken);
-    }
-
     private static IQueryable<DeferredChange> AwaitingModerator(IQueryable<DeferredChange> changes) =>
         changes.Where(c => c.Status == ChangeStatus.Confirmed || (c.Status == ChangeStatus.Pending && c.Channel == ChangeChannel.Moderator));
 
@@ -883,8 +890,10 @@ public sealed partial class DeferredChanges(
     private static bool IsOwnedBy(DeferredChange change, Actor actor) =>
         actor.UserId is not null && (change.RequestedById == actor.UserId || (change.TargetType == ChangeKind.UserTarget && change.TargetId == actor.UserId));
 
-    private static ChangeResult TooMany() =>
-        new(ChangeOutcome.TooManyRequests, "You asked for this too often. Wait an hour and try again.");
+    private static ChangeResult TooMany(DateTime next, DateTime now) =>
+        new(ChangeOutcome.TooManyRequests,
+            $"You asked for this too often. You can ask again at {next:HH:mm} UTC, in {Templates.Duration.Describe(next - now)}.",
+            RetryAfter: next - now);
 
     private static ChangeResult VersionChanged(long id) =>
         new(ChangeOutcome.VersionChanged, "This change was updated since you opened it. Look at it again before deciding.", id);
