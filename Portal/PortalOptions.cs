@@ -39,7 +39,7 @@ public sealed class PortalOptions : IValidatableObject
             || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
         {
             yield return new ValidationResult(
-                $"Portal:PublicBaseUrl must be an absolute http or https address without query, such as https://portal.example.org/ (it is '{PublicBaseUrl}').",
+                $"must be an absolute http or https address without query, such as https://portal.example.org/ (it is {SettingsValidation.Shown(PublicBaseUrl)})",
                 [nameof(PublicBaseUrl)]);
         }
     }

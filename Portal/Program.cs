@@ -1,3 +1,4 @@
+using Portal;
 using Portal.Cli;
 using Portal.Components;
 using Portal.Data;
@@ -6,23 +7,31 @@ using Portal.Features;
 using Portal.Identity;
 
 var command = PortalCli.IsCommand(args);
-var builder = WebApplication.CreateBuilder(command ? [] : args);
-builder.AddPortalData();
-builder.AddPortalIdentity();
-builder.AddPortalEmail();
-builder.AddPortalFeatures();
-builder.AddPortalWeb();
-
-var app = builder.Build();
-await app.MigratePortalDatabaseAsync();
-if (command)
+try
 {
-    return await PortalCli.RunAsync(app.Services, args, Console.Out, Console.Error);
-}
+    var builder = WebApplication.CreateBuilder(command ? [] : args);
+    builder.AddPortalData();
+    builder.AddPortalIdentity();
+    builder.AddPortalEmail();
+    builder.AddPortalFeatures();
+    builder.AddPortalWeb();
 
-app.UsePortalWeb();
-await app.RunAsync();
-return 0;
+    var app = builder.Build();
+    app.ValidatePortalSettings();
+    await app.MigratePortalDatabaseAsync();
+    if (command)
+    {
+        return await PortalCli.RunAsync(app.Services, args, Console.Out, Console.Error);
+    }
+
+    app.UsePortalWeb();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (StartupProblems.Of(e) is { } problems)
+{
+    return await StartupProblems.ReportAsync(problems, Console.Error);
+}
 
 /// <summary>The entry point, public for the test host.</summary>
 public partial class Program;

@@ -1,8 +1,10 @@
-using System.Diagnostics;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Portal.Cli;
 using Portal.Data;
+using Portal.Features.OptOut;
 using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
 
@@ -70,22 +72,17 @@ public sealed class CreateAdminCommandTests(TestPortal portal) : IClassFixture<T
     public async Task The_command_runs_from_the_built_program()
     {
         var data = Path.Combine(portal.DataDirectory, "cli-process");
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Portal.dll"),
-            "create-admin", "--email", "process@example.org", "--password", "correct horse battery"])
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["Portal__DataDirectory"] = data;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
 
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var exit = await PortalProcess.RunAsync(Environments.Production,
+            new Dictionary<string, string>
+            {
+                ["Portal:DataDirectory"] = data,
+                ["OptOut:Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(OptOutKey.MinimumBytes)),
+            },
+            "create-admin", "--email", "process@example.org", "--password", "correct horse battery");
 
-        Assert.Equal(0, process.ExitCode);
-        Assert.Contains("Created the admin account", output);
+        Assert.Equal(0, exit.Code);
+        Assert.Contains("Created the admin account", exit.Output);
         Assert.True(File.Exists(Path.Combine(data, "portal.db")));
     }
 }

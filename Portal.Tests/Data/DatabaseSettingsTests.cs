@@ -27,16 +27,17 @@ public sealed class DatabaseSettingsTests
     [Fact]
     public void Postgres_without_a_connection_string_stops_the_start_saying_what_to_set()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Read(("Database:Provider", "Postgres")));
+        var error = Assert.Throws<SettingException>(() => Read(("Database:Provider", "Postgres")));
 
-        Assert.Contains("ConnectionStrings:Portal is not set", error.Message);
+        Assert.StartsWith("ConnectionStrings:Portal is required when Database:Provider is Postgres: the server's connection string", error.Message);
+        Assert.EndsWith("Set it in appsettings.json or as the environment variable ConnectionStrings__Portal.", error.Message);
     }
 
     [Fact]
     public void An_unknown_provider_stops_the_start_naming_the_ones_there_are()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Read(("Database:Provider", "MySql")));
+        var error = Assert.Throws<SettingException>(() => Read(("Database:Provider", "MySql")));
 
-        Assert.Equal("Database:Provider is \"MySql\"; it must be Sqlite or Postgres.", error.Message);
+        Assert.Equal("Database:Provider must be Sqlite or Postgres (it is 'MySql'). Set it in appsettings.json or as the environment variable Database__Provider.", error.Message);
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Tests.TestInfrastructure;
@@ -84,19 +85,18 @@ public class KeyRingCertificateTests : IAsyncLifetime
     [DatabaseFact]
     public void A_wrong_password_or_a_missing_file_stops_the_start_naming_the_setting()
     {
-        _portal.Settings[KeyRingCertificate.PathKey] = _certificate;
-        _portal.Settings[KeyRingCertificate.PasswordKey] = "not the passphrase";
-        var wrongPassword = Assert.ThrowsAny<Exception>(() => _portal.Get<IDataProtectionProvider>());
-        Assert.Contains("could not be opened as a PKCS#12 (.pfx) file with DataProtection:CertificatePassword", Innermost(wrongPassword).Message);
+        var paths = new PortalPaths(Path.GetTempPath(), Path.GetTempPath());
+        X509Certificate2? Load(string path, string password) => KeyRingCertificate.Load(new ConfigurationBuilder()
+            .AddInMemoryCollection([new(KeyRingCertificate.PathKey, path), new(KeyRingCertificate.PasswordKey, password)])
+            .Build(), paths);
 
-        var missing = Restart(Password);
-        missing.Settings[KeyRingCertificate.PathKey] = _certificate + ".gone";
-        var noFile = Assert.ThrowsAny<Exception>(() => missing.Get<IDataProtectionProvider>());
-        Assert.Contains("DataProtection:CertificatePath is", Innermost(noFile).Message);
-        Assert.Contains("there is no file at", Innermost(noFile).Message);
+        var wrongPassword = Assert.Throws<SettingException>(() => Load(_certificate, "not the passphrase"));
+        var noFile = Assert.Throws<SettingException>(() => Load(_certificate + ".gone", Password));
+
+        Assert.StartsWith($"DataProtection:CertificatePassword does not open {_certificate} as a PKCS#12 (.pfx) file", wrongPassword.Message);
+        Assert.DoesNotContain("not the passphrase", wrongPassword.Message);
+        Assert.StartsWith($"DataProtection:CertificatePath is '{_certificate}.gone', but there is no file at {_certificate}.gone.", noFile.Message);
     }
-
-    private static Exception Innermost(Exception e) => e is InvalidOperationException ? e : e.InnerException is { } inner ? Innermost(inner) : e;
 
     public Task InitializeAsync() => Task.CompletedTask;
 

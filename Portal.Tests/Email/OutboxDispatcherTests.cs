@@ -276,7 +276,8 @@ public class OutboxDispatcherTests : IAsyncLifetime
 
         var problem = Assert.Single(options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)));
 
-        Assert.Contains("Email:LeaseDuration must be positive and, with SMTP delivery, longer than twice Email:Smtp:Timeout", problem.ErrorMessage);
+        Assert.Equal(nameof(EmailOptions.LeaseDuration), Assert.Single(problem.MemberNames));
+        Assert.StartsWith("must be longer than twice Email:Smtp:Timeout, 00:01:00, with SMTP delivery", problem.ErrorMessage);
         options.LeaseDuration = TimeSpan.FromSeconds(61);
         Assert.Empty(options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)));
     }

@@ -27,13 +27,12 @@ public static class DataSetup
     public static WebApplicationBuilder AddPortalData(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<PortalOptions>(PortalOptions.Section);
 
         // Read now, not through IOptions: the database and the key ring are configured before the host exists.
         var portal = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
         var contentRoot = builder.Environment.ContentRootPath;
-        var paths = new PortalPaths(contentRoot, Path.GetFullPath(portal.DataDirectory, contentRoot));
-        Directory.CreateDirectory(paths.DataDirectory);
+        var paths = new PortalPaths(contentRoot, DataDirectory(portal.DataDirectory, contentRoot));
         services.AddSingleton(paths);
         services.AddSingleton(TimeProvider.System);
 
@@ -75,6 +74,22 @@ public static class DataSetup
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
+    }
+
+    /// <summary>The data directory, made when it is not there yet.</summary>
+    private static string DataDirectory(string configured, string contentRoot)
+    {
+        try
+        {
+            var path = Path.GetFullPath(configured, contentRoot);
+            Directory.CreateDirectory(path);
+            return path;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            throw new SettingException($"{PortalOptions.Section}:{nameof(PortalOptions.DataDirectory)}",
+                $"is {SettingsValidation.Shown(configured)}, where the portal cannot make its folder ({e.Message.TrimEnd('.')})");
+        }
     }
 
     /// <summary>Brings the schema up to date before anything else touches the database.</summary>

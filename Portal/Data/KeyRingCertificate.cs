@@ -8,7 +8,7 @@ namespace Portal.Data;
 /// (.pfx) file whose certificate encrypts the Data Protection keys where they are stored, so the
 /// database or the data directory alone (a backup, a copied file) cannot forge sign-in cookies.
 /// Every node needs the same file. Read before the host exists; a wrong path or password stops the
-/// start with a message saying which.
+/// start with its one line.
 /// </summary>
 public static class KeyRingCertificate
 {
@@ -26,7 +26,7 @@ public static class KeyRingCertificate
         var path = Path.GetFullPath(configured, paths.ContentRoot);
         if (!File.Exists(path))
         {
-            throw new InvalidOperationException($"{PathKey} is \"{configured}\", but there is no file at {path}.");
+            throw new SettingException(PathKey, $"is {SettingsValidation.Shown(configured)}, but there is no file at {path}");
         }
         X509Certificate2 certificate;
         try
@@ -35,12 +35,11 @@ public static class KeyRingCertificate
         }
         catch (CryptographicException e)
         {
-            throw new InvalidOperationException(
-                $"{PathKey} names {path}, which could not be opened as a PKCS#12 (.pfx) file with {PasswordKey}: {e.Message}", e);
+            throw new SettingException(PasswordKey, $"does not open {path} as a PKCS#12 (.pfx) file ({e.Message.TrimEnd('.')})");
         }
         if (!certificate.HasPrivateKey)
         {
-            throw new InvalidOperationException($"{PathKey} names {path}, which holds no private key: the keys could be encrypted but never read back.");
+            throw new SettingException(PathKey, $"names {path}, which holds no private key: the keys could be encrypted but never read back");
         }
         return certificate;
     }

@@ -32,11 +32,14 @@ public sealed class EmailOptions : IValidatableObject
     [Range(1, 50)]
     public int MaxAttempts { get; set; } = 8;
 
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(2);
 
     /// <summary>How often the dispatcher looks for due messages.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     [Range(1, 1000)]
@@ -46,6 +49,7 @@ public sealed class EmailOptions : IValidatableObject
     /// How long a node holds the batch it took before another node may take the messages it has not
     /// sent: longer than a batch takes to send, or a slow node and another would both send them.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
@@ -58,24 +62,16 @@ public sealed class EmailOptions : IValidatableObject
     {
         if (Delivery == MailDeliveryMode.Smtp && string.IsNullOrWhiteSpace(Smtp.Host))
         {
-            yield return new ValidationResult("Email:Smtp:Host is required when Email:Delivery is Smtp.", ["Smtp.Host"]);
+            yield return new ValidationResult("is required when Email:Delivery is Smtp", ["Smtp:Host"]);
         }
-        if (Smtp.Port is < 1 or > 65535)
+        if (MaxRetryDelay < FirstRetryDelay)
         {
-            yield return new ValidationResult("Email:Smtp:Port must be between 1 and 65535.", ["Smtp.Port"]);
+            yield return new ValidationResult($"must not be shorter than Email:FirstRetryDelay, {FirstRetryDelay} (it is {MaxRetryDelay})", [nameof(MaxRetryDelay)]);
         }
-        if (FirstRetryDelay <= TimeSpan.Zero || MaxRetryDelay < FirstRetryDelay)
-        {
-            yield return new ValidationResult("Email:FirstRetryDelay must be positive and not above Email:MaxRetryDelay.", [nameof(FirstRetryDelay)]);
-        }
-        if (PollInterval <= TimeSpan.Zero)
-        {
-            yield return new ValidationResult("Email:PollInterval must be positive.", [nameof(PollInterval)]);
-        }
-        if (LeaseDuration <= LongestSend || LeaseDuration <= TimeSpan.Zero)
+        if (LeaseDuration <= LongestSend)
         {
             yield return new ValidationResult(
-                "Email:LeaseDuration must be positive and, with SMTP delivery, longer than twice Email:Smtp:Timeout: a send that may take that long has to end within its claim.",
+                $"must be longer than twice Email:Smtp:Timeout, {LongestSend}, with SMTP delivery: a send that may take that long has to end within its claim (it is {LeaseDuration})",
                 [nameof(LeaseDuration)]);
         }
     }
@@ -85,6 +81,7 @@ public sealed class SmtpOptions
 {
     public string? Host { get; set; }
 
+    [Range(1, 65535)]
     public int Port { get; set; } = 587;
 
     /// <summary>Upgrade the connection with STARTTLS before authenticating.</summary>
@@ -94,8 +91,10 @@ public sealed class SmtpOptions
 
     public string? Password { get; set; }
 
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>An open connection idle for longer is closed and a new one opened for the next message.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

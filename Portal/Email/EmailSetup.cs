@@ -8,7 +8,7 @@ public static class EmailSetup
     public static WebApplicationBuilder AddPortalEmail(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<EmailOptions>(EmailOptions.Section);
         services.AddSingleton<MailRenderer>();
         services.AddSingleton<Mailer>();
         services.AddSingleton<PickupDelivery>(sp => new PickupDelivery(

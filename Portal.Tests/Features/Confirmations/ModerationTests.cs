@@ -317,20 +317,6 @@ public class ModerationTests : IAsyncLifetime
         Assert.Equal(("Ada", "she/her", null), (values["DisplayName"], values["Pronouns"], values["Organisation"]));
     }
 
-    [DatabaseFact]
-    public async Task A_profile_field_named_like_a_stored_column_stops_the_portal_at_start()
-    {
-        await using var fixture = new ConfirmationsPortal(portal =>
-        {
-            portal.Settings["Confirmations:ProfileFields:0:Name"] = "Iban";
-            portal.Settings["Confirmations:ProfileFields:0:Label"] = "Bank";
-        }, database: _database);
-
-        var error = Assert.ThrowsAny<Exception>(() => fixture.Changes);
-
-        Assert.Contains("the name Iban is taken", error.ToString());
-    }
-
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();

@@ -1,4 +1,7 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Data;
@@ -71,20 +74,42 @@ public sealed class OptOutListTests : IAsyncLifetime
         Assert.False(await db.AuditEntries.AnyAsync(e => e.Details!.Contains(key)));
     }
 
-    [Fact]
-    public void Outside_development_a_missing_or_short_key_stops_the_portal()
+    private static List<ValidationResult> Validate(string environment, string? key)
     {
-        var production = new ProductionEnvironment();
-        var paths = new PortalPaths(Path.GetTempPath(), Path.GetTempPath());
+        using var services = new ServiceCollection().AddSingleton<IHostEnvironment>(new HostEnvironment { EnvironmentName = environment }).BuildServiceProvider();
+        var options = new OptOutOptions { Key = key };
+        return options.Validate(new ValidationContext(options, services, null)).ToList();
+    }
 
-        var missing = Assert.Throws<InvalidOperationException>(() => OptOutKey.Load(Options.Create(new OptOutOptions()), production, paths));
-        var shortKey = Assert.Throws<InvalidOperationException>(() =>
-            OptOutKey.Load(Options.Create(new OptOutOptions { Key = Convert.ToBase64String(new byte[16]) }), production, paths));
-        var configured = OptOutKey.Load(Options.Create(new OptOutOptions { Key = Convert.ToBase64String(new byte[32]) }), production, paths);
+    [Theory]
+    [InlineData("Production", null, "is required outside Development: at least 32 random bytes in base64")]
+    [InlineData("Production", "AAAAAAAAAAAAAAAAAAAAAA==", "holds 16 bytes; it needs at least 32")]
+    [InlineData("Development", "not base64 at all", "is not base64")]
+    public void A_missing_key_outside_development_or_a_short_or_garbled_one_is_refused_without_showing_it(string environment, string? key, string problem)
+    {
+        var result = Assert.Single(Validate(environment, key));
 
-        Assert.Contains("OptOut:Key is not set", missing.Message);
-        Assert.Contains("at least 32", shortKey.Message);
-        Assert.Equal(32, configured.Bytes.Length);
+        Assert.Equal(nameof(OptOutOptions.Key), Assert.Single(result.MemberNames));
+        Assert.StartsWith(problem, result.ErrorMessage);
+        Assert.False(key is not null && result.ErrorMessage!.Contains(key, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Development", null)]
+    [InlineData("Production", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")]
+    public void A_long_enough_key_or_in_development_none_is_accepted(string environment, string? key)
+    {
+        Assert.Empty(Validate(environment, key));
+    }
+
+    [Fact]
+    public void A_configured_key_is_used_as_it_is()
+    {
+        var key = RandomNumberGenerator.GetBytes(OptOutKey.MinimumBytes);
+
+        var loaded = OptOutKey.Load(Options.Create(new OptOutOptions { Key = Convert.ToBase64String(key) }), new PortalPaths(Path.GetTempPath(), Path.GetTempPath()));
+
+        Assert.Equal(key, loaded.Bytes);
     }
 
     [Fact]
@@ -101,9 +126,9 @@ public sealed class OptOutListTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();
 
-    private sealed class ProductionEnvironment : IHostEnvironment
+    private sealed class HostEnvironment : IHostEnvironment
     {
-        public string EnvironmentName { get; set; } = Environments.Production;
+        public required string EnvironmentName { get; set; }
 
         public string ApplicationName { get; set; } = "Portal";
 

@@ -20,7 +20,7 @@ public sealed class ChangeKindOptions
 public sealed class ProfileFieldOptions
 {
     /// <summary>Letters and digits, starting with a letter ("Pronouns", "Organisation").</summary>
-    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{0,39}$")]
+    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{0,39}$", ErrorMessage = "must be letters and digits, starting with a letter, at most 40")]
     public string Name { get; set; } = "";
 
     [Required, StringLength(80)]
@@ -91,30 +91,11 @@ public sealed class ConfirmationsOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { nameof(Data.MemberProfile.DisplayName) };
-        foreach (var field in ProfileFields)
+        foreach (var (field, i) in ProfileFields.Select((field, i) => (field, i)))
         {
-            var results = new List<ValidationResult>();
-            if (!Validator.TryValidateObject(field, new ValidationContext(field), results, validateAllProperties: true))
+            if (!names.Add(field.Name) || typeof(Data.MemberProfile).GetProperty(field.Name) is not null)
             {
-                foreach (var result in results)
-                {
-                    yield return new ValidationResult($"{Section}:{nameof(ProfileFields)}: {field.Name}: {result.ErrorMessage}", [nameof(ProfileFields)]);
-                }
-            }
-            else if (!names.Add(field.Name) || typeof(Data.MemberProfile).GetProperty(field.Name) is not null)
-            {
-                yield return new ValidationResult($"{Section}:{nameof(ProfileFields)}: the name {field.Name} is taken; give each field its own name.", [nameof(ProfileFields)]);
-            }
-        }
-        foreach (var (name, kind) in new[] { (nameof(Email), Email), (nameof(Phone), Phone), (nameof(PostalAddress), PostalAddress), (nameof(BankAccount), BankAccount), (nameof(Profile), Profile) })
-        {
-            var results = new List<ValidationResult>();
-            if (!Validator.TryValidateObject(kind, new ValidationContext(kind), results, validateAllProperties: true))
-            {
-                foreach (var result in results)
-                {
-                    yield return new ValidationResult($"{Section}:{name}: {result.ErrorMessage}", [name]);
-                }
+                yield return new ValidationResult($"is {field.Name}, a name that is taken; give each field its own name", [$"{nameof(ProfileFields)}:{i}:{nameof(field.Name)}"]);
             }
         }
     }

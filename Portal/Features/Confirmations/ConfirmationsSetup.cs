@@ -8,7 +8,7 @@ public static class ConfirmationsSetup
     /// <summary>Deferred changes, the shipped kinds, the development SMS and letter channels, and the expiry job.</summary>
     public static IServiceCollection AddConfirmations(this IServiceCollection services)
     {
-        services.AddOptions<ConfirmationsOptions>().BindConfiguration(ConfirmationsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<ConfirmationsOptions>(ConfirmationsOptions.Section);
         services.AddSingleton<ISmsSender, OutboxSmsSender>();
         services.AddSingleton<ILetterSender, PrintQueueLetterSender>();
         services.AddSingleton<ChangeKind, EmailChangeKind>();

@@ -9,18 +9,17 @@ public static class InvitationsSetup
 {
     public static IServiceCollection AddInvitations(this IServiceCollection services)
     {
-        services.AddOptions<InvitationOptions>().BindConfiguration(InvitationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<OptOutOptions>().BindConfiguration(OptOutOptions.Section);
+        services.AddSettings<InvitationOptions>(InvitationOptions.Section);
+        services.AddSettings<OptOutOptions>(OptOutOptions.Section);
         services.AddSingleton(sp => OptOutKey.Load(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<OptOutOptions>>(),
-            sp.GetRequiredService<IHostEnvironment>(),
             sp.GetRequiredService<PortalPaths>()));
         services.AddSingleton<OptOutList>();
         services.AddSingleton<AccountEmails>();
         services.AddSingleton<IInvitationSender, OutboxInvitationSender>();
         services.AddSingleton<Invitations>();
         services.AddSingleton<InvitationResponses>();
-        services.AddOptions<BulkInviteOptions>().BindConfiguration(BulkInviteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<BulkInviteOptions>(BulkInviteOptions.Section);
         services.AddSingleton<BulkInvites>();
         services.AddSingleton<BulkJobRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<BulkJobRunner>());

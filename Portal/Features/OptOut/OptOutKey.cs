@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Portal.Data;
@@ -5,12 +6,24 @@ using Portal.Data;
 namespace Portal.Features.OptOut;
 
 /// <summary>The "OptOut" configuration section.</summary>
-public sealed class OptOutOptions
+public sealed class OptOutOptions : IValidatableObject
 {
     public const string Section = "OptOut";
 
     /// <summary>At least 32 random bytes, base64. Required outside Development.</summary>
     public string? Key { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // The key is a secret: no line ever shows it.
+        var problem = !string.IsNullOrWhiteSpace(Key) ? OptOutKey.Problem(Key)
+            : validationContext.GetRequiredService<IHostEnvironment>().IsDevelopment() ? null
+            : $"is required outside Development: at least {OptOutKey.MinimumBytes} random bytes in base64, such as the output of 'openssl rand -base64 32'. Keep it: a new key empties the opt-out list";
+        if (problem is not null)
+        {
+            yield return new ValidationResult(problem, [nameof(Key)]);
+        }
+    }
 }
 
 /// <summary>
@@ -27,16 +40,12 @@ public sealed class OptOutKey
 
     public byte[] Bytes { get; }
 
-    public static OptOutKey Load(IOptions<OptOutOptions> options, IHostEnvironment environment, PortalPaths paths)
+    /// <summary>The configured key (checked at start), or, without one (the start allows that only in Development), the generated one.</summary>
+    public static OptOutKey Load(IOptions<OptOutOptions> options, PortalPaths paths)
     {
         if (!string.IsNullOrWhiteSpace(options.Value.Key))
         {
-            return new OptOutKey(Decode(options.Value.Key, "OptOut:Key"));
-        }
-        if (!environment.IsDevelopment())
-        {
-            throw new InvalidOperationException(
-                $"OptOut:Key is not set. Set it to at least {MinimumBytes} random bytes in base64 (for example the output of 'openssl rand -base64 32'), and keep it: a new key empties the opt-out list.");
+            return new OptOutKey(Convert.FromBase64String(options.Value.Key));
         }
         var file = Path.Combine(paths.DataDirectory, DevelopmentFile);
         if (!File.Exists(file))
@@ -47,22 +56,23 @@ public sealed class OptOutKey
                 File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
         }
-        return new OptOutKey(Decode(File.ReadAllText(file).Trim(), file));
+        var stored = File.ReadAllText(file).Trim();
+        return Problem(stored) is { } problem
+            ? throw new InvalidOperationException($"{file} {problem}; delete it and a new key is generated (the opt-out list starts empty).")
+            : new OptOutKey(Convert.FromBase64String(stored));
     }
 
-    private static byte[] Decode(string base64, string source)
+    /// <summary>What is wrong with a key written in base64, or null when it will do.</summary>
+    public static string? Problem(string base64)
     {
-        byte[] bytes;
         try
         {
-            bytes = Convert.FromBase64String(base64);
+            var length = Convert.FromBase64String(base64).Length;
+            return length >= MinimumBytes ? null : $"holds {length} bytes; it needs at least {MinimumBytes}";
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException($"{source} is not base64.");
+            return "is not base64";
         }
-        return bytes.Length >= MinimumBytes
-            ? bytes
-            : throw new InvalidOperationException($"{source} holds {bytes.Length} bytes; it needs at least {MinimumBytes}.");
     }
 }

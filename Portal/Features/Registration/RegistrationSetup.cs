@@ -6,7 +6,7 @@ public static class RegistrationSetup
 {
     public static IServiceCollection AddRegistration(this IServiceCollection services)
     {
-        services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<RegistrationOptions>(RegistrationOptions.Section);
         services.AddSingleton<SiteSettings>();
         services.AddSingleton<JobSchedule>();
         services.AddSingleton<ActivationKeys>();
