@@ -20,8 +20,10 @@ public sealed class SettingsValidationTests : IDisposable
         ("Invitations:ExpiryDays", "0", "must be between 1 and 365 (it is 0)"),
         ("OptOut:Key", Convert.ToBase64String(new byte[16]), "holds 16 bytes; it needs at least 32"),
         ("BulkInvitations:MaxRows", "0", "must be between 1 and 10000000 (it is 0)"),
+        ("Registration:TermsUrl", "javascript:alert(1)", "must be an http or https address, or a path on the portal"),
         ("Confirmations:Phone:MaxAttempts", "0", "must be between 1 and 20 (it is 0)"),
         ("Confirmations:ProfileFields:0:Name", "Iban", "is Iban, a name that is taken"),
+        ("RateLimits:SignIn:Window", "5 minutes", "must be a duration written hh:mm:ss or d.hh:mm:ss, such as 00:05:00 (it is '5 minutes')"),
     ];
 
     /// <summary>Good settings the bad ones above need beside them.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
@@ -11,10 +12,13 @@ namespace Portal.Identity;
 /// <summary>How many requests of one kind a client address, and an email address, may make in a window.</summary>
 public sealed class RateLimit
 {
+    [Range(1, 1_000_000)]
     public int PerIp { get; set; }
 
+    [Range(1, 1_000_000)]
     public int PerAddress { get; set; }
 
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Window { get; set; }
 }
 
@@ -74,7 +78,7 @@ public static class RateLimits
 
     public static IServiceCollection AddPortalRateLimits(this IServiceCollection services)
     {
-        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
+        services.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
         services.AddRateLimiter(options =>
         {
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(

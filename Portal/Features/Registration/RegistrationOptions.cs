@@ -19,7 +19,7 @@ public enum RegistrationMode
 }
 
 /// <summary>The "Registration" configuration section.</summary>
-public sealed class RegistrationOptions
+public sealed class RegistrationOptions : IValidatableObject
 {
     public const string Section = "Registration";
 
@@ -50,6 +50,18 @@ public sealed class RegistrationOptions
     /// <summary>How long spent and replaced activation keys are kept (for support questions) before cleanup removes them.</summary>
     [Range(0, 3650)]
     public int KeyRetentionDays { get; set; } = 30;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // The link is put on the sign-up page as it is: only a web address or a path may be one.
+        if (!string.IsNullOrWhiteSpace(TermsUrl) && !Uri.IsWellFormedUriString(TermsUrl, UriKind.Relative)
+            && !(Uri.TryCreate(TermsUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        {
+            yield return new ValidationResult(
+                $"must be an http or https address, or a path on the portal, such as https://example.org/terms or /terms (it is {SettingsValidation.Shown(TermsUrl)})",
+                [nameof(TermsUrl)]);
+        }
+    }
 }
 
 public static class RegistrationModes
