@@ -24,12 +24,14 @@ public sealed class SettingsValidationTests : IDisposable
         ("Confirmations:Phone:MaxAttempts", "0", "must be between 1 and 20 (it is 0)"),
         ("Confirmations:ProfileFields:0:Name", "Iban", "is Iban, a name that is taken"),
         ("RateLimits:SignIn:Window", "5 minutes", "must be a duration written hh:mm:ss or d.hh:mm:ss, such as 00:05:00 (it is '5 minutes')"),
+        ("Proxy:KnownNetworks:1", "10.0.0.300", "is '10.0.0.300', which is neither an address nor a network"),
     ];
 
     /// <summary>Good settings the bad ones above need beside them.</summary>
     private static readonly Dictionary<string, string> Companions = new()
     {
         ["Confirmations:ProfileFields:0:Label"] = "Bank",
+        ["Proxy:KnownNetworks:0"] = "10.0.0.0/8",
     };
 
     private Dictionary<string, string> Settings(params (string Key, string Value)[] settings)

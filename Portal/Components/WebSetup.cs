@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 using Microsoft.Net.Http.Headers;
 using Portal.Features.Invitations;
@@ -21,6 +22,7 @@ public static class WebSetup
         // The hosting layer logs each request's path, and puts it in a scope around every other log
         // line; paths carry invitation and activation tokens, which must never reach a log.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Services.AddSettings<ProxyOptions>(ProxyOptions.Section);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRazorPages();
         builder.Services.AddRadzenComponents();
@@ -34,7 +36,7 @@ public static class WebSetup
     public static WebApplication UsePortalWeb(this WebApplication app)
     {
         // First: everything after it (rate limits, HTTPS redirects, secure cookies) sees the real client.
-        app.UseForwardedHeaders(ProxySettings.Read(app.Configuration));
+        app.UseForwardedHeaders(app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.Forwarding());
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
