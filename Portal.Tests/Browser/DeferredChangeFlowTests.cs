@@ -77,8 +77,21 @@ public sealed partial class DeferredChangeFlowTests(BrowserFixture fixture)
         await fresh.SignInAsync("moved@example.org", Password);
         await fresh.Page.GotoAsync(DeferredChanges.ProfilePath);
         await Assertions.Expect(fresh.Page.Locator("dd[data-field=Email]")).ToHaveTextAsync("moved@example.org");
+
+        // "This wasn't me": the old address undoes the change from the notice it got once the change took effect.
+        var changed = await fixture.Portal.Mail.DeliveredAsync("mover@example.org", "Your Portal address was changed");
+        await using var owner = await fixture.NewSessionAsync();
+        await owner.Page.GotoAsync(changed.LinkContaining($"/{EmailChangeReverts.LinkPath}/"));
+        await Assertions.Expect(owner.Page.GetByRole(AriaRole.Heading, new() { Name = "Undo the change of address" })).ToBeVisibleAsync();
+        await Assertions.Expect(owner.Page.Locator("main")).ToContainTextAsync("from mover@example.org to m•••@example.org");
+        await owner.ScreenshotAsync("change-revert-link");
+        await owner.Page.GetByRole(AriaRole.Button, new() { Name = "This wasn't me: undo the change" }).ClickAsync();
+        await Assertions.Expect(owner.Page.GetByRole(AriaRole.Heading, new() { Name = "The change is undone" })).ToBeVisibleAsync();
+        await owner.ScreenshotAsync("change-reverted");
+        Assert.Equal("mover@example.org", (await UserAsync(user.Id)).Email);
         session.AssertNoErrors();
         fresh.AssertNoErrors();
+        owner.AssertNoErrors();
     }
 
     [Fact]

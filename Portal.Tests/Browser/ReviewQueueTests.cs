@@ -161,6 +161,37 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_moderator_opens_code_entry_again_for_an_account_locked_by_wrong_codes()
+    {
+        var (locked, _) = await MemberAsync("guesser@locked.example");
+        await using (var db = await fixture.Portal.DbAsync())
+        {
+            await db.Users.Where(u => u.Id == locked.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(u => u.WrongCodes, 100).SetProperty(u => u.CodeEntryLockedUntil, DateTime.UtcNow.AddDays(1)));
+        }
+        var moderator = await fixture.Portal.CreateUserAsync("keys@locked.example", roles: Roles.Moderator);
+        await using var session = await fixture.NewSessionAsync();
+        var page = session.Page;
+        await session.SignInAsync(moderator.Email!, TestPortal.DefaultPassword);
+        await page.GotoAsync("admin/review");
+        await session.WaitForInteractiveAsync();
+
+        var row = page.Locator($"tr[data-locked='{locked.Id}']");
+        await Assertions.Expect(row).ToContainTextAsync("guesser@locked.example");
+        await Assertions.Expect(row).ToContainTextAsync("100");
+        await session.ScreenshotAsync("admin-review-code-entry-locked");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Open code entry" }).ClickAsync();
+        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Open code entry" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText($"Code entry is open again for {locked.UserName}.")).ToBeVisibleAsync();
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+        await using var check = await fixture.Portal.DbAsync();
+        var after = await check.Users.AsNoTracking().SingleAsync(u => u.Id == locked.Id);
+        Assert.Equal((0, (DateTime?)null), (after.WrongCodes, after.CodeEntryLockedUntil));
+        session.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task An_admin_prints_the_queued_letters_and_sees_transfers_and_text_messages()
     {
         var portal = fixture.Portal;
