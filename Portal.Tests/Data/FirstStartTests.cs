@@ -1,35 +1,55 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Portal.Data;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Data;
 
 /// <summary>
-/// The other tests start on a copy of a database migrated once per run; this one starts where an
-/// operator does: a data directory without a database.
+/// The other tests start on a copy of a database migrated once per run; these start where an
+/// operator does: without a database (SQLite) or on an empty one (PostgreSQL).
 /// </summary>
-public sealed class FirstStartTests : IAsyncLifetime
+public abstract class FirstStartTestsBase : IAsyncLifetime
 {
-    private readonly TestPortal _portal = TestPortal.OnEmptyDatabase();
+    private readonly LogCapture _logs = new();
 
-    [Fact]
-    public async Task A_portal_without_a_database_makes_one_with_every_migration_in_WAL_mode()
+    protected FirstStartTestsBase(DatabaseProvider database) =>
+        Portal = TestPortal.OnEmptyDatabase(database, services => services.AddLogging(logging => logging.AddProvider(_logs)));
+
+    protected TestPortal Portal { get; }
+
+    [DatabaseFact]
+    public async Task A_first_start_applies_every_migration_and_logs_no_error()
     {
-        Assert.False(File.Exists(Path.Combine(_portal.DataDirectory, "portal.db")));
-
-        await using var db = await _portal.DbAsync();
+        await using var db = await Portal.DbAsync();
 
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(0, await db.Users.CountAsync());
+        Assert.DoesNotContain(_logs.Lines, line => line.Contains(" Error: ", StringComparison.Ordinal) || line.Contains(" Critical: ", StringComparison.Ordinal));
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await Portal.DisposeAsync();
+}
+
+public sealed class FirstStartTests() : FirstStartTestsBase(DatabaseProvider.Sqlite)
+{
+    [Fact]
+    public async Task A_portal_without_a_database_makes_one_in_WAL_mode()
+    {
+        Assert.False(File.Exists(Path.Combine(Portal.DataDirectory, "portal.db")));
+
+        await using var db = await Portal.DbAsync();
+
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
         await using var journalMode = connection.CreateCommand();
         journalMode.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", await journalMode.ExecuteScalarAsync());
-        Assert.Equal(0, await db.Users.CountAsync());
     }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _portal.DisposeAsync();
 }
+
+public sealed class PostgresFirstStartTests() : FirstStartTestsBase(DatabaseProvider.Postgres), IPostgresVariant;

@@ -56,8 +56,8 @@ public class TestPortal : WebApplicationFactory<Program>
         new(configureServices, database: database);
 
     /// <summary>A portal on a database without tables, as at a first start: it migrates the schema itself.</summary>
-    public static TestPortal OnEmptyDatabase(DatabaseProvider database = DatabaseProvider.Sqlite) =>
-        new(null, database: database, emptyDatabase: true);
+    public static TestPortal OnEmptyDatabase(DatabaseProvider database = DatabaseProvider.Sqlite, Action<IServiceCollection>? configureServices = null) =>
+        new(configureServices, database: database, emptyDatabase: true);
 
     /// <summary>A portal on the data directory (and database) another one used: a restart.</summary>
     public static TestPortal Restart(TestPortal previous) =>

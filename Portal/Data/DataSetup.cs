@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Portal.Data;
 
@@ -111,6 +113,9 @@ public static class DataSetup
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({StartLock})");
         try
         {
+            // EF reads the history table before it makes it, and on an empty database logs that
+            // failed read as an error; made first, there is nothing to fail.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
             await db.Database.MigrateAsync();
             EnsureSharedKey(app.Services);
         }
