@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Identity;
@@ -14,8 +13,7 @@ public sealed class OutsideRequestsTests : IAsyncLifetime
 
     public OutsideRequestsTests()
     {
-        _portal.Settings["environment"] = "Production";
-        _portal.Settings["OptOut:Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        _portal.RunAsPublished();
     }
 
     [Theory]

@@ -4,7 +4,7 @@ using Portal.Cli;
 namespace Portal.Tests.TestInfrastructure;
 
 /// <summary>One portal on Kestrel and one headless Chromium, shared by the browser tests.</summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 

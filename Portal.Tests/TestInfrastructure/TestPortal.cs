@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -80,6 +81,19 @@ public class TestPortal : WebApplicationFactory<Program>
     /// <summary>Settings on top of the defaults, set before the host is built.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
+    private bool _published;
+
+    /// <summary>
+    /// Before the host is built: run as a published portal does, in Production with the settings it
+    /// then requires, serving the libraries' static files that a publish copies beside it.
+    /// </summary>
+    public void RunAsPublished()
+    {
+        _published = true;
+        Settings["environment"] = "Production";
+        Settings["OptOut:Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -106,6 +120,10 @@ public class TestPortal : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (_published)
+        {
+            builder.UseStaticWebAssets();
         }
         if (_configureServices is not null)
         {
