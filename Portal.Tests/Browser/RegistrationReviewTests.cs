@@ -161,7 +161,12 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
         await page.GotoAsync("admin");
         await session.WaitForInteractiveAsync();
 
-        await Assertions.Expect(page.Locator("[data-stat=awaiting-approval]")).Not.ToHaveTextAsync("0");
+        // What waits for a moderator is the first thing seen, and the same figure as the sidebar's badge.
+        var waiting = page.Locator("[data-stat=awaiting-moderator]");
+        await Assertions.Expect(waiting).Not.ToHaveTextAsync("0");
+        await Assertions.Expect(waiting).ToBeInViewportAsync();
+        await Assertions.Expect(waiting).ToHaveTextAsync(await page.Locator("[data-count=review-queue]").InnerTextAsync());
+        await session.ScreenshotAsync("admin-dashboard-waiting");
         await Assertions.Expect(page.Locator("[data-stat=activation-rate]")).ToContainTextAsync("%");
         await Assertions.Expect(page.Locator("[data-chart=sign-ups]")).ToContainTextAsync("Signed up");
         // The admin body scrolls inside the layout: bring the sign-up cards into the picture.

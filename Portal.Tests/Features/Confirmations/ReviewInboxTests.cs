@@ -29,7 +29,7 @@ public sealed class ReviewInboxTests : IAsyncLifetime
         Assert.Equal([(InboxSource.SignUp, signUp.Id), (InboxSource.Change, change)], inbox.Items.Select(i => (i.Source, i.Id)));
         Assert.Equal([new InboxKindCount("profile", "Display name", 1), new InboxKindCount(ReviewInbox.SignUpKind, "Sign-up", 1)], inbox.Counts);
         Assert.Equal(2, inbox.Total);
-        Assert.Equal(2, await Inbox.CountAsync(moderator));
+        Assert.Equal(new InboxWaiting(SignUps: 1, Changes: 1), await Inbox.WaitingAsync(moderator));
         Assert.Contains("newcomer@example.net", inbox.Items[0].Requester);
 
         var signUpsOnly = await Inbox.ListAsync(moderator, new InboxFilter(Kind: ReviewInbox.SignUpKind));
@@ -62,7 +62,7 @@ public sealed class ReviewInboxTests : IAsyncLifetime
             var id = signUp.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "registration.approved" && e.TargetId == id && e.ActorName == moderator.Name));
         }
-        Assert.Equal(0, await Inbox.CountAsync(moderator));
+        Assert.Equal(0, (await Inbox.WaitingAsync(moderator)).Total);
         Assert.Equal(1, decided);
     }
 
@@ -76,7 +76,7 @@ public sealed class ReviewInboxTests : IAsyncLifetime
         var items = (await Inbox.ListAsync(moderator, new InboxFilter())).Items;
 
         await Assert.ThrowsAsync<ArgumentException>(() => Inbox.RejectAsync(moderator, items, "  "));
-        Assert.Equal(2, await Inbox.CountAsync(moderator));
+        Assert.Equal(2, (await Inbox.WaitingAsync(moderator)).Total);
 
         var decisions = await Inbox.RejectAsync(moderator, items, "Names must be your own.");
 
@@ -126,7 +126,7 @@ public sealed class ReviewInboxTests : IAsyncLifetime
         var item = new InboxItem(InboxSource.Change, change, "profile", "Display name", member.Name, Now, false, 0, 1, null, null, 0);
 
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Inbox.ListAsync(other, new InboxFilter()));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Inbox.CountAsync(other));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Inbox.WaitingAsync(other));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Inbox.ApproveAsync(other, [item]));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Inbox.RejectAsync(other, [item], "no"));
         Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(change)).Status);

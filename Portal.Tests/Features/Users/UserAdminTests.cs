@@ -126,7 +126,7 @@ public sealed class UserAdminTests(TestPortal portal) : IClassFixture<TestPortal
 
         var after = await Admin.CountsAsync(actor);
 
-        Assert.Equal(before.Total + 1, after.Total);
+        Assert.Equal(before.Accounts + 1, after.Accounts);
         Assert.Equal(before.Deactivated + 1, after.Deactivated);
         Assert.Equal(before.Active, after.Active);
     }

@@ -454,7 +454,7 @@ public sealed partial class DeferredChanges(
         return results;
     }
 
-    /// <summary>For the dashboard: changes waiting for a moderator or for their confirmation, and what became of them lately.</summary>
+    /// <summary>For the dashboard: changes waiting for their confirmation, and what became of them lately.</summary>
     public async Task<ChangeCounts> CountsAsync(Actor actor, int days, CancellationToken cancellationToken = default)
     {
         actor.Require(Roles.Admin);
@@ -463,7 +463,6 @@ public sealed partial class DeferredChanges(
         var recent = await db.DeferredChanges.Where(c => c.StatusAt >= since && (c.Status == ChangeStatus.Applied || c.Status == ChangeStatus.Expired))
             .GroupBy(c => c.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         return new ChangeCounts(
-            await AwaitingModerator(db.DeferredChanges).CountAsync(cancellationToken),
             await db.DeferredChanges.CountAsync(c => c.Status == ChangeStatus.Pending && c.Channel != ChangeChannel.Moderator, cancellationToken),
             recent.GetValueOrDefault(ChangeStatus.Applied),
             recent.GetValueOrDefault(ChangeStatus.Expired));

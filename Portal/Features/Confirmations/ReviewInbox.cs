@@ -35,6 +35,15 @@ public sealed record Inbox(IReadOnlyList<InboxItem> Items, IReadOnlyList<InboxKi
     public int Total => Counts.Sum(c => c.Count);
 }
 
+/// <summary>How many items wait for a moderator, of each source.</summary>
+public sealed record InboxWaiting(int SignUps, int Changes)
+{
+    public int Total => SignUps + Changes;
+
+    /// <summary>"1 sign-up, 2 changes": what waits, in words.</summary>
+    public string Summary => $"{SignUps:N0} sign-up{(SignUps == 1 ? "" : "s")}, {Changes:N0} change{(Changes == 1 ? "" : "s")}";
+}
+
 /// <summary>What became of one item of a decision, in words for the moderator.</summary>
 public sealed record InboxDecision(InboxItem Item, bool Done, string Message);
 
@@ -78,11 +87,11 @@ public sealed class ReviewInbox(DeferredChanges changes, RegistrationReview sign
         return new Inbox([.. items], counts);
     }
 
-    /// <summary>How many items wait, for the sidebar.</summary>
-    public async Task<int> CountAsync(Actor actor, CancellationToken cancellationToken = default)
+    /// <summary>How many items wait, for the sidebar and the dashboard.</summary>
+    public async Task<InboxWaiting> WaitingAsync(Actor actor, CancellationToken cancellationToken = default)
     {
         actor.Require(Roles.Moderation);
-        return await changes.ReviewCountAsync(actor, cancellationToken) + await signUps.CountAwaitingAsync(actor, cancellationToken);
+        return new InboxWaiting(await signUps.CountAwaitingAsync(actor, cancellationToken), await changes.ReviewCountAsync(actor, cancellationToken));
     }
 
     /// <summary>Approves each item; a change is approved at the version it was listed with.</summary>

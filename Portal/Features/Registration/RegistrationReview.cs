@@ -31,8 +31,8 @@ public sealed record ReviewResult(int Decided, IReadOnlyList<SkippedSignUp> Skip
 
 public sealed record DailySignUps(DateOnly Day, int SignedUp, int Activated);
 
-/// <summary>Sign-ups of the last days: per day, in all, how many of them became active, and the queue's length.</summary>
-public sealed record SignUpStats(IReadOnlyList<DailySignUps> Days, int AwaitingApproval)
+/// <summary>Sign-ups of the last days: per day, in all, and how many of them became active.</summary>
+public sealed record SignUpStats(IReadOnlyList<DailySignUps> Days)
 {
     public int SignedUp => Days.Sum(d => d.SignedUp);
 
@@ -108,12 +108,12 @@ public sealed class RegistrationReview(
             cancellationToken);
     }
 
-    /// <summary>Sign-ups waiting for a moderator, for the sidebar badge and the dashboard.</summary>
+    /// <summary>Sign-ups waiting for a moderator, for the review inbox's count.</summary>
     public async Task<int> CountAwaitingAsync(Actor actor, CancellationToken cancellationToken = default)
     {
         actor.Require(Roles.Moderation);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await CountAwaitingAsync(db, cancellationToken);
+        return await db.SignUps.CountAsync(s => s.Status == SignUpStatus.AwaitingApproval, cancellationToken);
     }
 
     /// <summary>Sign-ups per day over the last <paramref name="days"/> days, with how many of each day's became active.</summary>
@@ -127,11 +127,9 @@ public sealed class RegistrationReview(
             .GroupBy(s => s.CreatedAt.Date)
             .Select(g => new { Day = g.Key, SignedUp = g.Count(), Activated = g.Count(s => s.Status == SignUpStatus.Active) })
             .ToDictionaryAsync(g => DateOnly.FromDateTime(g.Day), cancellationToken);
-        var awaiting = await CountAwaitingAsync(db, cancellationToken);
         return new SignUpStats(
             [.. Enumerable.Range(0, days).Select(n => today.AddDays(n + 1 - days))
-                .Select(day => daily.TryGetValue(day, out var d) ? new DailySignUps(day, d.SignedUp, d.Activated) : new DailySignUps(day, 0, 0))],
-            awaiting);
+                .Select(day => daily.TryGetValue(day, out var d) ? new DailySignUps(day, d.SignedUp, d.Activated) : new DailySignUps(day, 0, 0))]);
     }
 
     /// <summary>
@@ -251,9 +249,6 @@ public sealed class RegistrationReview(
         }
         return null;
     }
-
-    private static Task<int> CountAwaitingAsync(PortalDbContext db, CancellationToken cancellationToken) =>
-        db.SignUps.CountAsync(s => s.Status == SignUpStatus.AwaitingApproval, cancellationToken);
 
     private static SkippedSignUp Skip(SignUp signUp, string why) => new(signUp.Id, signUp.Email, why);
 

@@ -15,7 +15,15 @@ public sealed record UserRow(
 
 public sealed record UserQuery(string? Search = null, AccountStatus? Status = null, string? Role = null);
 
-public sealed record UserCounts(int Total, int Active, int Invited, int AwaitingActivation, int Deactivated);
+/// <summary>
+/// Accounts by status. Only people who signed up or accepted an invitation have an account here: an
+/// invitee who has not yet is counted with the pending invitations.
+/// </summary>
+public sealed record UserCounts(int Accounts, int Active, int AwaitingActivation, int Deactivated)
+{
+    /// <summary>Awaiting activation or a moderator's approval.</summary>
+    public int NotYetActive => Accounts - Active - Deactivated;
+}
 
 /// <summary>The outcome of an admin's change to an account, with a sentence to show.</summary>
 public sealed record UserChangeResult(bool Succeeded, string Message);
@@ -76,14 +84,14 @@ public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, Audi
     {
         actor.Require(Roles.Admin);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var byState = await db.Users
+        var byState = await db.Users.Where(u => u.State != AccountState.Invited)
             .GroupBy(u => new { u.State, Deactivated = u.DeactivatedAt != null })
             .Select(g => new { g.Key.State, g.Key.Deactivated, Count = g.Count() })
             .ToListAsync(cancellationToken);
         int Count(AccountState state) => byState.Where(g => !g.Deactivated && g.State == state).Sum(g => g.Count);
         return new UserCounts(
-            byState.Sum(g => g.Count), Count(AccountState.Active), Count(AccountState.Invited),
-            Count(AccountState.AwaitingActivation), byState.Where(g => g.Deactivated).Sum(g => g.Count));
+            byState.Sum(g => g.Count), Count(AccountState.Active), Count(AccountState.AwaitingActivation),
+            byState.Where(g => g.Deactivated).Sum(g => g.Count));
     }
 
     public Task<UserChangeResult> DeactivateAsync(Actor actor, string userId, CancellationToken cancellationToken = default) =>
