@@ -1,5 +1,7 @@
 using Microsoft.Playwright;
 using Portal.Data;
+using Portal.Features.Confirmations;
+using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Browser;
@@ -82,6 +84,37 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
 
         await using var db = await fixture.Portal.DbAsync();
         Assert.NotNull((await db.Users.FindAsync(target.Id))!.DeactivatedAt);
+        session.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task The_audit_log_names_whose_change_it_was_and_shows_a_long_reason_whole()
+    {
+        var member = await fixture.Portal.CreateUserAsync("renamer@audit.example");
+        var moderator = await fixture.Portal.CreateUserAsync("mod@audit.example", roles: Roles.Moderator);
+        var changes = fixture.Portal.Get<DeferredChanges>();
+        var asked = await changes.RequestAsync(
+            new Actor(member.Id, member.UserName!, new HashSet<string>()), "profile", member.Id, ConfirmationsPortal.Proposal("profile"), TestPortal.DefaultPassword);
+        var reason = "A display name is the name people here know you by. " + string.Concat(Enumerable.Repeat("Write it as it stands on your membership card, please. ", 6)) + "Thank you.";
+        var rejected = await changes.RejectAsync(new Actor(moderator.Id, moderator.UserName!, new HashSet<string> { Roles.Moderator }), asked.ChangeId!.Value, reason);
+        Assert.Equal(ChangeOutcome.Rejected, rejected.Outcome);
+        await using var session = await SignedInAdminAsync();
+        var page = session.Page;
+
+        await page.GotoAsync("admin/audit");
+        await session.WaitForInteractiveAsync();
+        var search = page.GetByPlaceholder("Search target, details or actor");
+        await search.FillAsync("renamer@audit.example");
+        await search.PressAsync("Enter");
+
+        var entry = page.Locator(".portal-grid tbody tr").Filter(new() { HasText = "change.rejected" });
+        await Assertions.Expect(entry).ToContainTextAsync("Display name of renamer@audit.example");
+        await Assertions.Expect(entry).Not.ToContainTextAsync(member.Id);
+        var details = entry.Locator("td").Last;
+        await Assertions.Expect(details).ToHaveTextAsync(reason);
+        Assert.True(await details.Locator(".rz-cell-data").EvaluateAsync<bool>("cell => cell.scrollWidth <= cell.clientWidth && cell.scrollHeight <= cell.clientHeight"),
+            "The details are cut off.");
+        await session.ScreenshotAsync("admin-audit-change");
         session.AssertNoErrors();
     }
 

@@ -130,7 +130,7 @@ public sealed partial class DeferredChanges(
             // The id binds the code to this change, so the row is saved before its secret is made.
             await db.SaveChangesAsync(cancellationToken);
             message = await IssueSecretAsync(db, changeKind, change, user, before, validation.Values, isResend: false, cancellationToken);
-            audit.Record(db, actor, $"change.requested", Target(change),
+            audit.Record(db, actor, $"change.requested", await TargetAsync(db, change, cancellationToken),
                 replaced.Count > 0 ? $"{changeKind.Title}; replaces #{string.Join(", #", replaced)}" : changeKind.Title);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -247,7 +247,7 @@ public sealed partial class DeferredChanges(
             change.ExpiresAt = now + kind.Settings.Lifetime;
             change.Version++;
             message = await IssueSecretAsync(db, kind, change, user, Deserialize(change.BeforeJson), Deserialize(change.ProposedJson), isResend: true, cancellationToken);
-            audit.Record(db, actor, "change.resent", Target(change), kind.Title);
+            audit.Record(db, actor, "change.resent", await TargetAsync(db, change, cancellationToken), kind.Title);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -388,7 +388,7 @@ public sealed partial class DeferredChanges(
             {
                 return VersionChanged(change.Id);
             }
-            audit.Record(db, actor, "change.approved", Target(change), "first of two approvals");
+            audit.Record(db, actor, "change.approved", await TargetAsync(db, change, cancellationToken), "first of two approvals");
             await db.SaveChangesAsync(cancellationToken);
             return new ChangeResult(ChangeOutcome.Approved, "Approved. Another moderator must approve too.", change.Id);
         }
@@ -622,6 +622,8 @@ public sealed partial class DeferredChanges(
             {
                 await CodeEntryLocks.ResetAsync(db, change.TargetId, cancellationToken);
             }
+            // Named before it applies, so an address change names the account by the address it had.
+            var target = await TargetAsync(db, change, cancellationToken);
             if (to == ChangeStatus.Applied)
             {
                 await kind.ApplyAsync(db, change, proposed, now, cancellationToken);
@@ -635,7 +637,7 @@ public sealed partial class DeferredChanges(
                 ChangeStatus.Applied => "change.applied",
                 ChangeStatus.Confirmed => "change.needs-review",
                 _ => "change.failed",
-            }, Target(change), reason ?? kind.Title);
+            }, target, reason ?? kind.Title);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             result = to switch
@@ -690,7 +692,7 @@ public sealed partial class DeferredChanges(
         {
             await also();
         }
-        audit.Record(db, actor, action, Target(change), reason);
+        audit.Record(db, actor, action, await TargetAsync(db, change, cancellationToken), reason);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return to == ChangeStatus.Rejected
@@ -714,7 +716,7 @@ public sealed partial class DeferredChanges(
         if (killed == 1)
         {
             await RetireChannelItemsAsync(db, [change.Id], cancellationToken);
-            audit.Record(db, actor, "change.failed", Target(change), TooManyWrongCodes);
+            audit.Record(db, actor, "change.failed", await TargetAsync(db, change, cancellationToken), TooManyWrongCodes);
         }
         var locked = await locks.CountWrongAsync(db, actor, change.Id, change.TargetId, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -899,8 +901,18 @@ public sealed partial class DeferredChanges(
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    private static AuditTarget Target(DeferredChange change) =>
-        new(AuditTargetType, change.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{change.Kind} of {change.TargetType} {change.TargetId}");
+    /// <summary>
+    /// The change as the audit log names it: its kind and whose record, by the account's address as
+    /// it is now (every kind changes an account), as entries about accounts name them.
+    /// </summary>
+    private Task<AuditTarget> TargetAsync(PortalDbContext db, DeferredChange change, CancellationToken cancellationToken) =>
+        AuditTargetAsync(db, change, _kinds.TryGetValue(change.Kind, out var kind) ? kind.Title : change.Kind, cancellationToken);
+
+    internal static async Task<AuditTarget> AuditTargetAsync(PortalDbContext db, DeferredChange change, string title, CancellationToken cancellationToken)
+    {
+        var owner = await db.Users.Where(u => u.Id == change.TargetId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+        return new(AuditTargetType, change.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{title} of {owner ?? "a deleted account"}");
+    }
 
     private static string Serialize(IReadOnlyDictionary<string, string?> values) => JsonSerializer.Serialize(values);
 
