@@ -1,5 +1,7 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Browser;
@@ -65,6 +67,36 @@ public sealed class BulkInviteFlowTests(BrowserFixture fixture)
         await page.GotoAsync("admin/invitations/bulk");
         await admin.WaitForInteractiveAsync();
         await Assertions.Expect(page.Locator(".portal-grid tbody tr").Filter(new() { HasText = "team.csv" })).ToContainTextAsync("Completed");
+        admin.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_ready_dry_run_is_marked_as_going_well_and_every_reason_reads_whole()
+    {
+        // A Cyrillic "а" in a Latin name: the longest reason the dry run gives.
+        const string lookalike = "\u0430dmin.lookalike@example.org";
+        var reason = EmailAddress.Check(lookalike).Error!;
+        await using var admin = await fixture.SignedInAdminAsync("bulk.boss@example.org", "a calm admin passphrase");
+        var page = admin.Page;
+        await page.GotoAsync("admin/invitations/bulk");
+        await admin.WaitForInteractiveAsync();
+
+        await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        {
+            Name = "lookalikes.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes($"email\n{lookalike}\nplain.newcomer@example.org\n"),
+        });
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "lookalikes.csv" })).ToBeVisibleAsync();
+        await admin.WaitForInteractiveAsync();
+        var status = page.Locator(".portal-page-head .portal-status");
+        await Assertions.Expect(status).ToHaveTextAsync("Dry run ready");
+        await Assertions.Expect(status).ToHaveClassAsync(new Regex(@"\brz-badge-info\b"));
+        var why = page.Locator(".portal-grid tbody tr").Filter(new() { HasText = lookalike }).Locator("td").Last;
+        await Assertions.Expect(why).ToHaveTextAsync(reason);
+        await Assertions.Expect(why).ToBeVisibleAsync();
+        Assert.True(await why.Locator(".rz-cell-data").EvaluateAsync<bool>("cell => cell.scrollWidth <= cell.clientWidth && cell.scrollHeight <= cell.clientHeight"),
+            "The reason is cut off.");
+        await admin.ScreenshotAsync("admin-bulk-dry-run-reasons");
         admin.AssertNoErrors();
     }
 
