@@ -21,9 +21,11 @@ public sealed class EmailChangeKind(
 {
     public const string Field = "Email";
 
+    public const string KindTitle = "Email address";
+
     public override string Name => "email";
 
-    public override string Title => "Email address";
+    public override string Title => KindTitle;
 
     public override IReadOnlyList<ChangeField> Fields { get; } = [new(Field, "Email address")];
 

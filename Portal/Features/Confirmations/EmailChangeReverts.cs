@@ -84,10 +84,9 @@ public sealed class EmailChangeReverts(
         {
             return new ChangeResult(ChangeOutcome.NotPending, AlreadyUndone, change.Id);
         }
+        audit.Record(db, Actor.Visitor, "change.reverted", await DeferredChanges.AuditTargetAsync(db, change, EmailChangeKind.KindTitle, cancellationToken),
+            $"undone from the old address {address}; the account was signed out everywhere");
         await EmailChangeKind.MoveAsync(db, normalizer, user, address, exceptChange: null, "Cancelled because the change of address was undone from the old address.", now, cancellationToken);
-        audit.Record(db, Actor.Visitor, "change.reverted",
-            new AuditTarget(DeferredChanges.AuditTargetType, change.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{change.Kind} of {change.TargetType} {change.TargetId}"),
-            "undone from the old address; the account was signed out everywhere");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ChangeResult(ChangeOutcome.Reverted, "Your account has its address back and is signed out everywhere.", change.Id);
