@@ -33,6 +33,21 @@ public sealed class IdentityPagesTests(TestPortal portal) : IClassFixture<TestPo
         Assert.Equal("/register", response.Headers.Location!.OriginalString);
     }
 
+    [Theory]
+    [InlineData("/Identity/Account/ConfirmEmail")]
+    [InlineData("/Identity/Account/ConfirmEmailChange")]
+    [InlineData("/Identity/Account/RegisterConfirmation")]
+    public async Task A_confirmation_link_cut_short_leads_to_the_start_page(string path)
+    {
+        using var client = portal.CreateBrowserlikeClient();
+
+        using var response = await client.GetAsync(path);
+        using var next = await client.GetAsync(response.Headers.Location);
+
+        Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (response.StatusCode, next.StatusCode));
+        Assert.Equal("/", next.Headers.Location!.OriginalString);
+    }
+
     [Fact]
     public async Task Pages_send_no_referrer_are_not_cached_and_load_only_from_the_site()
     {
