@@ -72,11 +72,7 @@ public sealed partial class DeliveryTests
     public async Task Smtp_delivery_reaches_a_real_server_with_both_parts_over_one_reused_connection()
     {
         await using var smtp = await SmtpSink.StartAsync();
-        await using var portal = new TestPortal();
-        portal.Settings["Email:Delivery"] = "Smtp";
-        portal.Settings["Email:Smtp:Host"] = "127.0.0.1";
-        portal.Settings["Email:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        portal.Settings["Email:Smtp:StartTls"] = "false";
+        await using var portal = OverSmtp(smtp);
 
         await QueueAsync(portal, "smtp1@example.org", "Ada");
         await QueueAsync(portal, "smtp2@example.org", "Line\r\nBreak");
@@ -95,6 +91,71 @@ public sealed partial class DeliveryTests
             Assert.Matches(HrefsOnPublicBase(), mail.Html);
         });
         Assert.Single(smtp.Received.Select(m => m.Peer).Distinct());
+    }
+
+    [Fact]
+    public async Task A_recipient_refused_with_550_fails_at_once_and_its_address_is_suppressed_with_the_reply()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        smtp.Refuse("gone@example.org", "5.1.1 <gone@example.org>: Recipient address rejected: User unknown");
+        await using var portal = OverSmtp(smtp);
+        var refused = await QueueAsync(portal, "Gone@Example.org", "Gone");
+        await QueueAsync(portal, "next@example.org", "Next");
+
+        await portal.DeliverMailAsync();
+
+        // The refusal was of one recipient: the next message went out on the same connection.
+        Assert.Equal("next@example.org", Assert.Single(smtp.Received).Message.To.Mailboxes.Single().Address);
+        await using var db = await portal.DbAsync();
+        var message = await db.OutboxMessages.SingleAsync(m => m.Id == refused.Id);
+        Assert.Equal((OutboxStatus.Failed, 1), (message.Status, message.Attempts));
+        var suppression = await db.MailSuppressions.SingleAsync();
+        Assert.Equal("gone@example.org", suppression.Address);
+        Assert.StartsWith("550 5.1.1 <gone@example.org>: Recipient address rejected: User unknown", suppression.Reason);
+        var entry = await db.AuditEntries.SingleAsync(e => e.Action == "suppression.added");
+        Assert.Equal(("suppression", suppression.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "gone@example.org", suppression.Reason),
+            (entry.TargetType, entry.TargetId, entry.TargetName, entry.Details));
+    }
+
+    [Fact]
+    public async Task A_message_refused_for_good_after_its_data_suppresses_its_recipient_too()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        smtp.RefuseData("late@example.org", "5.1.1 <late@example.org>: mailbox does not exist");
+        await using var portal = OverSmtp(smtp);
+        var message = await QueueAsync(portal, "late@example.org", "Late");
+
+        await portal.DeliverMailAsync();
+
+        await using var db = await portal.DbAsync();
+        Assert.Equal(OutboxStatus.Failed, (await db.OutboxMessages.SingleAsync(m => m.Id == message.Id)).Status);
+        var suppression = await db.MailSuppressions.SingleAsync();
+        Assert.Equal(("late@example.org", "550 5.1.1 <late@example.org>: mailbox does not exist"), (suppression.Address, suppression.Reason));
+    }
+
+    [Fact]
+    public async Task A_sender_refused_with_550_fails_the_message_but_suppresses_no_recipient()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        smtp.Refuse("no-reply@portal.localhost", "5.7.1 <no-reply@portal.localhost>: Sender address rejected");
+        await using var portal = OverSmtp(smtp);
+        var message = await QueueAsync(portal, "reader@example.org", "Reader");
+
+        await portal.DeliverMailAsync();
+
+        await using var db = await portal.DbAsync();
+        Assert.Equal(OutboxStatus.Failed, (await db.OutboxMessages.SingleAsync(m => m.Id == message.Id)).Status);
+        Assert.False(await db.MailSuppressions.AnyAsync());
+    }
+
+    private static TestPortal OverSmtp(SmtpSink smtp)
+    {
+        var portal = new TestPortal();
+        portal.Settings["Email:Delivery"] = "Smtp";
+        portal.Settings["Email:Smtp:Host"] = "127.0.0.1";
+        portal.Settings["Email:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        portal.Settings["Email:Smtp:StartTls"] = "false";
+        return portal;
     }
 
     private static async Task<OutboxMessage> QueueAsync(TestPortal portal, string recipient, string name)

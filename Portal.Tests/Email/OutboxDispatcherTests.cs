@@ -81,6 +81,9 @@ public class OutboxDispatcherTests : IAsyncLifetime
         Assert.Equal(OutboxStatus.Failed, third.Status);
         Assert.Equal(3, third.Attempts);
         Assert.Equal(3, _delivery.Attempts);
+        // Running out of tries says nothing about the address.
+        await using var db = await _portal.DbAsync();
+        Assert.False(await db.MailSuppressions.AnyAsync());
     }
 
     [DatabaseFact]
@@ -95,6 +98,36 @@ public class OutboxDispatcherTests : IAsyncLifetime
         Assert.Equal(OutboxStatus.Failed, message.Status);
         Assert.Equal(1, message.Attempts);
         Assert.Contains("mailbox unavailable", message.LastError);
+        await using var db = await _portal.DbAsync();
+        var suppression = await db.MailSuppressions.SingleAsync();
+        Assert.Equal(("nobody@example.org", "550 mailbox unavailable", _clock.Now.UtcDateTime), (suppression.Address, suppression.Reason, suppression.CreatedAt));
+    }
+
+    [DatabaseFact]
+    public async Task Dispatchers_side_by_side_suppress_an_address_that_bounces_in_every_spelling_once()
+    {
+        _portal.Settings["Email:BatchSize"] = "5";
+        var ids = new List<long>();
+        for (var i = 0; i < 40; i++)
+        {
+            ids.Add(await QueueAsync(i % 2 == 0 ? "Gone@example.org" : "gone@EXAMPLE.org"));
+        }
+        _delivery.Permanent = true;
+        _delivery.Pause = TimeSpan.FromMilliseconds(1);
+
+        // Four nodes' worth of dispatch loops meet the same bounce at the same moments.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (await Dispatcher.DeliverDueAsync(default) > 0)
+            {
+            }
+        })));
+
+        Assert.All(await LoadAllAsync(ids), m => Assert.Equal((OutboxStatus.Failed, 1), (m.Status, m.Attempts)));
+        await using var db = await _portal.DbAsync();
+        Assert.Equal("gone@example.org", (await db.MailSuppressions.SingleAsync()).Address);
+        var entry = await db.AuditEntries.SingleAsync(e => e.Action == "suppression.added");
+        Assert.Equal(("system", "gone@example.org", "550 mailbox unavailable"), (entry.ActorName, entry.TargetName, entry.Details));
     }
 
     [DatabaseFact]
@@ -346,7 +379,7 @@ public class OutboxDispatcherTests : IAsyncLifetime
                 Attempts++;
                 if (Permanent)
                 {
-                    throw new PermanentDeliveryException("550 mailbox unavailable");
+                    throw new PermanentDeliveryException("The server refused the message for good (550): mailbox unavailable", bounce: "550 mailbox unavailable");
                 }
                 if (FailuresLeft-- > 0)
                 {

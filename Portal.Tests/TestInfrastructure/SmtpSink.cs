@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -7,6 +8,7 @@ using System.Security.Cryptography.X509Certificates;
 using MimeKit;
 using SmtpServer;
 using SmtpServer.IO;
+using SmtpServer.Mail;
 using SmtpServer.Net;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
@@ -22,13 +24,17 @@ public sealed record ReceivedMail(string Peer, byte[] Raw)
 /// <summary>
 /// A real SMTP server in the test process, on a loopback port (the SmtpServer package). It keeps
 /// every message it accepts as it came, and tells a test waiting for a number of messages the
-/// moment that many have arrived. Its connections answer without Nagle's delay, as mail servers
-/// tuned for throughput do, so the client's speed is what a test sees.
+/// moment that many have arrived; it can be told to refuse an address (<see cref="Refuse"/>,
+/// <see cref="RefuseData"/>). Its
+/// connections answer without Nagle's delay, as mail servers tuned for throughput do, so the
+/// client's speed is what a test sees.
 /// </summary>
 public sealed class SmtpSink : IAsyncDisposable
 {
     private readonly List<ReceivedMail> _received = [];
     private readonly List<(int Count, TaskCompletionSource Reached)> _waiting = [];
+    private readonly ConcurrentDictionary<string, string> _refused = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> _refusedData = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
 
@@ -56,6 +62,7 @@ public sealed class SmtpSink : IAsyncDisposable
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(listeners);
         services.Add(new Store(sink));
+        services.Add(new Refusals(sink));
         var options = new SmtpServerOptionsBuilder()
             .ServerName("smtp.test")
             .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, 0)))
@@ -64,6 +71,19 @@ public sealed class SmtpSink : IAsyncDisposable
         sink.Port = await Patience.For(listeners.Listening, "the SMTP server to listen");
         return sink;
     }
+
+    /// <summary>
+    /// From now on, answers a MAIL FROM or RCPT TO naming <paramref name="address"/> (in any letter case)
+    /// with 550 and <paramref name="reply"/>, as a mail server refuses an unknown mailbox or a sender it
+    /// does not take. The SmtpServer package adds how many errors the session has left.
+    /// </summary>
+    public void Refuse(string address, string reply) => _refused[address] = reply;
+
+    /// <summary>
+    /// From now on, takes <paramref name="address"/> as a recipient but answers the data of a message to
+    /// it with 550 and <paramref name="reply"/>, as servers that look at a message (or a mailbox) late do.
+    /// </summary>
+    public void RefuseData(string address, string reply) => _refusedData[address] = reply;
 
     /// <summary>Completes once <paramref name="count"/> messages have arrived, with all that have.</summary>
     public async Task<IReadOnlyList<ReceivedMail>> WaitForAsync(int count)
@@ -132,10 +152,30 @@ public sealed class SmtpSink : IAsyncDisposable
     {
         public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
+            foreach (var to in transaction.To)
+            {
+                if (sink._refusedData.TryGetValue($"{to.User}@{to.Host}", out var reply))
+                {
+                    return Task.FromResult(new SmtpResponse(SmtpReplyCode.MailboxUnavailable, reply));
+                }
+            }
             var peer = context.Properties.TryGetValue(EndpointListener.RemoteEndPointKey, out var endpoint) ? endpoint.ToString()! : "unknown";
             sink.Add(new ReceivedMail(peer, buffer.ToArray()));
             return Task.FromResult(SmtpResponse.Ok);
         }
+    }
+
+    private sealed class Refusals(SmtpSink sink) : IMailboxFilter
+    {
+        public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken) =>
+            Accept(from);
+
+        public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken) =>
+            Accept(to);
+
+        private Task<bool> Accept(IMailbox mailbox) => sink._refused.TryGetValue($"{mailbox.User}@{mailbox.Host}", out var reply)
+            ? throw new SmtpResponseException(new SmtpResponse(SmtpReplyCode.MailboxUnavailable, reply))
+            : Task.FromResult(true);
     }
 
     /// <summary>Listens where the endpoint says and hands over each connection with Nagle's algorithm off.</summary>

@@ -9,5 +9,13 @@ public interface IMailDelivery
     Task SendAsync(MimeMessage message, CancellationToken cancellationToken);
 }
 
-/// <summary>The receiving side refused the message for good (an unknown mailbox, a refused address).</summary>
-public sealed class PermanentDeliveryException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// The receiving side refused the message for good (an unknown mailbox, a refused address).
+/// <paramref name="bounce"/> is the server's reply when it refused this recipient or this message;
+/// it is null when the server refused the sender or the session, which says nothing about the
+/// recipient and would refuse every other message alike.
+/// </summary>
+public sealed class PermanentDeliveryException(string message, Exception? inner = null, string? bounce = null) : Exception(message, inner)
+{
+    public string? Bounce { get; } = bounce;
+}

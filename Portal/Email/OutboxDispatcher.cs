@@ -6,6 +6,7 @@ using MimeKit;
 using MimeKit.Text;
 using Portal.Background;
 using Portal.Data;
+using Portal.Features.Outbox;
 
 namespace Portal.Email;
 
@@ -13,12 +14,14 @@ namespace Portal.Email;
 /// Delivers queued messages in the background. A message stays Queued until its delivery is
 /// confirmed, so a crash or a restart loses nothing (at worst the same message, with the same
 /// Message-ID, goes out twice). Failures are retried with exponential backoff and jitter until
-/// <see cref="EmailOptions.MaxAttempts"/>, then marked Failed for an admin to see and retry.
+/// <see cref="EmailOptions.MaxAttempts"/>, then marked Failed for an admin to see and retry. A message
+/// the recipient's server refused for good also puts the address on the <see cref="SuppressionList"/>.
 /// Nodes sharing the database each claim their own batches (<see cref="OutboxClaims"/>).
 /// </summary>
 public sealed class OutboxDispatcher(
     IDbContextFactory<PortalDbContext> dbFactory,
     IMailDelivery delivery,
+    SuppressionList suppressions,
     IOptions<EmailOptions> options,
     IOptions<PortalOptions> portal,
     TimeProvider clock,
@@ -84,6 +87,7 @@ public sealed class OutboxDispatcher(
         OutboxStatus status;
         DateTime next = message.NextAttemptAt;
         string? error = null;
+        string? bounce = null;
         try
         {
             using var mail = Compose(message);
@@ -93,6 +97,7 @@ public sealed class OutboxDispatcher(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             error = Describe(ex);
+            bounce = (ex as PermanentDeliveryException)?.Bounce;
             var attempts = message.Attempts + 1;
             var permanent = ex is PermanentDeliveryException or FormatException;
             status = permanent || attempts >= settings.MaxAttempts ? OutboxStatus.Failed : OutboxStatus.Queued;
@@ -101,17 +106,37 @@ public sealed class OutboxDispatcher(
                 message.Id, attempts, status, error);
         }
 
-        var done = clock.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-        // Record the outcome even when shutting down: the message has gone out.
-        await db.OutboxMessages.Where(m => m.Id == message.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.Status, status)
-            .SetProperty(m => m.Attempts, m => m.Attempts + 1)
-            .SetProperty(m => m.NextAttemptAt, next)
-            .SetProperty(m => m.SentAt, status == OutboxStatus.Sent ? done : null)
-            .SetProperty(m => m.LastError, error)
-            .SetProperty(m => m.ClaimId, (Guid?)null)
-            .SetProperty(m => m.ClaimedUntil, (DateTime?)null), CancellationToken.None);
+        var sentAt = status == OutboxStatus.Sent ? clock.GetUtcNow().UtcDateTime : (DateTime?)null;
+        // Record the outcome even when shutting down: the message has gone out. A bounce suppresses
+        // the recipient in the same transaction.
+        async Task RecordAsync()
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            await db.OutboxMessages.Where(m => m.Id == message.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, status)
+                .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+                .SetProperty(m => m.NextAttemptAt, next)
+                .SetProperty(m => m.SentAt, sentAt)
+                .SetProperty(m => m.LastError, error)
+                .SetProperty(m => m.ClaimId, (Guid?)null)
+                .SetProperty(m => m.ClaimedUntil, (DateTime?)null), CancellationToken.None);
+            if (bounce is not null)
+            {
+                await suppressions.AddAsync(db, message.Recipient, bounce, CancellationToken.None);
+            }
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+
+        try
+        {
+            await RecordAsync();
+        }
+        catch (DbUpdateException e) when (bounce is not null && DbErrors.IsUniqueViolation(e))
+        {
+            // Another node suppressed the address a moment earlier: record again, beside its entry.
+            await RecordAsync();
+        }
     }
 
     /// <summary>Exponential backoff with "equal jitter": half the delay fixed, half random.</summary>

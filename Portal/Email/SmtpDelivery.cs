@@ -56,8 +56,12 @@ public sealed class SmtpDelivery(IOptions<EmailOptions> options, TimeProvider cl
         }
         catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
         {
-            // The server refused this message for good; the connection stays usable.
-            throw new PermanentDeliveryException($"The server refused the message for good ({(int)ex.StatusCode}): {ex.Message}", ex);
+            // The server refused this message for good; the connection stays usable. Only a refusal
+            // of the recipient (RCPT) or of the message (DATA) is a bounce of the address.
+            var bounce = ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted
+                ? $"{(int)ex.StatusCode} {ex.Message}"
+                : null;
+            throw new PermanentDeliveryException($"The server refused the message for good ({(int)ex.StatusCode}): {ex.Message}", ex, bounce);
         }
         catch (Exception ex) when (IsConnectionLost(ex))
         {

@@ -16,6 +16,7 @@ public static class FeatureSetup
         services.AddSingleton<AuditLog>();
         services.AddSingleton<UserAdmin>();
         services.AddSingleton<OutboxAdmin>();
+        services.AddSingleton<SuppressionList>();
         services.AddSingleton<EventPublisher>();
         services.AddInvitations();
         services.AddRegistration();

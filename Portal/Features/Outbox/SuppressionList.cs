@@ -1,0 +1,47 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Features.Audit;
+using Portal.Identity;
+
+namespace Portal.Features.Outbox;
+
+/// <summary>
+/// Addresses whose mail server refused a message for good: no invitation goes to them until an admin
+/// removes the entry, with a reason. An address is kept in its match form (<see cref="EmailAddress.Key"/>),
+/// so one entry stands for every spelling of it, and the unique index keeps it to one entry.
+/// </summary>
+public sealed class SuppressionList(AuditLog audit, TimeProvider clock)
+{
+    public const string AuditTargetType = "suppression";
+
+    /// <summary>
+    /// Suppresses the recipient of a bounced message, with an audit entry, saved in the caller's context
+    /// (and transaction); nothing when it is suppressed already. When another node suppresses the same
+    /// address at the same moment, the save breaks the unique index: the caller then does it again, and
+    /// finds the entry.
+    /// </summary>
+    public async Task AddAsync(PortalDbContext db, string recipient, string reply, CancellationToken cancellationToken)
+    {
+        // Every address was read by EmailAddress.Check when the portal took it; one that was not is kept as it is.
+        var address = EmailAddress.Key(EmailAddress.Canonicalize(recipient) ?? recipient);
+        if (await db.MailSuppressions.AnyAsync(s => s.Address == address, cancellationToken))
+        {
+            return;
+        }
+        var suppression = new MailSuppression
+        {
+            Address = address,
+            Reason = reply.Length <= 2000 ? reply : reply[..2000],
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        db.MailSuppressions.Add(suppression);
+        // The audit entry names the entry, which has its id once saved.
+        await db.SaveChangesAsync(cancellationToken);
+        audit.Record(db, Actor.System, "suppression.added", Target(suppression), suppression.Reason);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static AuditTarget Target(MailSuppression entry) =>
+        new(AuditTargetType, entry.Id.ToString(CultureInfo.InvariantCulture), entry.Address);
+}
