@@ -27,6 +27,9 @@ public enum BulkRowClass
     OptedOut,
     Invalid,
     DuplicateInFile,
+
+    /// <summary>Mail to the address bounced: it is on the suppression list.</summary>
+    Suppressed,
 }
 
 /// <summary>An upload of a CSV of addresses to invite: its dry run, its options, and its progress.</summary>

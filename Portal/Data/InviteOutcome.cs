@@ -26,4 +26,7 @@ public enum InviteOutcome
 
     /// <summary>The same address appeared earlier in the same list (after canonicalisation).</summary>
     Duplicate,
+
+    /// <summary>Mail to the address bounced (its server refused it for good): nothing is sent until an admin removes it from the suppression list.</summary>
+    Suppressed,
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Invitations;
+using Portal.Features.Outbox;
 using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
 
@@ -156,6 +157,28 @@ public class InvitationsTests : IAsyncLifetime
         Assert.False(sent);
         Assert.Equal(InviteOutcome.OptedOut, again.Outcome);
         Assert.Null(await _fixture.UserByEmailAsync("frank@example.org"));
+    }
+
+    [DatabaseFact]
+    public async Task A_bounced_address_is_not_invited_in_any_spelling_and_the_inviter_is_told_when_and_why()
+    {
+        await Invitations.InviteAsync("gwen@example.org", Admin);
+        await using (var db = await _fixture.Portal.DbAsync())
+        {
+            await _fixture.Portal.Get<SuppressionList>().AddAsync(db, "Gwen@example.org", "550 5.1.1 user unknown", default);
+        }
+        _fixture.Clock.Advance(TimeSpan.FromDays(2));
+
+        var resent = await Invitations.InviteAsync("GWEN@EXAMPLE.ORG", Admin);
+        var fresh = await Invitations.InviteAsync("gwen@example.org", Admin, resend: false);
+
+        Assert.Equal((InviteOutcome.Suppressed, false), (resent.Outcome, resent.Sent));
+        Assert.Equal(InviteOutcome.Suppressed, fresh.Outcome);
+        var bounced = _fixture.Clock.Now.AddDays(-2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal($"Mail to this address bounced on {bounced}: 550 5.1.1 user unknown; remove it from the suppression list to invite again.", resent.Description);
+        await using var check = await _fixture.Portal.DbAsync();
+        Assert.Equal(1, await check.OutboxMessages.CountAsync(m => m.Recipient == "gwen@example.org"));
+        Assert.Equal(1, (await check.Invitations.SingleAsync(i => i.EmailKey == "gwen@example.org")).SendCount);
     }
 
     [DatabaseFact]

@@ -8,6 +8,7 @@ using Portal.Data;
 using Portal.Events;
 using Portal.Features.Audit;
 using Portal.Features.OptOut;
+using Portal.Features.Outbox;
 using Portal.Identity;
 
 namespace Portal.Features.Invitations;
@@ -45,10 +46,13 @@ public sealed record InvitationCounts(int Pending, int Accepted, int Expired, in
 
 public sealed record DailyInvitations(DateOnly Day, int Sent, int Accepted);
 
-/// <summary>What the database says about an address: its account, that account's live invitation, and the opt-out list.</summary>
-public sealed record AddressState(PortalUser? Account, Invitation? Live, bool OptedOut)
+/// <summary>
+/// What the database says about an address: its account, that account's live invitation, the opt-out
+/// list, and the suppression list (its bounce, when it is on it).
+/// </summary>
+public sealed record AddressState(PortalUser? Account, Invitation? Live, bool OptedOut, Bounce? Bounce)
 {
-    public InviteFacts Facts => new(OptedOut, Account?.State, Account?.DeactivatedAt is not null, Live is not null);
+    public InviteFacts Facts => new(OptedOut, Bounce is not null, Account?.State, Account?.DeactivatedAt is not null, Live is not null);
 }
 
 /// <summary>
@@ -81,7 +85,8 @@ public sealed class Invitations(
     };
 
     /// <summary>
-    /// Invites one address: the seed's contract. Opted out: nothing. No account: an invited account
+    /// Invites one address: the seed's contract. Opted out: nothing. Bounced: nothing, and the error
+    /// says when and what the server replied. No account: an invited account
     /// without a usable password, and an invitation. Invited, not registered: a new link when
     /// <paramref name="resend"/>, else nothing. A member: nothing.
     /// </summary>
@@ -144,7 +149,8 @@ public sealed class Invitations(
         var (outcome, action) = InviteRules.Decide(state.Facts, resend);
         if (action == InviteAction.Nothing)
         {
-            return new InviteResult(canonical, outcome, outcome == InviteOutcome.OptedOut ? null : state.Account?.Id, state.Live?.Id);
+            return new InviteResult(canonical, outcome, outcome == InviteOutcome.OptedOut ? null : state.Account?.Id, state.Live?.Id,
+                outcome == InviteOutcome.Suppressed ? state.Bounce!.Explanation : null);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -160,9 +166,9 @@ public sealed class Invitations(
     }
 
     /// <summary>
-    /// What the rules need to know about each address, for many addresses in three queries: the
-    /// account that has it, that account's live invitation, and whether it opted out. Entities come
-    /// back tracked by <paramref name="db"/> unless it does not track.
+    /// What the rules need to know about each address, for many addresses in four queries: the
+    /// account that has it, that account's live invitation, whether it opted out, and whether its mail
+    /// bounced. Entities come back tracked by <paramref name="db"/> unless it does not track.
     /// </summary>
     public async Task<Dictionary<string, AddressState>> LoadStatesAsync(
         PortalDbContext db, IReadOnlyCollection<string> canonicals, DateTime now, CancellationToken cancellationToken)
@@ -177,12 +183,15 @@ public sealed class Invitations(
             .GroupBy(i => i.UserId!)
             .ToDictionary(g => g.Key, g => g.MaxBy(i => i.Id)!);
         var listed = await optOuts.ListedAsync(db, canonicals, cancellationToken);
+        var bounces = await SuppressionList.BouncesAsync(db, canonicals, cancellationToken);
 
         var states = new Dictionary<string, AddressState>();
         foreach (var canonical in canonicals)
         {
             var account = accounts.GetValueOrDefault(normalizer.NormalizeEmail(canonical)!);
-            states[canonical] = new AddressState(account, account is null ? null : live.GetValueOrDefault(account.Id), listed.Contains(EmailAddress.Key(canonical)));
+            var key = EmailAddress.Key(canonical);
+            states[canonical] = new AddressState(
+                account, account is null ? null : live.GetValueOrDefault(account.Id), listed.Contains(key), bounces.GetValueOrDefault(key));
         }
         return states;
     }

@@ -12,9 +12,10 @@ public enum InviteAction
 }
 
 /// <summary>The facts about an address that decide the outcome.</summary>
+/// <param name="Suppressed">Whether mail to it bounced, so that it is on the suppression list.</param>
 /// <param name="Account">The state of the account holding the address, if any.</param>
 /// <param name="HasLiveInvitation">Whether a pending, unexpired invitation exists for it.</param>
-public readonly record struct InviteFacts(bool OptedOut, AccountState? Account, bool Deactivated, bool HasLiveInvitation);
+public readonly record struct InviteFacts(bool OptedOut, bool Suppressed, AccountState? Account, bool Deactivated, bool HasLiveInvitation);
 
 /// <summary>
 /// The rules of the invite operation, the seed's contract made explicit. The single invite and the
@@ -25,6 +26,7 @@ public static class InviteRules
     public static (InviteOutcome Outcome, InviteAction Action) Decide(InviteFacts facts, bool resend) => facts switch
     {
         { OptedOut: true } => (InviteOutcome.OptedOut, InviteAction.Nothing),
+        { Suppressed: true } => (InviteOutcome.Suppressed, InviteAction.Nothing),
         { Account: null } => (InviteOutcome.Sent, InviteAction.CreateAccount),
         { Deactivated: true } => (InviteOutcome.Deactivated, InviteAction.Nothing),
         { Account: not AccountState.Invited } => (InviteOutcome.AlreadyMember, InviteAction.Nothing),
@@ -42,6 +44,7 @@ public static class InviteRules
         InviteOutcome.OptedOut => "Opted out of invitations: nothing sent",
         InviteOutcome.Deactivated => "Account deactivated: nothing sent",
         InviteOutcome.Duplicate => "Listed twice: invited once",
+        InviteOutcome.Suppressed => "Mail to this address bounced: nothing sent",
         _ => "Not sent",
     };
 }

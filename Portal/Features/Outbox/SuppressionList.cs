@@ -6,6 +6,17 @@ using Portal.Identity;
 
 namespace Portal.Features.Outbox;
 
+/// <summary>What the invite operation knows of a suppressed address: when its mail bounced, and the server's reply.</summary>
+public sealed record Bounce(DateTime At, string Reply)
+{
+    /// <summary>Replies longer than this are cut in <see cref="Explanation"/>, so that it fits the reason of a bulk row.</summary>
+    private const int ShownReply = 300;
+
+    public string Explanation =>
+        $"Mail to this address bounced on {At:yyyy-MM-dd}: {(Reply.Length <= ShownReply ? Reply : Reply[..ShownReply] + "…")}; " +
+        "remove it from the suppression list to invite again.";
+}
+
 /// <summary>
 /// Addresses whose mail server refused a message for good: no invitation goes to them until an admin
 /// removes the entry, with a reason. An address is kept in its match form (<see cref="EmailAddress.Key"/>),
@@ -40,6 +51,16 @@ public sealed class SuppressionList(AuditLog audit, TimeProvider clock)
         await db.SaveChangesAsync(cancellationToken);
         audit.Record(db, Actor.System, "suppression.added", Target(suppression), suppression.Reason);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The bounces of those of the addresses that are suppressed, by match key; one query for all.</summary>
+    public static async Task<Dictionary<string, Bounce>> BouncesAsync(
+        PortalDbContext db, IEnumerable<string> canonicalAddresses, CancellationToken cancellationToken)
+    {
+        var keys = canonicalAddresses.Select(EmailAddress.Key).Distinct().ToList();
+        return await db.MailSuppressions.Where(s => keys.Contains(s.Address))
+            .Select(s => new { s.Address, s.CreatedAt, s.Reason })
+            .ToDictionaryAsync(s => s.Address, s => new Bounce(s.CreatedAt, s.Reason), cancellationToken);
     }
 
     private static AuditTarget Target(MailSuppression entry) =>

@@ -8,6 +8,7 @@ using Portal.Features.Audit;
 using Portal.Features.Invitations;
 using Portal.Features.Invitations.Bulk;
 using Portal.Features.OptOut;
+using Portal.Features.Outbox;
 using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
 
@@ -146,11 +147,12 @@ public class BulkInvitesTests : IAsyncLifetime
     [DatabaseFact]
     public async Task The_run_decides_on_the_state_at_send_time_not_at_the_dry_run()
     {
-        var jobId = await AnalyzeAsync("email\nlate-optout@example.org\nlate-member@example.org\n");
+        var jobId = await AnalyzeAsync("email\nlate-optout@example.org\nlate-member@example.org\nlate-bounce@example.org\n");
         await using (var db = await _portal.DbAsync())
         {
             await _portal.Get<OptOutList>().AddAsync(db, "Late-OptOut@example.org", OptOutSource.OneClick);
             await db.SaveChangesAsync();
+            await _portal.Get<SuppressionList>().AddAsync(db, "Late-Bounce@example.org", "550 5.1.1 no such user", default);
         }
         await _portal.CreateUserAsync("late-member@example.org");
 
@@ -158,7 +160,9 @@ public class BulkInvitesTests : IAsyncLifetime
         await Bulk.RunToEndAsync(jobId, default);
 
         var rows = (await Bulk.RowsAsync(Admin, jobId, null, new PageRequest())).Items;
-        Assert.Equal([InviteOutcome.OptedOut, InviteOutcome.AlreadyMember], rows.Select(r => r.Outcome!.Value));
+        Assert.Equal([InviteOutcome.OptedOut, InviteOutcome.AlreadyMember, InviteOutcome.Suppressed], rows.Select(r => r.Outcome!.Value));
+        Assert.StartsWith("Mail to this address bounced on ", rows[2].Reason);
+        Assert.Contains(": 550 5.1.1 no such user; remove it from the suppression list to invite again.", rows[2].Reason);
         await using var check = await _portal.DbAsync();
         Assert.False(await check.OutboxMessages.AnyAsync());
     }

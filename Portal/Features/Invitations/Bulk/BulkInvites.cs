@@ -66,9 +66,9 @@ public sealed class BulkInvites(
 
     /// <summary>
     /// The dry run: reads the file as it streams in and stores every row with its class (new,
-    /// already a member, pending invitation, opted out, invalid with the reason, duplicate in the
-    /// file). Nothing is sent. A file that cannot be used throws <see cref="CsvFileException"/> and
-    /// leaves nothing behind.
+    /// already a member, pending invitation, opted out, suppressed after a bounce, invalid with the
+    /// reason, duplicate in the file). Nothing is sent. A file that cannot be used throws
+    /// <see cref="CsvFileException"/> and leaves nothing behind.
     /// </summary>
     public async Task<long> AnalyzeAsync(Actor actor, string fileName, Stream content, CancellationToken cancellationToken = default)
     {
@@ -211,6 +211,7 @@ public sealed class BulkInvites(
         InviteRules.Decide(state.Facts, resend: true).Outcome switch
         {
             InviteOutcome.OptedOut => (BulkRowClass.OptedOut, "The address opted out of invitations."),
+            InviteOutcome.Suppressed => (BulkRowClass.Suppressed, state.Bounce!.Explanation),
             InviteOutcome.Deactivated => (BulkRowClass.AlreadyMember, "The account is deactivated."),
             InviteOutcome.AlreadyMember => (BulkRowClass.AlreadyMember, null),
             InviteOutcome.Resent => (BulkRowClass.PendingInvitation, $"Invited, expires {state.Live!.ExpiresAt:yyyy-MM-dd}."),
@@ -340,7 +341,12 @@ public sealed class BulkInvites(
                 var state = states[row.Canonical!];
                 var (outcome, action) = InviteRules.Decide(state.Facts, job.Resend);
                 row.Outcome = outcome;
-                row.Reason = outcome is InviteOutcome.Sent or InviteOutcome.Resent ? null : InviteRules.Describe(outcome);
+                row.Reason = outcome switch
+                {
+                    InviteOutcome.Sent or InviteOutcome.Resent => null,
+                    InviteOutcome.Suppressed => state.Bounce!.Explanation,
+                    _ => InviteRules.Describe(outcome),
+                };
                 if (action != InviteAction.Nothing)
                 {
                     var choices = new InviteOptions(row.Role ?? job.DefaultRole, row.Message ?? job.DefaultMessage, row.ExpiresDays ?? job.ExpiryDays);
@@ -485,6 +491,7 @@ public sealed class BulkInvites(
     {
         BulkRowClass.AlreadyMember => InviteOutcome.AlreadyMember,
         BulkRowClass.OptedOut => InviteOutcome.OptedOut,
+        BulkRowClass.Suppressed => InviteOutcome.Suppressed,
         BulkRowClass.DuplicateInFile => InviteOutcome.Duplicate,
         _ => InviteOutcome.Invalid,
     };
@@ -494,7 +501,11 @@ public sealed class BulkInvites(
     private static string Summary(BulkJob job) =>
         $"{job.TotalRows:N0} rows: {job.SentRows:N0} invitations sent of {job.ProcessedRows:N0} rows processed; " +
         $"dry run: {job.NewRows:N0} new, {job.PendingRows:N0} pending, {job.MemberRows:N0} members, {job.OptedOutRows:N0} opted out, " +
-        $"{job.InvalidRows:N0} invalid, {job.DuplicateRows:N0} duplicates";
+        $"{SuppressedRows(job):N0} suppressed, {job.InvalidRows:N0} invalid, {job.DuplicateRows:N0} duplicates";
+
+    /// <summary>The job keeps no count of its own for suppressed rows: they are the rows no other class counts.</summary>
+    private static int SuppressedRows(BulkJob j) =>
+        j.TotalRows - (j.NewRows + j.PendingRows + j.MemberRows + j.OptedOutRows + j.InvalidRows + j.DuplicateRows);
 
     private static BulkJobView View(BulkJob j) => new(
         j.Id, j.FileName, j.CreatedByName, j.CreatedAt, j.Status, j.TotalRows,
@@ -504,6 +515,7 @@ public sealed class BulkInvites(
             [BulkRowClass.PendingInvitation] = j.PendingRows,
             [BulkRowClass.AlreadyMember] = j.MemberRows,
             [BulkRowClass.OptedOut] = j.OptedOutRows,
+            [BulkRowClass.Suppressed] = SuppressedRows(j),
             [BulkRowClass.Invalid] = j.InvalidRows,
             [BulkRowClass.DuplicateInFile] = j.DuplicateRows,
         },
