@@ -1,6 +1,10 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Portal.Data;
 using Portal.Features.Confirmations;
+using Portal.Features.Invitations;
+using Portal.Features.Outbox;
+using Portal.Features.Users;
 using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
 
@@ -147,6 +151,76 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task An_admin_finds_a_bounced_address_on_the_outbox_page_and_removes_it_with_a_reason()
+    {
+        await SuppressAsync("bounced.reader@example.org", "550 5.1.1 <bounced.reader@example.org>: Recipient address rejected: User unknown in virtual mailbox table");
+        await SuppressAsync("full.box@example.net", "552 5.2.2 <full.box@example.net>: Mailbox full, quota exceeded; the owner has been told");
+        await using var session = await SignedInAdminAsync();
+        var page = session.Page;
+        await page.GotoAsync("admin/outbox");
+        await session.WaitForInteractiveAsync();
+        var rows = page.Locator("[data-grid=suppressed] tbody tr");
+        await Assertions.Expect(rows.Filter(new() { HasText = "full.box@example.net" })).ToContainTextAsync("Mailbox full, quota exceeded");
+        await page.Locator("#suppressed").ScrollIntoViewIfNeededAsync();
+        await session.ScreenshotAsync("admin-outbox-suppressed");
+
+        await page.GetByPlaceholder("Search address or reply").FillAsync("user unknown");
+        await page.GetByPlaceholder("Search address or reply").PressAsync("Enter");
+        // Wait for the search to have reloaded the grid: a click on a row of the page before would
+        // reach a handler the new render has replaced.
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await rows.Filter(new() { HasText = "bounced.reader@example.org" }).GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        var dialog = page.Locator(".rz-dialog");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await Assertions.Expect(dialog.GetByText("Give a reason.")).ToBeVisibleAsync();
+        await dialog.GetByLabel("Reason").FillAsync("The mailbox was restored, said their IT on 2 March");
+        await session.ScreenshotAsync("admin-outbox-suppressed-remove");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("bounced.reader@example.org is off the suppression list: it can be invited again.")).ToBeVisibleAsync();
+        await Assertions.Expect(rows).ToHaveTextAsync(["No address is suppressed."]);
+        await using (var db = await fixture.Portal.DbAsync())
+        {
+            var removal = await db.AuditEntries.SingleAsync(e => e.Action == "suppression.removed" && e.TargetName == "bounced.reader@example.org");
+            Assert.Equal("The mailbox was restored, said their IT on 2 March", removal.Details);
+        }
+        var invited = await fixture.Portal.Get<Invitations>().InviteAsync("bounced.reader@example.org", InvitationPortal.Admin);
+        Assert.Equal(InviteOutcome.Sent, invited.Outcome);
+        session.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task An_admin_whose_role_was_removed_cannot_remove_a_bounced_address_and_the_refusal_is_audited()
+    {
+        await SuppressAsync("still.bouncing@example.org", "550 5.1.1 no such user");
+        var admin = await fixture.Portal.CreateUserAsync("soon-demoted@example.org", roles: Roles.Admin);
+        await using var session = await fixture.NewSessionAsync();
+        var page = session.Page;
+        await session.SignInAsync(admin.Email!, TestPortal.DefaultPassword);
+        await page.GotoAsync("admin/outbox");
+        await session.WaitForInteractiveAsync();
+        var row = page.Locator("[data-grid=suppressed] tbody tr").Filter(new() { HasText = "still.bouncing@example.org" });
+        await row.GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        var dialog = page.Locator(".rz-dialog");
+        await dialog.GetByLabel("Reason").FillAsync("Looks fine to me");
+
+        var removed = await fixture.Portal.Get<UserAdmin>().RemoveRoleAsync(Actor.System, admin.Id, Roles.Admin);
+        Assert.True(removed.Succeeded, removed.Message);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+
+        var refused = page.Locator("[data-notice=refused]");
+        await Assertions.Expect(refused).ToContainTextAsync("You no longer have the access it needs");
+        await Assertions.Expect(refused.Locator("[data-recorded]")).ToHaveTextAsync("The refusal is in the audit log.");
+        await using var db = await fixture.Portal.DbAsync();
+        Assert.True(await db.MailSuppressions.AnyAsync(s => s.Address == "still.bouncing@example.org"));
+        var refusal = await db.AuditEntries.SingleAsync(e => e.Action == "access.refused" && e.ActorId == admin.Id);
+        Assert.Equal("/admin/outbox", refusal.TargetId);
+        Assert.Contains(Roles.Admin, refusal.Details);
+        Assert.False(await db.AuditEntries.AnyAsync(e => e.Action == "suppression.removed" && e.TargetName == "still.bouncing@example.org"));
+        session.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task A_member_without_a_role_is_told_access_is_denied()
     {
         await fixture.Portal.CreateUserAsync("plain@example.org");
@@ -157,6 +231,13 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
 
         await Assertions.Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "Access denied" })).ToBeVisibleAsync();
         await session.ScreenshotAsync("access-denied");
+    }
+
+    /// <summary>Puts an address on the suppression list as the outbox does when its mail bounces.</summary>
+    private async Task SuppressAsync(string address, string reply)
+    {
+        await using var db = await fixture.Portal.DbAsync();
+        await fixture.Portal.Get<SuppressionList>().AddAsync(db, address, reply, default);
     }
 
     private static async Task OpenFromMenuAsync(BrowserSession session, string menu, string heading)

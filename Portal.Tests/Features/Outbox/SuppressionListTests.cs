@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Cli;
 using Portal.Data;
+using Portal.Features.Outbox;
 using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
 
@@ -11,15 +12,26 @@ namespace Portal.Tests.Features.Outbox;
 /// The suppression list through the real path: a real SMTP server refuses an address with 550, and
 /// from then on no invitation goes to it, by any path, until an admin removes it.
 /// </summary>
-public sealed class SuppressionListTests : IAsyncLifetime
+public class SuppressionListTests : IAsyncLifetime
 {
     private const string Refusal = "5.1.1 <gone@example.org>: Recipient address rejected: User unknown";
 
     private static readonly Actor Admin = new("suppression-admin", "Grace Admin", new HashSet<string> { Roles.Admin });
 
-    private readonly TestPortal _portal = new();
+    private readonly TestPortal _portal;
     private readonly string _folder = Directory.CreateTempSubdirectory("portal-suppression-").FullName;
     private SmtpSink _smtp = default!;
+
+    public SuppressionListTests() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected SuppressionListTests(DatabaseProvider database)
+    {
+        _portal = TestPortal.WithServices(_ => { }, database);
+    }
+
+    private SuppressionList List => _portal.Get<SuppressionList>();
 
     private Portal.Features.Invitations.Invitations Invitations => _portal.Get<Portal.Features.Invitations.Invitations>();
 
@@ -57,7 +69,7 @@ public sealed class SuppressionListTests : IAsyncLifetime
         return output.ToString();
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task After_a_550_a_later_invitation_is_refused_with_the_reply_and_a_csv_dry_run_classes_the_address_as_suppressed()
     {
         var bounced = await BounceAsync();
@@ -79,7 +91,7 @@ public sealed class SuppressionListTests : IAsyncLifetime
         Assert.Equal(1, await db.OutboxMessages.CountAsync(m => m.Recipient == "gone@example.org"));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_csv_run_skips_a_suppressed_address_with_that_outcome_in_the_results_file()
     {
         await BounceAsync();
@@ -96,6 +108,50 @@ public sealed class SuppressionListTests : IAsyncLifetime
         Assert.Equal(1, await db.OutboxMessages.CountAsync(m => m.Recipient == "gone@example.org"));
     }
 
+    [DatabaseFact]
+    public async Task An_admin_finds_the_address_removes_it_with_a_reason_and_can_invite_it_again()
+    {
+        await BounceAsync();
+
+        var byAddress = await List.SearchAsync(Admin, "GONE@EXAMPLE", new PageRequest());
+        var byReply = await List.SearchAsync(Admin, "user unknown", new PageRequest());
+        var neither = await List.SearchAsync(Admin, "someone.else", new PageRequest());
+
+        var entry = Assert.Single(byAddress.Items);
+        Assert.Equal(("gone@example.org", entry.Id), (entry.Address, Assert.Single(byReply.Items).Id));
+        Assert.StartsWith($"550 {Refusal}", entry.Reply);
+        Assert.Equal(0, neither.Total);
+        await Assert.ThrowsAsync<ArgumentException>(() => List.RemoveAsync(Admin, entry.Id, " "));
+        Assert.True(await List.RemoveAsync(Admin, entry.Id, " Their mailbox was restored, said their IT on 2 March "));
+        Assert.False(await List.RemoveAsync(Admin, entry.Id, "again"));
+
+        Assert.Equal(InviteOutcome.Resent, (await Invitations.InviteAsync("Gone@example.org", Admin)).Outcome);
+        await using var db = await _portal.DbAsync();
+        var removal = await db.AuditEntries.SingleAsync(e => e.Action == "suppression.removed");
+        Assert.Equal(("Grace Admin", "gone@example.org", "Their mailbox was restored, said their IT on 2 March"),
+            (removal.ActorName, removal.TargetName, removal.Details));
+        Assert.Equal(2, await db.OutboxMessages.CountAsync(m => m.Recipient == "gone@example.org"));
+    }
+
+    [DatabaseFact]
+    public async Task Only_admins_see_or_remove_suppressed_addresses()
+    {
+        await BounceAsync();
+        var moderator = new Actor("m", "mod", new HashSet<string> { Roles.Moderator });
+        long id;
+        await using (var db = await _portal.DbAsync())
+        {
+            id = (await db.MailSuppressions.SingleAsync()).Id;
+        }
+
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => List.SearchAsync(moderator, null, new PageRequest()));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => List.RemoveAsync(moderator, id, "I say so"));
+
+        await using var check = await _portal.DbAsync();
+        Assert.True(await check.MailSuppressions.AnyAsync(s => s.Id == id));
+        Assert.False(await check.AuditEntries.AnyAsync(e => e.Action == "suppression.removed"));
+    }
+
     public async Task DisposeAsync()
     {
         await _portal.DisposeAsync();
@@ -103,3 +159,5 @@ public sealed class SuppressionListTests : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 }
+
+public sealed class SuppressionListOnPostgresTests() : SuppressionListTests(DatabaseProvider.Postgres), IPostgresVariant;

@@ -42,6 +42,14 @@ public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, TimeP
             Details = details,
         });
 
+    /// <summary>
+    /// The reason an admin gives for taking an entry off a list that protects people (opt-outs,
+    /// bounced addresses), trimmed. It is required: the audit log keeps it as the why.
+    /// </summary>
+    public static string RequireReason(string? reason) => string.IsNullOrWhiteSpace(reason)
+        ? throw new ArgumentException("Say why the entry is removed.", nameof(reason))
+        : reason.Trim();
+
     public async Task<Page<AuditRow>> SearchAsync(Actor actor, AuditQuery query, PageRequest page, CancellationToken cancellationToken = default)
     {
         actor.Require(Roles.Admin);

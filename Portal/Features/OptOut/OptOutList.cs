@@ -84,10 +84,7 @@ public sealed class OptOutList(IDbContextFactory<PortalDbContext> dbFactory, Opt
     public async Task<bool> RemoveAsync(Actor actor, long id, string reason, CancellationToken cancellationToken = default)
     {
         actor.Require(Roles.Admin);
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            throw new ArgumentException("Say why the entry is removed.", nameof(reason));
-        }
+        var why = AuditLog.RequireReason(reason);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var entry = await db.OptOutEntries.FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
         if (entry is null)
@@ -97,7 +94,7 @@ public sealed class OptOutList(IDbContextFactory<PortalDbContext> dbFactory, Opt
         db.OptOutEntries.Remove(entry);
         audit.Record(db, actor, "opt-out.removed",
             new AuditTarget(AuditTargetType, id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"opted out {entry.CreatedAt:yyyy-MM-dd}"),
-            reason.Trim());
+            why);
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }

@@ -1,10 +1,13 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Identity;
 
 namespace Portal.Features.Outbox;
+
+public sealed record SuppressionRow(long Id, string Address, string Reply, DateTime CreatedAt);
 
 /// <summary>What the invite operation knows of a suppressed address: when its mail bounced, and the server's reply.</summary>
 public sealed record Bounce(DateTime At, string Reply)
@@ -22,9 +25,15 @@ public sealed record Bounce(DateTime At, string Reply)
 /// removes the entry, with a reason. An address is kept in its match form (<see cref="EmailAddress.Key"/>),
 /// so one entry stands for every spelling of it, and the unique index keeps it to one entry.
 /// </summary>
-public sealed class SuppressionList(AuditLog audit, TimeProvider clock)
+public sealed class SuppressionList(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, TimeProvider clock)
 {
     public const string AuditTargetType = "suppression";
+
+    private static readonly Dictionary<string, Expression<Func<MailSuppression, object?>>> Columns = new()
+    {
+        [nameof(SuppressionRow.Address)] = s => s.Address,
+        [nameof(SuppressionRow.CreatedAt)] = s => s.CreatedAt,
+    };
 
     /// <summary>
     /// Suppresses the recipient of a bounced message, with an audit entry, saved in the caller's context
@@ -61,6 +70,45 @@ public sealed class SuppressionList(AuditLog audit, TimeProvider clock)
         return await db.MailSuppressions.Where(s => keys.Contains(s.Address))
             .Select(s => new { s.Address, s.CreatedAt, s.Reason })
             .ToDictionaryAsync(s => s.Address, s => new Bounce(s.CreatedAt, s.Reason), cancellationToken);
+    }
+
+    /// <summary>The suppressed addresses, newest first; <paramref name="search"/> matches the address or the reply.</summary>
+    public async Task<Page<SuppressionRow>> SearchAsync(Actor actor, string? search, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var entries = db.MailSuppressions.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            // Addresses are stored lower-cased already (their match form).
+            var pattern = Like.Contains(search);
+            entries = entries.Where(s => EF.Functions.Like(s.Address, pattern, Like.Escape) || EF.Functions.Like(s.Reason.ToLower(), pattern, Like.Escape));
+        }
+        return await entries.ToPageAsync(page, Columns, q => q.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id),
+            s => new SuppressionRow(s.Id, s.Address, s.Reason, s.CreatedAt), cancellationToken);
+    }
+
+    /// <summary>Takes an address off the list, so that it can be invited again (its mailbox was fixed, or the bounce was wrong).</summary>
+    public async Task<bool> RemoveAsync(Actor actor, long id, string reason, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        var why = AuditLog.RequireReason(reason);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var entry = await db.MailSuppressions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (entry is null)
+        {
+            return false;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Conditional: of two admins removing it at once, one does, and one audit entry says so.
+        if (await db.MailSuppressions.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
+        {
+            return false;
+        }
+        audit.Record(db, actor, "suppression.removed", Target(entry), why);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     private static AuditTarget Target(MailSuppression entry) =>
