@@ -144,14 +144,27 @@ public sealed class InvitationPagesTests : IAsyncLifetime
     [Fact]
     public async Task After_opting_out_no_table_holds_the_address_in_any_spelling()
     {
+        // Over a real SMTP server, so that mail to the address can bounce before the opt-out.
+        await using var smtp = await SmtpSink.StartAsync();
+        _portal.Settings["Email:Delivery"] = "Smtp";
+        _portal.Settings["Email:Smtp:Host"] = "127.0.0.1";
+        _portal.Settings["Email:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _portal.Settings["Email:Smtp:StartTls"] = "false";
         var admin = new Actor("a", "Grace Admin", new HashSet<string> { Roles.Admin });
         var bulk = _portal.Get<BulkInvites>();
         var csv = "email,name,message\nVera.Gone@Example.ORG,Vera Gone,See you there vera.gone@example.org\nstays@example.org,Stays,\n";
         var jobId = await bulk.AnalyzeAsync(admin, "people.csv", new MemoryStream(Encoding.UTF8.GetBytes(csv)));
         Assert.Null(await bulk.StartAsync(admin, jobId, new BulkRunOptions(null, null, Resend: false, ExpiryDays: 10)));
         await bulk.RunToEndAsync(jobId, default);
-        var mail = await _portal.Mail.DeliveredAsync("Vera.Gone@example.org", "invited you");
+        await _portal.DeliverMailAsync();
+        var mail = Assert.Single(smtp.ParsedByPython(), m => m.To.Contains("Vera.Gone@example.org", StringComparison.Ordinal));
         var link = mail.LinkContaining("/invite/");
+        // Her mailbox is gone by the time the invitation is sent again: the server's reply names the
+        // address, and it lands on the suppression list, the failed message and the audit log.
+        smtp.Refuse("vera.gone@example.org", "5.1.1 <vera.gone@example.org>: Recipient address rejected: User unknown");
+        Assert.Equal(InviteOutcome.Resent, (await _portal.Get<Portal.Features.Invitations.Invitations>().InviteAsync("VERA.GONE@example.org", admin)).Outcome);
+        await _portal.DeliverMailAsync();
+        Assert.Contains("MailSuppressions.Address", await PlacesHoldingAsync("vera.gone@example.org"));
         using var client = _portal.CreateBrowserlikeClient();
 
         using var response = await client.SubmitFormAsync(link[link.IndexOf("/invite/", StringComparison.Ordinal)..] + "/opt-out", new Dictionary<string, string>());

@@ -152,8 +152,9 @@ public sealed class InvitationResponses(
 
     /// <summary>
     /// Opts the invited address out for good: the keyed hash goes on the list, the never-used
-    /// account is deleted, and every trace of the address in invitations, queued mail and the audit
-    /// log is blanked. Works again on a link already used for opting out (and says it is done).
+    /// account is deleted, its entry on the suppression list too, and every trace of the address in
+    /// invitations, queued mail and the audit log is blanked. Works again on a link already used for
+    /// opting out (and says it is done).
     /// </summary>
     public async Task<InvitationProblem?> OptOutAsync(string token, OptOutSource source, CancellationToken cancellationToken = default)
     {
@@ -189,8 +190,9 @@ public sealed class InvitationResponses(
 
         await db.Invitations.Where(i => i.EmailKey == key && i.Status == InvitationStatus.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, InvitationStatus.OptedOut).SetProperty(i => i.OptedOutAt, now), cancellationToken);
-        // The address as it was written anywhere: each invitation and bulk row may spell it differently.
-        var spellings = new HashSet<string>(StringComparer.Ordinal) { address };
+        // The address as it was written anywhere: each invitation and bulk row may spell it differently,
+        // and the suppression list (and so its audit entries) keeps the match form.
+        var spellings = new HashSet<string>(StringComparer.Ordinal) { address, key };
         spellings.UnionWith(await db.Invitations.Where(i => i.EmailKey == key && i.Email != null).Select(i => i.Email!).ToListAsync(cancellationToken));
         var rowIds = new List<long>();
         var domainSuffix = "@" + EmailAddress.Domain(key);
@@ -218,6 +220,7 @@ public sealed class InvitationResponses(
                     .SetProperty(r => r.Email, OptedOutPlaceholder).SetProperty(r => r.Canonical, (string?)null)
                     .SetProperty(r => r.Name, (string?)null).SetProperty(r => r.Message, (string?)null), cancellationToken);
         }
+        await db.MailSuppressions.Where(s => s.Address == key).ExecuteDeleteAsync(cancellationToken);
         var recipients = spellings.ToList();
         await db.OutboxMessages.Where(m => recipients.Contains(m.Recipient) && m.Status == OutboxStatus.Queued)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Cancelled).SetProperty(m => m.LastError, "The recipient opted out."), cancellationToken);
@@ -234,6 +237,9 @@ public sealed class InvitationResponses(
         {
             await db.AuditEntries.Where(e => e.Details != null && e.Details.Contains(spelling))
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.Details, e => e.Details!.Replace(spelling, OptedOutPlaceholder)), cancellationToken);
+            // A mail server's reply to a bounce names the address too.
+            await db.OutboxMessages.Where(m => m.LastError != null && m.LastError.Contains(spelling))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LastError, m => m.LastError!.Replace(spelling, OptedOutPlaceholder)), cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
 
