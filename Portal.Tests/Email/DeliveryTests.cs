@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Portal.Data;
@@ -73,6 +74,7 @@ public sealed partial class DeliveryTests
     {
         await using var smtp = await SmtpSink.StartAsync();
         await using var portal = OverSmtp(smtp);
+        portal.Settings["Email:Smtp:Connections"] = "1";
 
         await QueueAsync(portal, "smtp1@example.org", "Ada");
         await QueueAsync(portal, "smtp2@example.org", "Line\r\nBreak");
@@ -148,17 +150,18 @@ public sealed partial class DeliveryTests
         Assert.False(await db.MailSuppressions.AnyAsync());
     }
 
-    private static TestPortal OverSmtp(SmtpSink smtp)
+    /// <summary>A portal delivering through the SMTP server, with some services replaced when given.</summary>
+    internal static TestPortal OverSmtp(SmtpSink smtp, Action<IServiceCollection>? services = null)
     {
-        var portal = new TestPortal();
+        var portal = services is null ? new TestPortal() : TestPortal.WithServices(services);
         portal.Settings["Email:Delivery"] = "Smtp";
         portal.Settings["Email:Smtp:Host"] = "127.0.0.1";
         portal.Settings["Email:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        portal.Settings["Email:Smtp:StartTls"] = "false";
+        portal.Settings["Email:Smtp:Security"] = "None";
         return portal;
     }
 
-    private static async Task<OutboxMessage> QueueAsync(TestPortal portal, string recipient, string name)
+    internal static async Task<OutboxMessage> QueueAsync(TestPortal portal, string recipient, string name)
     {
         await using var db = await portal.DbAsync();
         var message = await portal.Get<Mailer>().QueueAsync(db, recipient,

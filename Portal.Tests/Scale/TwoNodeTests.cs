@@ -200,7 +200,7 @@ public sealed class TwoNodeTests : IPostgresVariant, IAsyncLifetime
                 node.Settings["Email:Delivery"] = nameof(MailDeliveryMode.Smtp);
                 node.Settings["Email:Smtp:Host"] = "127.0.0.1";
                 node.Settings["Email:Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture);
-                node.Settings["Email:Smtp:StartTls"] = "false";
+                node.Settings["Email:Smtp:Security"] = "None";
                 // Small batches, so the nodes take turns.
                 node.Settings["Email:BatchSize"] = "20";
             });

@@ -25,7 +25,8 @@ public sealed record ReceivedMail(string Peer, byte[] Raw)
 /// A real SMTP server in the test process, on a loopback port (the SmtpServer package). It keeps
 /// every message it accepts as it came, and tells a test waiting for a number of messages the
 /// moment that many have arrived; it can be told to refuse an address (<see cref="Refuse"/>,
-/// <see cref="RefuseData"/>). Its
+/// <see cref="RefuseData"/>), to answer or drop a given message (<see cref="AnswerData"/>,
+/// <see cref="DropData"/>), and to hold messages until several arrive at once. Its
 /// connections answer without Nagle's delay, as mail servers tuned for throughput do, so the
 /// client's speed is what a test sees.
 /// </summary>
@@ -35,6 +36,11 @@ public sealed class SmtpSink : IAsyncDisposable
     private readonly List<(int Count, TaskCompletionSource Reached)> _waiting = [];
     private readonly ConcurrentDictionary<string, string> _refused = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string> _refusedData = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<int, SmtpResponse?> _script = new();
+    private readonly TaskCompletionSource _together = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _dataCount;
+    private int _holding;
+    private int _holdUntil;
     private readonly CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
 
@@ -84,6 +90,19 @@ public sealed class SmtpSink : IAsyncDisposable
     /// it with 550 and <paramref name="reply"/>, as servers that look at a message (or a mailbox) late do.
     /// </summary>
     public void RefuseData(string address, string reply) => _refusedData[address] = reply;
+
+    /// <summary>
+    /// Answers the data of the <paramref name="number"/>th message to arrive (counting from 1, over
+    /// every connection) with <paramref name="code"/> and <paramref name="text"/> instead of taking it:
+    /// a 451 to try later, a 421 closing the connection.
+    /// </summary>
+    public void AnswerData(int number, int code, string text) => _script[number] = new SmtpResponse((SmtpReplyCode)code, text);
+
+    /// <summary>Closes the connection the <paramref name="number"/>th message arrives on before answering its data, as a server that dies does.</summary>
+    public void DropData(int number) => _script[number] = null;
+
+    /// <summary>Holds each message's data until <paramref name="count"/> messages are being received at once.</summary>
+    public void HoldDataUntilTogether(int count) => _holdUntil = count;
 
     /// <summary>Completes once <paramref name="count"/> messages have arrived, with all that have.</summary>
     public async Task<IReadOnlyList<ReceivedMail>> WaitForAsync(int count)
@@ -148,20 +167,38 @@ public sealed class SmtpSink : IAsyncDisposable
         _stop.Dispose();
     }
 
+    private const string ClientKey = "portal.tcp-client";
+
     private sealed class Store(SmtpSink sink) : MessageStore
     {
-        public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
+            if (sink._holdUntil > 0)
+            {
+                if (Interlocked.Increment(ref sink._holding) >= sink._holdUntil)
+                {
+                    sink._together.TrySetResult();
+                }
+                await Patience.For(sink._together.Task, $"{sink._holdUntil} messages arriving at once", () => $"{sink._holding} arrived");
+            }
+            if (sink._script.TryGetValue(Interlocked.Increment(ref sink._dataCount), out var scripted))
+            {
+                if (scripted is null)
+                {
+                    ((TcpClient)context.Properties[ClientKey]).Client.Close();
+                }
+                return scripted ?? SmtpResponse.Ok;
+            }
             foreach (var to in transaction.To)
             {
                 if (sink._refusedData.TryGetValue($"{to.User}@{to.Host}", out var reply))
                 {
-                    return Task.FromResult(new SmtpResponse(SmtpReplyCode.MailboxUnavailable, reply));
+                    return new SmtpResponse(SmtpReplyCode.MailboxUnavailable, reply);
                 }
             }
             var peer = context.Properties.TryGetValue(EndpointListener.RemoteEndPointKey, out var endpoint) ? endpoint.ToString()! : "unknown";
             sink.Add(new ReceivedMail(peer, buffer.ToArray()));
-            return Task.FromResult(SmtpResponse.Ok);
+            return SmtpResponse.Ok;
         }
     }
 
@@ -202,6 +239,7 @@ public sealed class SmtpSink : IAsyncDisposable
             var client = await listener.AcceptTcpClientAsync(cancellationToken);
             client.NoDelay = true;
             context.Properties[EndpointListener.RemoteEndPointKey] = client.Client.RemoteEndPoint!;
+            context.Properties[ClientKey] = client;
             return new Pipe(client);
         }
 

@@ -77,6 +77,18 @@ public sealed class EmailOptions : IValidatableObject
     }
 }
 
+public enum SmtpSecurity
+{
+    /// <summary>Upgrade the connection with STARTTLS before authenticating; refused if the server does not offer it.</summary>
+    StartTls,
+
+    /// <summary>TLS from the first byte ("implicit TLS", SMTPS).</summary>
+    Tls,
+
+    /// <summary>No encryption: only for a relay on the same machine or network.</summary>
+    None,
+}
+
 public sealed class SmtpOptions
 {
     public string? Host { get; set; }
@@ -84,8 +96,12 @@ public sealed class SmtpOptions
     [Range(1, 65535)]
     public int Port { get; set; } = 587;
 
-    /// <summary>Upgrade the connection with STARTTLS before authenticating.</summary>
-    public bool StartTls { get; set; } = true;
+    /// <summary>How the connection is secured: STARTTLS (port 587), TLS from the start (port 465), or not at all (a relay on the same machine).</summary>
+    public SmtpSecurity Security { get; set; } = SmtpSecurity.StartTls;
+
+    /// <summary>Connections kept open to the server; a batch goes out over all of them at once.</summary>
+    [Range(1, 64)]
+    public int Connections { get; set; } = 4;
 
     public string? UserName { get; set; }
 

@@ -5,6 +5,9 @@ namespace Portal.Email;
 /// <summary>Hands a message to the world: an .eml file in the pickup folder, or an SMTP server.</summary>
 public interface IMailDelivery
 {
+    /// <summary>How many messages it may be given at once (an SMTP pool's connections); one by default.</summary>
+    int Connections => 1;
+
     /// <summary>Throws <see cref="PermanentDeliveryException"/> when retrying cannot help.</summary>
     Task SendAsync(MimeMessage message, CancellationToken cancellationToken);
 }

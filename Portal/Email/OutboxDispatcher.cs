@@ -58,24 +58,35 @@ public sealed class OutboxDispatcher(
             due = await OutboxClaims.ClaimAsync(db, claim, now, until, settings.BatchSize, cancellationToken);
         }
 
-        var attempted = 0;
+        var done = new bool[due.Count];
+        var taken = -1;
+        // A send starts only if it ends within the claim: once that runs out, another node may
+        // take the rest and send them too.
+        var lastStart = until - settings.LongestSend;
+        async Task SendInTurnAsync()
+        {
+            int next;
+            while ((next = Interlocked.Increment(ref taken)) < due.Count
+                && !cancellationToken.IsCancellationRequested && clock.GetUtcNow().UtcDateTime < lastStart)
+            {
+                await DeliverAsync(due[next], cancellationToken);
+                done[next] = true;
+            }
+        }
+
         try
         {
-            // A send starts only if it ends within the claim: once that runs out, another node may
-            // take the rest and send them too.
-            var lastStart = until - settings.LongestSend;
-            while (attempted < due.Count && !cancellationToken.IsCancellationRequested && clock.GetUtcNow().UtcDateTime < lastStart)
-            {
-                await DeliverAsync(due[attempted], cancellationToken);
-                attempted++;
-            }
+            // As many sends at once as the delivery has connections.
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(delivery.Connections, due.Count)).Select(_ => SendInTurnAsync()));
         }
         finally
         {
-            if (attempted < due.Count)
+            // What was not sent, or was being sent when the node stopped, goes back for another node.
+            var unsent = due.Where((_, i) => !done[i]).Select(m => m.Id).ToList();
+            if (unsent.Count > 0)
             {
                 await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-                await OutboxClaims.ReleaseAsync(db, claim, due.Skip(attempted).Select(m => m.Id).ToList(), CancellationToken.None);
+                await OutboxClaims.ReleaseAsync(db, claim, unsent, CancellationToken.None);
             }
         }
         return due.Count;

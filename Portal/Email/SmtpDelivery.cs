@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -8,66 +9,97 @@ using MimeKit;
 namespace Portal.Email;
 
 /// <summary>
-/// Sends through an SMTP server with MailKit over one persistent connection, kept between messages
-/// (closed after <see cref="SmtpOptions.IdleTimeout"/> unused). The socket is connected here with
-/// Nagle's algorithm off: otherwise the last small write of each message waits for the server's
-/// delayed acknowledgement, tens of milliseconds a message. A connection found dead is replaced once.
+/// Sends through an SMTP server with MailKit over a pool of persistent connections (at most
+/// <see cref="SmtpOptions.Connections"/>, each kept between messages and closed after
+/// <see cref="SmtpOptions.IdleTimeout"/> unused). Each socket is connected here with Nagle's
+/// algorithm off: otherwise the last small write of each message waits for the server's delayed
+/// acknowledgement, tens of milliseconds a message. A connection found dead (a 421, a protocol or
+/// socket error) is dropped, and a message that failed on a reused one is tried once more on a new one.
 /// </summary>
 public sealed class SmtpDelivery(IOptions<EmailOptions> options, TimeProvider clock, ILogger<SmtpDelivery> logger) : IMailDelivery, IAsyncDisposable
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private SmtpClient? _client;
-    private DateTimeOffset _lastUsed;
+    private readonly SemaphoreSlim _slots = new(options.Value.Smtp.Connections, options.Value.Smtp.Connections);
+    private readonly ConcurrentStack<Connection> _idle = new();
+
+    public int Connections => options.Value.Smtp.Connections;
 
     public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        await _slots.WaitAsync(cancellationToken);
         try
         {
-            if (_client is not null && clock.GetUtcNow() - _lastUsed > options.Value.Smtp.IdleTimeout)
-            {
-                await CloseAsync();
-            }
-            var reused = _client is not null;
+            var connection = await TakeIdleAsync();
             try
             {
-                await SendOnceAsync(message, cancellationToken);
+                await SendOnceAsync(connection, message, cancellationToken);
             }
-            catch (Exception ex) when (reused && IsConnectionLost(ex))
+            catch (Exception ex) when (connection is not null && IsConnectionLost(ex))
             {
                 // The server may have closed a connection that sat idle: one more try on a new one.
                 logger.LogInformation(ex, "SMTP send on a reused connection failed; retrying on a new connection");
-                await SendOnceAsync(message, cancellationToken);
+                await SendOnceAsync(null, message, cancellationToken);
             }
         }
         finally
         {
-            _gate.Release();
+            _slots.Release();
         }
     }
 
-    private async Task SendOnceAsync(MimeMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends on the connection (a new one when null), which then waits for the next message; one
+    /// that broke is closed instead. A refusal leaves the connection usable.
+    /// </summary>
+    private async Task SendOnceAsync(Connection? connection, MimeMessage message, CancellationToken cancellationToken)
     {
+        connection ??= new Connection(await ConnectAsync(cancellationToken));
         try
         {
-            _client ??= await ConnectAsync(cancellationToken);
-            await _client.SendAsync(message, cancellationToken);
-            _lastUsed = clock.GetUtcNow();
+            await connection.Client.SendAsync(message, cancellationToken);
+            connection.LastUsed = clock.GetUtcNow();
+        }
+        catch (Exception ex) when (IsConnectionLost(ex))
+        {
+            await CloseAsync(connection);
+            throw;
         }
         catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
         {
-            // The server refused this message for good; the connection stays usable. Only a refusal
-            // of the recipient (RCPT) or of the message (DATA) is a bounce of the address.
+            // The server refused this message for good. Only a refusal of the recipient (RCPT) or of
+            // the message (DATA) is a bounce of the address.
+            _idle.Push(connection);
             var bounce = ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted
                 ? $"{(int)ex.StatusCode} {ex.Message}"
                 : null;
             throw new PermanentDeliveryException($"The server refused the message for good ({(int)ex.StatusCode}): {ex.Message}", ex, bounce);
         }
-        catch (Exception ex) when (IsConnectionLost(ex))
+        catch (SmtpCommandException)
         {
-            await CloseAsync();
+            // A 4xx: the message is tried again later; the connection stays usable.
+            _idle.Push(connection);
             throw;
         }
+        catch
+        {
+            // Stopped mid-message, or anything else: the exchange is broken off, and so is the connection.
+            await CloseAsync(connection);
+            throw;
+        }
+        _idle.Push(connection);
+    }
+
+    /// <summary>The most recently used idle connection, closing those idle for too long; null when there is none.</summary>
+    private async Task<Connection?> TakeIdleAsync()
+    {
+        while (_idle.TryPop(out var connection))
+        {
+            if (clock.GetUtcNow() - connection.LastUsed <= options.Value.Smtp.IdleTimeout && connection.Client.IsConnected)
+            {
+                return connection;
+            }
+            await CloseAsync(connection);
+        }
+        return null;
     }
 
     /// <summary>
@@ -90,7 +122,13 @@ public sealed class SmtpDelivery(IOptions<EmailOptions> options, TimeProvider cl
                 connectTimeout.CancelAfter(smtp.Timeout);
                 await socket.ConnectAsync(smtp.Host!, smtp.Port, connectTimeout.Token);
             }
-            await client.ConnectAsync(socket, smtp.Host!, smtp.Port, smtp.StartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None, cancellationToken);
+            var security = smtp.Security switch
+            {
+                SmtpSecurity.Tls => SecureSocketOptions.SslOnConnect,
+                SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
+                _ => SecureSocketOptions.None,
+            };
+            await client.ConnectAsync(socket, smtp.Host!, smtp.Port, security, cancellationToken);
             if (!string.IsNullOrEmpty(smtp.UserName))
             {
                 await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellationToken);
@@ -105,30 +143,35 @@ public sealed class SmtpDelivery(IOptions<EmailOptions> options, TimeProvider cl
         }
     }
 
-    private async Task CloseAsync()
+    private static async Task CloseAsync(Connection connection)
     {
-        if (_client is null)
-        {
-            return;
-        }
         try
         {
-            if (_client.IsConnected)
+            if (connection.Client.IsConnected)
             {
-                await _client.DisconnectAsync(quit: true);
+                await connection.Client.DisconnectAsync(quit: true);
             }
         }
         catch (Exception ex) when (IsConnectionLost(ex))
         {
             // It was going anyway.
         }
-        _client.Dispose();
-        _client = null;
+        connection.Client.Dispose();
     }
 
     public async ValueTask DisposeAsync()
     {
-        await CloseAsync();
-        _gate.Dispose();
+        while (_idle.TryPop(out var connection))
+        {
+            await CloseAsync(connection);
+        }
+        _slots.Dispose();
+    }
+
+    private sealed class Connection(SmtpClient client)
+    {
+        public SmtpClient Client { get; } = client;
+
+        public DateTimeOffset LastUsed { get; set; }
     }
 }

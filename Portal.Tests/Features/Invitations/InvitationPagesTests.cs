@@ -149,7 +149,7 @@ public sealed class InvitationPagesTests : IAsyncLifetime
         _portal.Settings["Email:Delivery"] = "Smtp";
         _portal.Settings["Email:Smtp:Host"] = "127.0.0.1";
         _portal.Settings["Email:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _portal.Settings["Email:Smtp:StartTls"] = "false";
+        _portal.Settings["Email:Smtp:Security"] = "None";
         var admin = new Actor("a", "Grace Admin", new HashSet<string> { Roles.Admin });
         var bulk = _portal.Get<BulkInvites>();
         var csv = "email,name,message\nVera.Gone@Example.ORG,Vera Gone,See you there vera.gone@example.org\nstays@example.org,Stays,\n";

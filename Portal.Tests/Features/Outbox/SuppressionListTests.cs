@@ -42,7 +42,7 @@ public class SuppressionListTests : IAsyncLifetime
         _portal.Settings["Email:Delivery"] = "Smtp";
         _portal.Settings["Email:Smtp:Host"] = "127.0.0.1";
         _portal.Settings["Email:Smtp:Port"] = _smtp.Port.ToString(CultureInfo.InvariantCulture);
-        _portal.Settings["Email:Smtp:StartTls"] = "false";
+        _portal.Settings["Email:Smtp:Security"] = "None";
     }
 
     /// <summary>
