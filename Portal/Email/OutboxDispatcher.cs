@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -63,24 +64,29 @@ public sealed class OutboxDispatcher(
         // A send starts only if it ends within the claim: once that runs out, another node may
         // take the rest and send them too.
         var lastStart = until - settings.LongestSend;
+        // Sends go out on every connection at once; one writer records what became of them, a
+        // group at a time (on SQLite, writers side by side would only wait on each other).
+        var outcomes = Channel.CreateUnbounded<Outcome>(new UnboundedChannelOptions { SingleReader = true });
+        var recording = RecordAllAsync(outcomes.Reader, done);
         async Task SendInTurnAsync()
         {
             int next;
             while ((next = Interlocked.Increment(ref taken)) < due.Count
                 && !cancellationToken.IsCancellationRequested && clock.GetUtcNow().UtcDateTime < lastStart)
             {
-                await DeliverAsync(due[next], cancellationToken);
-                done[next] = true;
+                outcomes.Writer.TryWrite(await SendAsync(next, due[next], cancellationToken));
             }
         }
 
         try
         {
-            // As many sends at once as the delivery has connections.
             await Task.WhenAll(Enumerable.Range(0, Math.Min(delivery.Connections, due.Count)).Select(_ => SendInTurnAsync()));
         }
         finally
         {
+            // What went out is recorded even when the node is stopping.
+            outcomes.Writer.TryComplete();
+            await recording;
             // What was not sent, or was being sent when the node stopped, goes back for another node.
             var unsent = due.Where((_, i) => !done[i]).Select(m => m.Id).ToList();
             if (unsent.Count > 0)
@@ -92,62 +98,81 @@ public sealed class OutboxDispatcher(
         return due.Count;
     }
 
-    private async Task DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
+    /// <summary>What became of one send: the message's next state, and the server's reply if it refused the recipient for good.</summary>
+    private sealed record Outcome(int Index, long Id, string Recipient, OutboxStatus Status, DateTime NextAttemptAt, DateTime? SentAt, string? Error, string? Bounce);
+
+    private async Task<Outcome> SendAsync(int index, OutboxMessage message, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        OutboxStatus status;
-        DateTime next = message.NextAttemptAt;
-        string? error = null;
-        string? bounce = null;
         try
         {
             using var mail = Compose(message);
             await delivery.SendAsync(mail, cancellationToken);
-            status = OutboxStatus.Sent;
+            var now = clock.GetUtcNow().UtcDateTime;
+            return new Outcome(index, message.Id, message.Recipient, OutboxStatus.Sent, message.NextAttemptAt, now, null, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            error = Describe(ex);
-            bounce = (ex as PermanentDeliveryException)?.Bounce;
+            var error = Describe(ex);
             var attempts = message.Attempts + 1;
             var permanent = ex is PermanentDeliveryException or FormatException;
-            status = permanent || attempts >= settings.MaxAttempts ? OutboxStatus.Failed : OutboxStatus.Queued;
-            next = clock.GetUtcNow().UtcDateTime + Backoff(attempts, settings);
+            var status = permanent || attempts >= settings.MaxAttempts ? OutboxStatus.Failed : OutboxStatus.Queued;
             logger.LogWarning("Delivery of outbox message {Id} failed (attempt {Attempt}, now {Status}): {Error}",
                 message.Id, attempts, status, error);
+            return new Outcome(index, message.Id, message.Recipient, status, clock.GetUtcNow().UtcDateTime + Backoff(attempts, settings), null, error,
+                (ex as PermanentDeliveryException)?.Bounce);
         }
+    }
 
-        var sentAt = status == OutboxStatus.Sent ? clock.GetUtcNow().UtcDateTime : (DateTime?)null;
-        // Record the outcome even when shutting down: the message has gone out. A bounce suppresses
-        // the recipient in the same transaction.
-        async Task RecordAsync()
+    /// <summary>Records outcomes as they come, as many as are waiting in one transaction; marks each recorded one done.</summary>
+    private async Task RecordAllAsync(ChannelReader<Outcome> outcomes, bool[] done)
+    {
+        while (await outcomes.WaitToReadAsync(CancellationToken.None))
         {
-            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-            await db.OutboxMessages.Where(m => m.Id == message.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.Status, status)
+            var group = new List<Outcome>();
+            while (group.Count < RecordedTogether && outcomes.TryRead(out var outcome))
+            {
+                group.Add(outcome);
+            }
+            try
+            {
+                await RecordAsync(group);
+            }
+            catch (DbUpdateException e) when (group.Any(o => o.Bounce is not null) && DbErrors.IsUniqueViolation(e))
+            {
+                // Another node suppressed an address a moment earlier: record again, beside its entry.
+                await RecordAsync(group);
+            }
+            foreach (var outcome in group)
+            {
+                done[outcome.Index] = true;
+            }
+        }
+    }
+
+    private const int RecordedTogether = 200;
+
+    /// <summary>Records the outcomes in one transaction; a bounce suppresses its recipient in the same one.</summary>
+    private async Task RecordAsync(IReadOnlyList<Outcome> group)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        foreach (var outcome in group)
+        {
+            await db.OutboxMessages.Where(m => m.Id == outcome.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, outcome.Status)
                 .SetProperty(m => m.Attempts, m => m.Attempts + 1)
-                .SetProperty(m => m.NextAttemptAt, next)
-                .SetProperty(m => m.SentAt, sentAt)
-                .SetProperty(m => m.LastError, error)
+                .SetProperty(m => m.NextAttemptAt, outcome.NextAttemptAt)
+                .SetProperty(m => m.SentAt, outcome.SentAt)
+                .SetProperty(m => m.LastError, outcome.Error)
                 .SetProperty(m => m.ClaimId, (Guid?)null)
                 .SetProperty(m => m.ClaimedUntil, (DateTime?)null), CancellationToken.None);
-            if (bounce is not null)
+            if (outcome.Bounce is not null)
             {
-                await suppressions.AddAsync(db, message.Recipient, bounce, CancellationToken.None);
+                await suppressions.AddAsync(db, outcome.Recipient, outcome.Bounce, CancellationToken.None);
             }
-            await transaction.CommitAsync(CancellationToken.None);
         }
-
-        try
-        {
-            await RecordAsync();
-        }
-        catch (DbUpdateException e) when (bounce is not null && DbErrors.IsUniqueViolation(e))
-        {
-            // Another node suppressed the address a moment earlier: record again, beside its entry.
-            await RecordAsync();
-        }
+        await transaction.CommitAsync(CancellationToken.None);
     }
 
     /// <summary>Exponential backoff with "equal jitter": half the delay fixed, half random.</summary>

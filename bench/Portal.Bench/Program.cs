@@ -5,11 +5,12 @@ return args.FirstOrDefault() switch
     "render" => await RenderBenchmark.RunAsync(args.Skip(1).ToArray()),
     "bulk" => await BulkBenchmark.RunAsync(args.Skip(1).ToArray()),
     "load" => await LoadTest.RunAsync(),
+    "smtp" => await SmtpBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Portal.Bench render [--seconds N] | bulk [--rows N] | load");
+    Console.Error.WriteLine("usage: Portal.Bench render [--seconds N] | bulk [--rows N] | load | smtp [--messages N] [--delay-ms N] [--connections N]");
     return 2;
 }
