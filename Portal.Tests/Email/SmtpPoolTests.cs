@@ -29,6 +29,25 @@ public sealed class SmtpPoolTests
         Assert.Equal(12, received.Select(m => m.Message.MessageId).Distinct().Count());
     }
 
+    [Theory]
+    [InlineData("StartTls", "STARTTLS")]
+    [InlineData("Tls", "SSL")]
+    public async Task A_server_without_the_configured_encryption_gets_no_message_in_clear(string security, string reason)
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var portal = DeliveryTests.OverSmtp(smtp);
+        portal.Settings["Email:Smtp:Security"] = security;
+        var message = await DeliveryTests.QueueAsync(portal, "private@example.org", "Private");
+
+        await portal.DeliverMailAsync();
+
+        Assert.Empty(smtp.Received);
+        await using var db = await portal.DbAsync();
+        var stored = await db.OutboxMessages.SingleAsync(m => m.Id == message.Id);
+        Assert.Equal((OutboxStatus.Queued, 1), (stored.Status, stored.Attempts));
+        Assert.Contains(reason, stored.LastError, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task A_dropped_connection_a_421_a_451_and_a_550_lose_no_message_and_send_none_twice()
     {
