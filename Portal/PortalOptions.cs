@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Portal.Templates;
+using Portal.Email.Mails;
 
 namespace Portal;
 

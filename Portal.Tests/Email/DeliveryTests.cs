@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Portal.Data;
 using Portal.Email;
-using Portal.Templates.Account;
+using Portal.Email.Mails.Account;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Email;

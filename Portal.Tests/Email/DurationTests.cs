@@ -1,4 +1,4 @@
-using Portal.Templates;
+using Portal.Email.Mails;
 
 namespace Portal.Tests.Email;
 

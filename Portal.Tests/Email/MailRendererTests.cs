@@ -1,5 +1,5 @@
 using Portal.Email;
-using Portal.Templates.Account;
+using Portal.Email.Mails.Account;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Email;

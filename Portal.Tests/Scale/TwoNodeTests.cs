@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 using MimeKit;
 using Portal.Data;
 using Portal.Email;
-using Portal.Templates.Account;
+using Portal.Email.Mails.Account;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Scale;

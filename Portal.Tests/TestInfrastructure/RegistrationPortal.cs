@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
+using Portal.Email.Mails.Registration;
 using Portal.Events;
 using Portal.Features.Registration;
 using Portal.Features.Settings;
@@ -52,7 +53,7 @@ public sealed partial class RegistrationPortal : IAsyncDisposable
     public async Task<string> KeySentToAsync(string email)
     {
         await using var db = await Portal.DbAsync();
-        var body = await db.OutboxMessages.Where(m => m.Recipient == email && m.Template == nameof(Templates.Registration.ActivationMail))
+        var body = await db.OutboxMessages.Where(m => m.Recipient == email && m.Template == nameof(ActivationMail))
             .OrderByDescending(m => m.Id).Select(m => m.TextBody).FirstAsync();
         return KeyInLink().Match(body).Groups[1].Value;
     }

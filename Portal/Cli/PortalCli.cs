@@ -13,7 +13,7 @@ public static class PortalCli
     public const int Failure = 1;
     public const int BadInput = 2;
 
-    private static readonly string[] Commands = ["create-admin", "invite", "cleanup"];
+    private static readonly string[] Commands = ["create-admin", "invite", "cleanup", "templates"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -24,6 +24,7 @@ public static class PortalCli
             CreateAdminCommand.Build(services, output),
             InviteCommand.Build(services, output),
             CleanupCommand.Build(services, output),
+            TemplatesCommand.Build(services, output, error),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

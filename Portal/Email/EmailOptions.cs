@@ -20,6 +20,13 @@ public sealed class EmailOptions : IValidatableObject
     /// <summary>Where Pickup delivery writes; relative to the content root; default: mail in the data directory.</summary>
     public string? PickupDirectory { get; set; }
 
+    /// <summary>
+    /// The folder of the mail templates (.cshtml files), relative to the content root. The published
+    /// portal has them in Templates beside it; in development they are read from the repository.
+    /// </summary>
+    [Required]
+    public string TemplatesDirectory { get; set; } = "Templates";
+
     [Required, EmailAddress]
     public string FromAddress { get; set; } = "";
 

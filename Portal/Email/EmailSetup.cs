@@ -9,6 +9,9 @@ public static class EmailSetup
     {
         var services = builder.Services;
         services.AddSettings<EmailOptions>(EmailOptions.Section);
+        services.AddSingleton(sp => new MailTemplateEngine(Path.GetFullPath(
+            sp.GetRequiredService<IOptions<EmailOptions>>().Value.TemplatesDirectory, sp.GetRequiredService<PortalPaths>().ContentRoot)));
+        services.AddHostedService<MailTemplateCompiler>();
         services.AddSingleton<MailRenderer>();
         services.AddSingleton<Mailer>();
         services.AddSingleton<PickupDelivery>(sp => new PickupDelivery(

@@ -1,12 +1,12 @@
 using System.Reflection;
-using Portal.Templates;
+using Portal.Email.Mails;
 
 namespace Portal.Email;
 
-/// <summary>One kind of message: its title, its model type, and how to make sample data for it.</summary>
-public sealed record MailTemplateInfo(string Name, string Title, Type Template, Func<MailBrand, object> Sample);
+/// <summary>One kind of message: its title, its template file, and how to make sample data for it.</summary>
+public sealed record MailTemplateInfo(string Name, string Title, string Template, Func<MailBrand, object> Sample);
 
-/// <summary>Every template in the Templates assembly, found through the models that name them.</summary>
+/// <summary>Every kind of message, found through the models (<see cref="IMail{TSelf}"/>) that name their templates.</summary>
 public static class MailTemplates
 {
     public static IReadOnlyList<MailTemplateInfo> All { get; } = typeof(IMail<>).Assembly.GetTypes()

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Portal.Data;
-using Portal.Templates;
+using Portal.Email.Mails;
 
 namespace Portal.Email;
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Email;
 using Portal.Features.Account;
-using Portal.Templates.Account;
+using Portal.Email.Mails.Account;
 
 namespace Portal.Identity;
 

@@ -11,8 +11,8 @@ using Portal.Data;
 using Portal.Features;
 using Portal.Features.Invitations.Bulk;
 using Portal.Identity;
-using Portal.Templates.Invitations;
-using Portal.Templates.Registration;
+using Portal.Email.Mails.Invitations;
+using Portal.Email.Mails.Registration;
 
 namespace Portal.Bench;
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Confirmations;
 using Portal.Tests.TestInfrastructure;
-using Portal.Templates.Confirmations;
+using Portal.Email.Mails.Confirmations;
 
 namespace Portal.Tests.Features.Confirmations;
 

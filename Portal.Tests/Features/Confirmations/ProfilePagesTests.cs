@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Confirmations;
 using Portal.Identity;
-using Portal.Templates.Confirmations;
+using Portal.Email.Mails.Confirmations;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Features.Confirmations;

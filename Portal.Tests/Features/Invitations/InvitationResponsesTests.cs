@@ -10,7 +10,7 @@ using Portal.Features.Audit;
 using Portal.Features.Invitations;
 using Portal.Features.OptOut;
 using Portal.Identity;
-using Portal.Templates.Account;
+using Portal.Email.Mails.Account;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Features.Invitations;

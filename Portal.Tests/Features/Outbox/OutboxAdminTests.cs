@@ -3,7 +3,7 @@ using Portal.Email;
 using Portal.Features.Audit;
 using Portal.Features.Outbox;
 using Portal.Identity;
-using Portal.Templates.Account;
+using Portal.Email.Mails.Account;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Features.Outbox;

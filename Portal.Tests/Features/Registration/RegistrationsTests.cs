@@ -5,7 +5,7 @@ using Portal.Data;
 using Portal.Features.OptOut;
 using Portal.Features.Registration;
 using Portal.Identity;
-using Portal.Templates.Registration;
+using Portal.Email.Mails.Registration;
 using Portal.Tests.TestInfrastructure;
 using static Portal.Tests.TestInfrastructure.RegistrationPortal;
 

@@ -6,7 +6,7 @@ using Portal.Data;
 using Portal.Email;
 using Portal.Features.Audit;
 using Portal.Identity;
-using Portal.Templates.Account;
+using Portal.Email.Mails.Account;
 
 namespace Portal.Features.Account;
 

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Email;
 using Portal.Identity;
-using Portal.Templates;
-using Portal.Templates.Confirmations;
+using Portal.Email.Mails;
+using Portal.Email.Mails.Confirmations;
 
 namespace Portal.Features.Confirmations;
 

@@ -5,7 +5,7 @@ using Portal.Email;
 using Portal.Features.Audit;
 using Portal.Features.Users;
 using Portal.Identity;
-using Portal.Templates.Confirmations;
+using Portal.Email.Mails.Confirmations;
 
 namespace Portal.Features.Confirmations;
 

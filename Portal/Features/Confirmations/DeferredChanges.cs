@@ -7,7 +7,7 @@ using Portal.Email;
 using Portal.Events;
 using Portal.Features.Audit;
 using Portal.Identity;
-using Portal.Templates.Confirmations;
+using Portal.Email.Mails.Confirmations;
 
 namespace Portal.Features.Confirmations;
 
@@ -893,7 +893,7 @@ public sealed partial class DeferredChanges(
 
     private static ChangeResult TooMany(DateTime next, DateTime now) =>
         new(ChangeOutcome.TooManyRequests,
-            $"You asked for this too often. You can ask again at {next:HH:mm} UTC, in {Templates.Duration.Describe(next - now)}.",
+            $"You asked for this too often. You can ask again at {next:HH:mm} UTC, in {Email.Mails.Duration.Describe(next - now)}.",
             RetryAfter: next - now);
 
     private static ChangeResult VersionChanged(long id) =>

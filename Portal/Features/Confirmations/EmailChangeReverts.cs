@@ -6,7 +6,7 @@ using Portal.Data;
 using Portal.Email;
 using Portal.Features.Audit;
 using Portal.Identity;
-using Portal.Templates.Confirmations;
+using Portal.Email.Mails.Confirmations;
 
 namespace Portal.Features.Confirmations;
 
@@ -101,7 +101,7 @@ public sealed class EmailChangeReverts(
         { Status: ChangeStatus.Reverted } => new ChangeResult(ChangeOutcome.NotPending, AlreadyUndone, change.Id),
         { Status: not ChangeStatus.Applied } => new ChangeResult(ChangeOutcome.NotPending, "This change is not in effect, so there is nothing to undo.", change.Id),
         _ when change.RevertUntil is not { } until || until <= Now => new ChangeResult(ChangeOutcome.Expired,
-            $"Undo links work for {Templates.Duration.Describe(options.Value.RevertWindow)} after a change, and this one ran out. If you did not ask for the change, write to {portal.Value.SupportEmail}.", change.Id),
+            $"Undo links work for {Email.Mails.Duration.Describe(options.Value.RevertWindow)} after a change, and this one ran out. If you did not ask for the change, write to {portal.Value.SupportEmail}.", change.Id),
         _ => null,
     };
 

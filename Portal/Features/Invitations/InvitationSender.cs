@@ -1,6 +1,6 @@
 using Portal.Data;
 using Portal.Email;
-using Portal.Templates.Invitations;
+using Portal.Email.Mails.Invitations;
 
 namespace Portal.Features.Invitations;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Email;
 using Portal.Identity;
-using Portal.Templates.Registration;
+using Portal.Email.Mails.Registration;
 
 namespace Portal.Features.Registration;
 

@@ -7,7 +7,7 @@ using Portal.Email;
 using Portal.Events;
 using Portal.Features.Audit;
 using Portal.Identity;
-using Portal.Templates.Registration;
+using Portal.Email.Mails.Registration;
 
 namespace Portal.Features.Registration;
 

@@ -10,7 +10,7 @@ using Portal.Features.OptOut;
 using Portal.Features.Settings;
 using Portal.Features.Users;
 using Portal.Identity;
-using Portal.Templates.Registration;
+using Portal.Email.Mails.Registration;
 
 namespace Portal.Features.Registration;
 

@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Primitives;
+using RazorLight;
+using RazorLight.Caching;
+using RazorLight.Compilation;
+using RazorLight.Generation;
+
+namespace Portal.Email;
+
+/// <summary>A template that does not compile: the file, the line (1-based; 0 when unknown) and why.</summary>
+public sealed record TemplateError(string File, int Line, string Reason)
+{
+    public override string ToString() => Line > 0 ? $"{File}:{Line}: {Reason}" : $"{File}: {Reason}";
+}
+
+/// <summary>
+/// The .cshtml templates in the templates folder, compiled by RazorLight. Every template is
+/// compiled by <see cref="CompileAsync"/>, at start and again when its file changes; one that
+/// compiles is used from the next message on, one that does not is reported (<see cref="Errors"/>)
+/// and its last good version stays in use. Each compilation loads an assembly that is never
+/// unloaded (under a megabyte): fine for an operator's edits, not for anything done per message.
+/// </summary>
+public sealed class MailTemplateEngine : IDisposable
+{
+    private readonly LastGoodTemplates _inUse = new();
+    private readonly RazorLightEngine _engine;
+    private readonly ConcurrentDictionary<string, (DateTime, long)> _compiled = new();
+    private readonly ConcurrentDictionary<string, IReadOnlyList<TemplateError>> _errors = new();
+    private readonly SemaphoreSlim _compiling = new(1, 1);
+
+    public MailTemplateEngine(string root)
+    {
+        Root = Path.GetFullPath(root);
+        _engine = Build(_inUse);
+        _files = Directory.Exists(Root) ? new PhysicalFileProvider(Root) : null;
+    }
+
+    private readonly PhysicalFileProvider? _files;
+
+    /// <summary>The templates folder, absolute.</summary>
+    public string Root { get; }
+
+    /// <summary>Every template that does not compile as it is now on disk.</summary>
+    public IReadOnlyList<TemplateError> Errors => [.. _errors.OrderBy(e => e.Key, StringComparer.Ordinal).SelectMany(e => e.Value)];
+
+    /// <summary>The errors of one template file, such as "Invitations/Invitation.cshtml", and of the shared ones (_Layout, partials).</summary>
+    public IReadOnlyList<TemplateError> ErrorsOf(string template) =>
+        [.. _errors.Where(e => e.Key == Key(template) || Path.GetFileName(e.Key).StartsWith('_')).SelectMany(e => e.Value)];
+
+    /// <summary>Every template file, as a path in the templates folder.</summary>
+    public IEnumerable<string> Files() => Directory.Exists(Root)
+        ? Directory.EnumerateFiles(Root, "*.cshtml", SearchOption.AllDirectories).Select(f => Key(Path.GetRelativePath(Root, f))).Order(StringComparer.Ordinal)
+        : [];
+
+    /// <summary>Renders a message template; its layout writes the plain-text parts into <paramref name="rendering"/>.</summary>
+    public async Task<string> RenderAsync(string template, object model, MailRendering rendering)
+    {
+        try
+        {
+            return await _engine.CompileRenderAsync(Key(template), model, rendering.ToViewBag());
+        }
+        catch (Exception e) when (Describe(e) is { } errors)
+        {
+            throw new MailTemplateException(errors, e);
+        }
+    }
+
+    /// <summary>
+    /// Compiles every template file that changed since it was last compiled (all of them the first
+    /// time), each in a compilation of its own, and returns the errors of those that do not compile.
+    /// </summary>
+    public async Task<IReadOnlyList<TemplateError>> CompileAsync(CancellationToken cancellationToken)
+    {
+        await _compiling.WaitAsync(cancellationToken);
+        try
+        {
+            // A fresh engine: the one in use keeps what it compiled until a replacement compiles.
+            var fresh = new LastGoodTemplates();
+            var engine = Build(fresh);
+            var found = new List<TemplateError>();
+            foreach (var key in Files())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var file = new FileInfo(Path.Combine(Root, key));
+                var stamp = (file.LastWriteTimeUtc, file.Length);
+                if (_compiled.TryGetValue(key, out var last) && last == stamp)
+                {
+                    continue;
+                }
+                try
+                {
+                    // Off the caller's thread: a compilation takes a while and blocks.
+                    await Task.Run(() => engine.CompileTemplateAsync(key), cancellationToken);
+                    _inUse.Replace(key, fresh.Factory(key));
+                    _errors.TryRemove(key, out _);
+                }
+                catch (Exception e) when (Describe(e) is { } errors)
+                {
+                    _errors[key] = errors;
+                    found.AddRange(errors);
+                }
+                _compiled[key] = stamp;
+            }
+            return found;
+        }
+        finally
+        {
+            _compiling.Release();
+        }
+    }
+
+    /// <summary>Fires when a template file is changed, added or removed.</summary>
+    public IChangeToken Watch() => _files?.Watch("**/*.cshtml") ?? NullChangeToken.Singleton;
+
+    public void Dispose()
+    {
+        _files?.Dispose();
+        _compiling.Dispose();
+    }
+
+    private RazorLightEngine Build(ICachingProvider cache) => new RazorLightEngineBuilder()
+        .UseFileSystemProject(Root)
+        .UseCachingProvider(cache)
+        .SetOperatingAssembly(typeof(MailTemplateEngine).Assembly)
+        .AddDefaultNamespaces("Portal.Email", "Portal.Email.Mails")
+        .Build();
+
+    private static string Key(string template) => template.Replace('\\', '/').TrimStart('/');
+
+    private List<TemplateError>? Describe(Exception e) => e switch
+    {
+        TemplateCompilationException c => [.. c.CompilationDiagnostics.Select(d => new TemplateError(
+            d.LineSpan?.Path is { Length: > 0 } path ? Path.Combine(Root, Key(path)) : Root,
+            d.LineSpan is { } span ? span.StartLinePosition.Line + 1 : 0,
+            d.ErrorMessage))],
+        TemplateGenerationException g => [new TemplateError(Root, 0, g.Message)],
+        TemplateNotFoundException n => [new TemplateError(Root, 0, n.Message)],
+        _ => null,
+    };
+}
+
+/// <summary>A template that does not compile (or a layout or partial it uses), with the errors.</summary>
+public sealed class MailTemplateException(IReadOnlyList<TemplateError> errors, Exception inner)
+    : Exception(string.Join(Environment.NewLine, errors), inner)
+{
+    public IReadOnlyList<TemplateError> Errors { get; } = errors;
+}
+
+/// <summary>
+/// RazorLight's template cache, keeping a template until it is replaced: the engine's own cache
+/// drops a template when its file changes and compiles the file as it is, broken or not.
+/// </summary>
+internal sealed class LastGoodTemplates : ICachingProvider
+{
+    private readonly ConcurrentDictionary<string, TemplateCacheItem> _templates = new(StringComparer.Ordinal);
+
+    public void CacheTemplate(string key, Func<ITemplatePage> pageFactory, IChangeToken expirationToken) =>
+        _templates[Key(key)] = new TemplateCacheItem(Key(key), pageFactory);
+
+    public bool Contains(string key) => _templates.ContainsKey(Key(key));
+
+    public void Remove(string key) => _templates.TryRemove(Key(key), out _);
+
+    public TemplateCacheLookupResult RetrieveTemplate(string key) =>
+        _templates.TryGetValue(Key(key), out var item) ? new TemplateCacheLookupResult(item) : new TemplateCacheLookupResult();
+
+    public Func<ITemplatePage> Factory(string key) => _templates[Key(key)].TemplatePageFactory;
+
+    public void Replace(string key, Func<ITemplatePage> factory) => CacheTemplate(key, factory, NullChangeToken.Singleton);
+
+    private static string Key(string key) => key.Replace('\\', '/').TrimStart('/');
+}

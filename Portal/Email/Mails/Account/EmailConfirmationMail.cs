@@ -1,0 +1,11 @@
+namespace Portal.Email.Mails.Account;
+
+public sealed record EmailConfirmationMail(string UserName, string Email, string ConfirmUrl) : IMail<EmailConfirmationMail>
+{
+    public static string Template => "Account/EmailConfirmation.cshtml";
+
+    public static string Title => "Email address confirmation";
+
+    public static EmailConfirmationMail Sample(MailBrand brand) =>
+        new("ada", "ada@example.org", brand.Link("Identity/Account/ConfirmEmail?code=SAMPLE"));
+}
