@@ -1,5 +1,6 @@
 using Portal.Email;
 using Portal.Email.Mails.Account;
+using Portal.Email.Mails.Invitations;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Email;
@@ -54,6 +55,33 @@ public sealed class MailRendererTests(TestPortal portal) : IClassFixture<TestPor
             Assert.False(string.IsNullOrWhiteSpace(mail.Subject), template.Name);
             Assert.Contains("</html>", mail.Html);
             Assert.Contains(brand.BaseUrl.AbsoluteUri, mail.Text);
+            // Every sample has something to encode (an address, a link with a query, a bullet).
+            foreach (var plain in new[] { mail.Subject, mail.Text })
+            {
+                Assert.DoesNotMatch("&(#x?[0-9a-fA-F]+|amp|lt|gt|quot);", plain);
+            }
         }
+    }
+
+    [Fact]
+    public async Task Every_template_compiles_and_renders_its_sample_data()
+    {
+        Assert.Empty(await Renderer.CheckAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Names_are_written_as_such_in_the_subject_and_text_and_encoded_in_the_html()
+    {
+        const string name = "Zoë Ångström <&>";
+        var mail = await Renderer.RenderAsync(new InvitationMail(
+            name, name, "zoe@example.org", $"Hi, {name} here.", null, TimeSpan.FromDays(14), "https://portal.test/a?x=1&y=2", "https://portal.test/o"));
+
+        Assert.Equal($"{name} invited you to join Portal", mail.Subject);
+        Assert.StartsWith($"Hello {name},\n\n{name} invited you (zoe@example.org) to join Portal.\n", mail.Text);
+        Assert.Contains($"Hi, {name} here.", mail.Text);
+        Assert.Contains("https://portal.test/a?x=1&y=2", mail.Text);
+        Assert.DoesNotContain(name, mail.Html);
+        Assert.Contains("Hello Zo&#xEB; &#xC5;ngstr&#xF6;m &lt;&amp;&gt;,", mail.Html);
+        Assert.Contains("href=\"https://portal.test/a?x=1&amp;y=2\"", mail.Html);
     }
 }

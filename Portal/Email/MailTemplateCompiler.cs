@@ -14,16 +14,26 @@ public sealed partial class MailTemplateCompiler(MailTemplateEngine templates, I
     {
         // Yield first: starting the host must not wait for this.
         await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
+        for (var first = true; !stoppingToken.IsCancellationRequested; first = false)
         {
             // Watched before compiling, so a change made while compiling is not missed.
             var changed = templates.Watch();
-            var errors = await templates.CompileAsync(stoppingToken);
-            foreach (var error in errors)
+            var pass = await templates.CompileAsync(stoppingToken);
+            foreach (var error in pass.Errors)
             {
                 LogBroken(error.File, error.Line, error.Reason);
             }
-            LogCompiled(templates.Root, errors.Count);
+            if (first)
+            {
+                LogStarted(pass.Compiled.Count, templates.Root, pass.Errors.Count);
+            }
+            else
+            {
+                foreach (var template in pass.Compiled)
+                {
+                    LogChanged(Path.Combine(templates.Root, template));
+                }
+            }
             await WhenChangedAsync(changed, stoppingToken);
         }
     }
@@ -41,6 +51,9 @@ public sealed partial class MailTemplateCompiler(MailTemplateEngine templates, I
     [LoggerMessage(LogLevel.Error, "The mail template {File} does not compile, line {Line}: {Reason}. The last good version of it stays in use, if there is one.")]
     private partial void LogBroken(string file, int line, string reason);
 
-    [LoggerMessage(LogLevel.Information, "Mail templates in {Root} compiled; {Errors} errors.")]
-    private partial void LogCompiled(string root, int errors);
+    [LoggerMessage(LogLevel.Information, "Compiled {Count} mail templates in {Root}; {Errors} do not compile.")]
+    private partial void LogStarted(int count, string root, int errors);
+
+    [LoggerMessage(LogLevel.Information, "The mail template {File} changed and compiled: it is used from the next message on.")]
+    private partial void LogChanged(string file);
 }

@@ -70,7 +70,7 @@ public sealed class MailTemplateEngine : IDisposable
     /// Compiles every template file that changed since it was last compiled (all of them the first
     /// time), each in a compilation of its own, and returns the errors of those that do not compile.
     /// </summary>
-    public async Task<IReadOnlyList<TemplateError>> CompileAsync(CancellationToken cancellationToken)
+    public async Task<TemplateCompilation> CompileAsync(CancellationToken cancellationToken)
     {
         await _compiling.WaitAsync(cancellationToken);
         try
@@ -78,6 +78,7 @@ public sealed class MailTemplateEngine : IDisposable
             // A fresh engine: the one in use keeps what it compiled until a replacement compiles.
             var fresh = new LastGoodTemplates();
             var engine = Build(fresh);
+            var compiled = new List<string>();
             var found = new List<TemplateError>();
             foreach (var key in Files())
             {
@@ -94,6 +95,7 @@ public sealed class MailTemplateEngine : IDisposable
                     await Task.Run(() => engine.CompileTemplateAsync(key), cancellationToken);
                     _inUse.Replace(key, fresh.Factory(key));
                     _errors.TryRemove(key, out _);
+                    compiled.Add(key);
                 }
                 catch (Exception e) when (Describe(e) is { } errors)
                 {
@@ -102,7 +104,7 @@ public sealed class MailTemplateEngine : IDisposable
                 }
                 _compiled[key] = stamp;
             }
-            return found;
+            return new TemplateCompilation(compiled, found);
         }
         finally
         {
@@ -139,6 +141,9 @@ public sealed class MailTemplateEngine : IDisposable
         _ => null,
     };
 }
+
+/// <summary>What one compilation pass did: the templates it compiled, and the errors of those it could not.</summary>
+public sealed record TemplateCompilation(IReadOnlyList<string> Compiled, IReadOnlyList<TemplateError> Errors);
 
 /// <summary>A template that does not compile (or a layout or partial it uses), with the errors.</summary>
 public sealed class MailTemplateException(IReadOnlyList<TemplateError> errors, Exception inner)

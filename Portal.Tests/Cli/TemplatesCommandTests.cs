@@ -1,0 +1,49 @@
+using Portal.Cli;
+using Portal.Tests.TestInfrastructure;
+
+namespace Portal.Tests.Cli;
+
+public sealed class TemplatesCommandTests : IAsyncLifetime
+{
+    private readonly TemplateCopy _templates = new();
+    private readonly TestPortal _portal = new();
+
+    public TemplatesCommandTests() => _templates.Configure(_portal);
+
+    private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PortalCli.RunAsync(_portal.Services, args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Check_compiles_and_renders_every_template()
+    {
+        var (code, output, error) = await RunAsync("templates", "check");
+
+        Assert.Equal((0, ""), (code, error));
+        Assert.Contains($"15 mail templates in {_templates.Root} compile, and 11 messages render with their sample data.", output);
+    }
+
+    [Fact]
+    public async Task Check_names_the_file_and_line_of_a_broken_template_and_exits_2()
+    {
+        _templates.Edit("Registration/Activation.cshtml", t => t.Replace("Hello @Model.UserName,</p>", "Hello @Model.Nope,</p>"));
+
+        var (code, _, error) = await RunAsync("templates", "check");
+
+        Assert.Equal(PortalCli.BadInput, code);
+        Assert.Contains($"{_templates.PathOf("Registration/Activation.cshtml")}:4: ", error);
+        Assert.Contains("'Nope'", error);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _portal.DisposeAsync();
+        _templates.Dispose();
+    }
+}
