@@ -92,6 +92,8 @@ public class TestPortal : WebApplicationFactory<Program>
         _published = true;
         Settings["environment"] = "Production";
         Settings["OptOut:Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        // The build copies the mail templates beside the app, as a publish does.
+        Settings.TryAdd("Email:TemplatesDirectory", Path.Combine(AppContext.BaseDirectory, "Templates"));
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -5,6 +5,7 @@ using RazorLight;
 using RazorLight.Caching;
 using RazorLight.Compilation;
 using RazorLight.Generation;
+using RazorLight.Razor;
 
 namespace Portal.Email;
 
@@ -28,15 +29,16 @@ public sealed class MailTemplateEngine : IDisposable
     private readonly ConcurrentDictionary<string, (DateTime, long)> _compiled = new();
     private readonly ConcurrentDictionary<string, IReadOnlyList<TemplateError>> _errors = new();
     private readonly SemaphoreSlim _compiling = new(1, 1);
+    private readonly PhysicalFileProvider? _files;
 
     public MailTemplateEngine(string root)
     {
         Root = Path.GetFullPath(root);
         _engine = Build(_inUse);
-        _files = Directory.Exists(Root) ? new PhysicalFileProvider(Root) : null;
+        // Polled (every four seconds) rather than watched through inotify, whose instances are few per
+        // user and which some mounted folders never signal.
+        _files = Directory.Exists(Root) ? new PhysicalFileProvider(Root) { UsePollingFileWatcher = true, UseActivePolling = true } : null;
     }
-
-    private readonly PhysicalFileProvider? _files;
 
     /// <summary>The templates folder, absolute.</summary>
     public string Root { get; }
@@ -68,7 +70,7 @@ public sealed class MailTemplateEngine : IDisposable
 
     /// <summary>
     /// Compiles every template file that changed since it was last compiled (all of them the first
-    /// time), each in a compilation of its own, and returns the errors of those that do not compile.
+    /// time), each in a compilation of its own: which ones compiled, and the errors of the others.
     /// </summary>
     public async Task<TemplateCompilation> CompileAsync(CancellationToken cancellationToken)
     {
@@ -80,6 +82,10 @@ public sealed class MailTemplateEngine : IDisposable
             var engine = Build(fresh);
             var compiled = new List<string>();
             var found = new List<TemplateError>();
+            if (!Directory.Exists(Root))
+            {
+                found.Add(new TemplateError(Root, 0, "the templates folder does not exist (Email:TemplatesDirectory)"));
+            }
             foreach (var key in Files())
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -97,8 +103,9 @@ public sealed class MailTemplateEngine : IDisposable
                     _errors.TryRemove(key, out _);
                     compiled.Add(key);
                 }
-                catch (Exception e) when (Describe(e) is { } errors)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
+                    var errors = Describe(e) ?? [new TemplateError(file.FullName, 0, e.Message)];
                     _errors[key] = errors;
                     found.AddRange(errors);
                 }
@@ -122,13 +129,14 @@ public sealed class MailTemplateEngine : IDisposable
     }
 
     private RazorLightEngine Build(ICachingProvider cache) => new RazorLightEngineBuilder()
-        .UseFileSystemProject(Root)
+        .UseProject(new TemplateFolder(Root))
         .UseCachingProvider(cache)
         .SetOperatingAssembly(typeof(MailTemplateEngine).Assembly)
         .AddDefaultNamespaces("Portal.Email", "Portal.Email.Mails")
         .Build();
 
-    private static string Key(string template) => template.Replace('\\', '/').TrimStart('/');
+    /// <summary>A template's path in the templates folder, as RazorLight and the caches know it.</summary>
+    internal static string Key(string template) => template.Replace('\\', '/').TrimStart('/');
 
     private List<TemplateError>? Describe(Exception e) => e switch
     {
@@ -153,6 +161,20 @@ public sealed class MailTemplateException(IReadOnlyList<TemplateError> errors, E
 }
 
 /// <summary>
+/// The template files as RazorLight reads them, unwatched: RazorLight's own file-system project
+/// watches every folder it is given, one inotify instance per engine, never released. The folder is
+/// watched once, by <see cref="MailTemplateEngine.Watch"/>.
+/// </summary>
+internal sealed class TemplateFolder(string root) : RazorLightProject
+{
+    public override Task<RazorLightProjectItem> GetItemAsync(string templateKey) =>
+        Task.FromResult<RazorLightProjectItem>(new FileSystemRazorProjectItem(templateKey, new FileInfo(Path.Combine(root, MailTemplateEngine.Key(templateKey)))));
+
+    public override Task<IEnumerable<RazorLightProjectItem>> GetImportsAsync(string templateKey) =>
+        Task.FromResult(Enumerable.Empty<RazorLightProjectItem>());
+}
+
+/// <summary>
 /// RazorLight's template cache, keeping a template until it is replaced: the engine's own cache
 /// drops a template when its file changes and compiles the file as it is, broken or not.
 /// </summary>
@@ -174,5 +196,5 @@ internal sealed class LastGoodTemplates : ICachingProvider
 
     public void Replace(string key, Func<ITemplatePage> factory) => CacheTemplate(key, factory, NullChangeToken.Singleton);
 
-    private static string Key(string key) => key.Replace('\\', '/').TrimStart('/');
+    private static string Key(string key) => MailTemplateEngine.Key(key);
 }
