@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
@@ -9,10 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Components;
 using Portal.Data;
+using Portal.Email.Mails.Invitations;
 using Portal.Email;
 using Portal.Features;
 using Portal.Identity;
-using Portal.Templates.Invitations;
 
 namespace Portal.Bench;
 
