@@ -52,19 +52,7 @@ public static class BulkBenchmark
         Directory.CreateDirectory(dataDirectory);
         try
         {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
-            builder.Configuration["Portal:DataDirectory"] = dataDirectory;
-            builder.Configuration["Portal:PublicBaseUrl"] = "https://portal.example.org/";
-            builder.Configuration["Portal:SupportEmail"] = "support@example.org";
-            builder.Configuration["Email:FromAddress"] = "no-reply@example.org";
-            builder.Configuration["Logging:LogLevel:Default"] = "Warning";
-            builder.AddPortalData();
-            builder.AddPortalIdentity();
-            builder.AddPortalEmail();
-            builder.AddPortalFeatures();
-            builder.AddPortalWeb();
-            await using var app = builder.Build();
-            await app.MigratePortalDatabaseAsync();
+            await using var app = await BenchPortal.BuildAsync(dataDirectory);
 
             var csv = Path.Combine(dataDirectory, "people.csv");
             var pending = await SeedAsync(app.Services, csv, rows);

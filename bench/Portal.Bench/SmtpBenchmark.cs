@@ -33,25 +33,15 @@ public static class SmtpBenchmark
         Directory.CreateDirectory(dataDirectory);
         try
         {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
-            builder.Configuration["Portal:DataDirectory"] = dataDirectory;
-            builder.Configuration["Portal:PublicBaseUrl"] = "https://portal.example.org/";
-            builder.Configuration["Portal:SupportEmail"] = "support@example.org";
-            builder.Configuration["Email:FromAddress"] = "no-reply@example.org";
-            builder.Configuration["Email:Delivery"] = "Smtp";
-            builder.Configuration["Email:BatchSize"] = "1000";
-            builder.Configuration["Email:Smtp:Host"] = "127.0.0.1";
-            builder.Configuration["Email:Smtp:Port"] = server.Port.ToString(CultureInfo.InvariantCulture);
-            builder.Configuration["Email:Smtp:Security"] = "None";
-            builder.Configuration["Email:Smtp:Connections"] = connections.ToString(CultureInfo.InvariantCulture);
-            builder.Configuration["Logging:LogLevel:Default"] = "Warning";
-            builder.AddPortalData();
-            builder.AddPortalIdentity();
-            builder.AddPortalEmail();
-            builder.AddPortalFeatures();
-            builder.AddPortalWeb();
-            await using var app = builder.Build();
-            await app.MigratePortalDatabaseAsync();
+            await using var app = await BenchPortal.BuildAsync(dataDirectory, new Dictionary<string, string>
+            {
+                ["Email:Delivery"] = "Smtp",
+                ["Email:BatchSize"] = "1000",
+                ["Email:Smtp:Host"] = "127.0.0.1",
+                ["Email:Smtp:Port"] = server.Port.ToString(CultureInfo.InvariantCulture),
+                ["Email:Smtp:Security"] = "None",
+                ["Email:Smtp:Connections"] = connections.ToString(CultureInfo.InvariantCulture),
+            });
 
             var size = await QueueAsync(app.Services, messages);
             var dispatcher = app.Services.GetRequiredService<OutboxDispatcher>();
