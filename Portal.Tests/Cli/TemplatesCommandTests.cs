@@ -1,4 +1,5 @@
 using Portal.Cli;
+using Portal.Email;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Cli;
@@ -37,6 +38,32 @@ public sealed class TemplatesCommandTests : IAsyncLifetime
         Assert.Equal(PortalCli.BadInput, code);
         Assert.Contains($"{_templates.PathOf("Registration/Activation.cshtml")}:4: ", error);
         Assert.Contains("'Nope'", error);
+    }
+
+    [Fact]
+    public async Task Check_names_the_file_and_line_of_a_razor_syntax_error()
+    {
+        _templates.Edit("Invitations/Invitation.cshtml", t => t.Replace("@Greeting</p>", "@(Greeting</p>"));
+
+        var (code, _, error) = await RunAsync("templates", "check");
+
+        Assert.Equal(PortalCli.BadInput, code);
+        Assert.Contains($"{_templates.PathOf("Invitations/Invitation.cshtml")}:9: ", error);
+        Assert.Contains("\")\"", error);
+    }
+
+    [Fact]
+    public async Task Check_names_a_missing_layout_with_each_template_that_uses_it()
+    {
+        File.Delete(_templates.PathOf("_Layout.cshtml"));
+
+        var (code, _, error) = await RunAsync("templates", "check");
+
+        Assert.Equal(PortalCli.BadInput, code);
+        Assert.Contains($"{_templates.PathOf("Invitations/Invitation.cshtml")}: ", error);
+        Assert.Contains($"{_templates.PathOf("Registration/Activation.cshtml")}: ", error);
+        Assert.Contains("_Layout.cshtml", error);
+        Assert.Contains($"{MailTemplates.All.Count} errors in the mail templates", error);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -47,11 +47,27 @@ public sealed class MailTemplateEngineTests : IAsyncLifetime
         var good = await RenderAsync();
 
         _templates.Edit(Template, t => t.Replace("<p style=\"margin:0 0 16px;\">@Greeting</p>", "<p>@Model.NoSuchThing</p>"));
-        var error = await _logs.LineAsync($"{_templates.PathOf(Template)} does not compile, line 9");
+        var error = await _logs.LineAsync($"does not compile or render: {_templates.PathOf(Template)}:9: ");
 
         Assert.Contains("NoSuchThing", error);
         Assert.Equal(good, await RenderAsync());
         Assert.Contains(_portal.Get<MailTemplateEngine>().Errors, e => e.File == _templates.PathOf(Template) && e.Line == 9);
+    }
+
+    [Fact]
+    public async Task A_layout_missing_at_start_is_reported_with_each_template_that_uses_it()
+    {
+        using var templates = new TemplateCopy();
+        var logs = new LogCapture();
+        await using var portal = TestPortal.WithServices(services => services.AddLogging(logging => logging.AddProvider(logs)));
+        templates.Configure(portal);
+        portal.Settings["Logging:LogLevel:Portal.Email"] = "Information";
+        File.Delete(templates.PathOf("_Layout.cshtml"));
+
+        _ = portal.Services;
+
+        await logs.LineAsync($"does not compile or render: {templates.PathOf(Template)}: it uses _Layout.cshtml, which is not in {templates.Root}");
+        await logs.LineAsync($"Compiled 14 mail templates in {templates.Root}; 11 errors.");
     }
 
     public async Task DisposeAsync()

@@ -36,15 +36,27 @@ public sealed partial class MailRenderer(MailTemplateEngine templates, IOptions<
     {
         await templates.CompileAsync(cancellationToken);
         var errors = templates.Errors.ToList();
+        errors.AddRange((await RenderSamplesAsync(cancellationToken)).Except(errors));
+        return errors;
+    }
+
+    /// <summary>
+    /// Renders every message with its sample data: the errors of those that fail, including a layout
+    /// or partial that is missing, which compiling the files that are there cannot find.
+    /// </summary>
+    public async Task<IReadOnlyList<TemplateError>> RenderSamplesAsync(CancellationToken cancellationToken)
+    {
+        var errors = new List<TemplateError>();
         foreach (var mail in MailTemplates.All)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
                 await RenderAsync(mail.Template, mail.Sample(portal.Value.Brand));
             }
-            catch (MailTemplateException)
+            catch (MailTemplateException e)
             {
-                // A compilation error, listed above.
+                errors.AddRange(e.Errors);
             }
             catch (Exception e)
             {

@@ -4,11 +4,12 @@ namespace Portal.Email;
 
 /// <summary>
 /// Compiles the mail templates in the background: at start, so no message waits on the first
-/// compilation (a couple of seconds), and again whenever a template file changes. A template that
-/// does not compile is logged as an error with its file and line; the portal goes on with the last
-/// good version of it, if it had one.
+/// compilation (a couple of seconds), and again whenever a template file changes; each pass then
+/// renders every message with its sample data. A template that does not compile or render (a layout
+/// or partial it uses is missing, say) is logged as an error with its file and line; the portal goes
+/// on with the last good version of it, if it had one.
 /// </summary>
-public sealed partial class MailTemplateCompiler(MailTemplateEngine templates, ILogger<MailTemplateCompiler> logger) : BackgroundService
+public sealed partial class MailTemplateCompiler(MailTemplateEngine templates, MailRenderer renderer, ILogger<MailTemplateCompiler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,13 +20,14 @@ public sealed partial class MailTemplateCompiler(MailTemplateEngine templates, I
             // Watched before compiling, so a change made while compiling is not missed.
             var changed = templates.Watch();
             var pass = await templates.CompileAsync(stoppingToken);
-            foreach (var error in pass.Errors)
+            var errors = pass.Errors.Union(await renderer.RenderSamplesAsync(stoppingToken)).ToList();
+            foreach (var error in errors)
             {
-                LogBroken(error.File, error.Line, error.Reason);
+                LogBroken(error);
             }
             if (first)
             {
-                LogStarted(pass.Compiled.Count, templates.Root, pass.Errors.Count);
+                LogStarted(pass.Compiled.Count, templates.Root, errors.Count);
             }
             else
             {
@@ -48,10 +50,10 @@ public sealed partial class MailTemplateCompiler(MailTemplateEngine templates, I
         }
     }
 
-    [LoggerMessage(LogLevel.Error, "The mail template {File} does not compile, line {Line}: {Reason}. The last good version of it stays in use, if there is one.")]
-    private partial void LogBroken(string file, int line, string reason);
+    [LoggerMessage(LogLevel.Error, "A mail template does not compile or render: {Error}. The last good version of it stays in use, if there is one.")]
+    private partial void LogBroken(TemplateError error);
 
-    [LoggerMessage(LogLevel.Information, "Compiled {Count} mail templates in {Root}; {Errors} do not compile.")]
+    [LoggerMessage(LogLevel.Information, "Compiled {Count} mail templates in {Root}; {Errors} errors.")]
     private partial void LogStarted(int count, string root, int errors);
 
     [LoggerMessage(LogLevel.Information, "The mail template {File} changed and compiled: it is used from the next message on.")]

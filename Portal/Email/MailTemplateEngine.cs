@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.AspNetCore.Razor.Language;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Primitives;
 using RazorLight;
@@ -62,7 +64,7 @@ public sealed class MailTemplateEngine : IDisposable
         {
             return await _engine.CompileRenderAsync(Key(template), model, rendering.ToViewBag());
         }
-        catch (Exception e) when (Describe(e) is { } errors)
+        catch (Exception e) when (Describe(e, template) is { } errors)
         {
             throw new MailTemplateException(errors, e);
         }
@@ -105,7 +107,7 @@ public sealed class MailTemplateEngine : IDisposable
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    var errors = Describe(e) ?? [new TemplateError(file.FullName, 0, e.Message)];
+                    var errors = Describe(e, key) ?? [new TemplateError(file.FullName, 0, e.Message)];
                     _errors[key] = errors;
                     found.AddRange(errors);
                 }
@@ -135,17 +137,26 @@ public sealed class MailTemplateEngine : IDisposable
         .AddDefaultNamespaces("Portal.Email", "Portal.Email.Mails")
         .Build();
 
+    /// <summary>The absolute path of a template file RazorLight names (a key or a path), else of <paramref name="template"/>.</summary>
+    private string FileOf(string? named, string template) =>
+        Path.Combine(Root, Key(string.IsNullOrEmpty(named) ? template : Path.IsPathRooted(named) ? Path.GetRelativePath(Root, named) : named));
+
     /// <summary>A template's path in the templates folder, as RazorLight and the caches know it.</summary>
     internal static string Key(string template) => template.Replace('\\', '/').TrimStart('/');
 
-    private List<TemplateError>? Describe(Exception e) => e switch
+    /// <summary>
+    /// The errors an exception from RazorLight stands for, each with its file and line where RazorLight
+    /// knows them, else under <paramref name="template"/> (the template being compiled or rendered).
+    /// </summary>
+    private List<TemplateError>? Describe(Exception e, string template) => e switch
     {
         TemplateCompilationException c => [.. c.CompilationDiagnostics.Select(d => new TemplateError(
-            d.LineSpan?.Path is { Length: > 0 } path ? Path.Combine(Root, Key(path)) : Root,
-            d.LineSpan is { } span ? span.StartLinePosition.Line + 1 : 0,
-            d.ErrorMessage))],
-        TemplateGenerationException g => [new TemplateError(Root, 0, g.Message)],
-        TemplateNotFoundException n => [new TemplateError(Root, 0, n.Message)],
+            FileOf(d.LineSpan?.Path, template), d.LineSpan is { } span ? span.StartLinePosition.Line + 1 : 0, d.ErrorMessage))],
+        TemplateGenerationException g when g.Diagnostics is { Count: > 0 } => [.. g.Diagnostics.Select(d => new TemplateError(
+            FileOf(d.Span.FilePath, template), d.Span == SourceSpan.Undefined ? 0 : d.Span.LineIndex + 1, d.GetMessage(CultureInfo.InvariantCulture)))],
+        TemplateGenerationException g => [new TemplateError(FileOf(null, template), 0, g.Message)],
+        MissingTemplateFileException m => [new TemplateError(FileOf(null, template), 0,
+            m.Key == Key(template) ? "the file does not exist" : $"it uses {m.Key}, which is not in {Root}")],
         _ => null,
     };
 }
@@ -160,6 +171,12 @@ public sealed class MailTemplateException(IReadOnlyList<TemplateError> errors, E
     public IReadOnlyList<TemplateError> Errors { get; } = errors;
 }
 
+/// <summary>A template file that is not there: a layout or partial a template names, or a removed template.</summary>
+internal sealed class MissingTemplateFileException(string key) : Exception($"The mail template {key} does not exist.")
+{
+    public string Key { get; } = key;
+}
+
 /// <summary>
 /// The template files as RazorLight reads them, unwatched: RazorLight's own file-system project
 /// watches every folder it is given, one inotify instance per engine, never released. The folder is
@@ -167,8 +184,13 @@ public sealed class MailTemplateException(IReadOnlyList<TemplateError> errors, E
 /// </summary>
 internal sealed class TemplateFolder(string root) : RazorLightProject
 {
-    public override Task<RazorLightProjectItem> GetItemAsync(string templateKey) =>
-        Task.FromResult<RazorLightProjectItem>(new FileSystemRazorProjectItem(templateKey, new FileInfo(Path.Combine(root, MailTemplateEngine.Key(templateKey)))));
+    public override Task<RazorLightProjectItem> GetItemAsync(string templateKey)
+    {
+        var file = new FileInfo(Path.Combine(root, MailTemplateEngine.Key(templateKey)));
+        return file.Exists
+            ? Task.FromResult<RazorLightProjectItem>(new FileSystemRazorProjectItem(templateKey, file))
+            : throw new MissingTemplateFileException(MailTemplateEngine.Key(templateKey));
+    }
 
     public override Task<IEnumerable<RazorLightProjectItem>> GetImportsAsync(string templateKey) =>
         Task.FromResult(Enumerable.Empty<RazorLightProjectItem>());
