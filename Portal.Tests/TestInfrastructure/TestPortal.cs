@@ -93,8 +93,17 @@ public class TestPortal : WebApplicationFactory<Program>
         Settings["environment"] = "Production";
         Settings["OptOut:Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         // The build copies the mail templates beside the app, as a publish does.
-        Settings.TryAdd("Email:TemplatesDirectory", Path.Combine(AppContext.BaseDirectory, "Templates"));
+        Settings.TryAdd("Email:TemplatesDirectory", BuiltTemplates);
     }
+
+    /// <summary>The mail templates the build copies beside the tests.</summary>
+    private static readonly string BuiltTemplates = Path.Combine(AppContext.BaseDirectory, "Templates");
+
+    /// <summary>
+    /// The mail templates compiled once for every portal of the test run that does not point at
+    /// templates of its own: compiling them takes seconds of CPU, which every portal would spend again.
+    /// </summary>
+    private static readonly Lazy<MailTemplateEngine> SharedTemplates = new(() => new MailTemplateEngine(BuiltTemplates));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -126,6 +135,10 @@ public class TestPortal : WebApplicationFactory<Program>
         if (_published)
         {
             builder.UseStaticWebAssets();
+        }
+        if (Settings.GetValueOrDefault("Email:TemplatesDirectory") is null || Settings["Email:TemplatesDirectory"] == BuiltTemplates)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(SharedTemplates.Value));
         }
         if (_configureServices is not null)
         {
