@@ -26,6 +26,10 @@ public sealed class PortalOptions : IValidatableObject
     [Required]
     public string LogoPath { get; set; } = "img/logo.png";
 
+    /// <summary>The site's main colour on every page, as #rrggbb.</summary>
+    [Required, RegularExpression("^#[0-9a-fA-F]{6}$", ErrorMessage = "must be a colour written #rrggbb, such as #4340d2")]
+    public string PrimaryColor { get; set; } = "#4340d2";
+
     public Uri BaseUri => new(PublicBaseUrl.EndsWith('/') ? PublicBaseUrl : PublicBaseUrl + "/");
 
     /// <summary>An absolute link to a path of the portal, on the public base URL.</summary>

@@ -242,7 +242,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
 
     private static async Task OpenFromMenuAsync(BrowserSession session, string menu, string heading)
     {
-        await session.Page.Locator(".rz-sidebar").GetByText(menu, new() { Exact = true }).ClickAsync();
+        await session.Page.GetByRole(AriaRole.Navigation, new() { Name = "Administration" }).GetByText(menu, new() { Exact = true }).ClickAsync();
         await Assertions.Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
         await session.WaitForInteractiveAsync();
     }

@@ -22,7 +22,7 @@ public sealed class PendingActivationsTests(BrowserFixture fixture)
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Open administration" }).ClickAsync();
         await session.WaitForInteractiveAsync();
-        await page.Locator(".rz-sidebar").GetByText("Pending activations", new() { Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Administration" }).GetByText("Pending activations", new() { Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Pending activations", Level = 1 })).ToBeVisibleAsync();
         await session.WaitForInteractiveAsync();
         var rows = page.Locator(".portal-grid tbody tr");

@@ -24,7 +24,7 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
             var page = session.Page;
             await page.GotoAsync("admin");
             await session.WaitForInteractiveAsync();
-            await page.Locator(".rz-sidebar").GetByText("Settings", new() { Exact = true }).ClickAsync();
+            await page.GetByRole(AriaRole.Navigation, new() { Name = "Administration" }).GetByText("Settings", new() { Exact = true }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Settings", Level = 1 })).ToBeVisibleAsync();
             await session.WaitForInteractiveAsync();
             await Assertions.Expect(page.Locator("[data-setting=registration-mode]")).ToContainTextAsync("In force: Open, from the configuration file");
@@ -73,7 +73,7 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
         await page.GetByRole(AriaRole.Link, new() { Name = "sign-up history" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign-up approvals", Level = 1 })).ToBeVisibleAsync();
         await session.WaitForInteractiveAsync();
-        var sidebar = page.Locator(".rz-sidebar");
+        var sidebar = page.GetByRole(AriaRole.Navigation, new() { Name = "Administration" });
         await Assertions.Expect(sidebar.GetByText("Dashboard")).ToHaveCountAsync(0);
         await Assertions.Expect(sidebar.Locator("[data-count=review-queue]")).ToBeVisibleAsync();
         var badgeBefore = int.Parse(await sidebar.Locator("[data-count=review-queue]").InnerTextAsync());

@@ -30,8 +30,8 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         await page.GotoAsync("admin/review");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Review queue", Level = 1 })).ToBeVisibleAsync();
         await session.WaitForInteractiveAsync();
-        await Assertions.Expect(page.Locator(".rz-sidebar").GetByText("Review queue", new() { Exact = true })).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator(".rz-sidebar [data-count=review-queue]")).Not.ToHaveTextAsync("0");
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Administration" }).GetByText("Review queue", new() { Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Administration" }).Locator("[data-count=review-queue]")).Not.ToHaveTextAsync("0");
         var rows = page.Locator(".portal-grid tbody tr");
         await Assertions.Expect(rows.Filter(new() { HasText = ann.UserName! })).ToContainTextAsync("Display name");
         await Assertions.Expect(rows.Filter(new() { HasText = ben.UserName! })).ToContainTextAsync("Display name");
@@ -221,7 +221,7 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         await printed.ScrollIntoViewIfNeededAsync();
         await session.ScreenshotAsync("admin-letters-print");
         await page.EmulateMediaAsync(new() { Media = Media.Print });
-        await Assertions.Expect(page.Locator(".rz-sidebar")).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Administration" })).ToBeHiddenAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Mark all posted" })).ToBeHiddenAsync();
         Assert.Equal("page", await printed.EvaluateAsync<string>("e => getComputedStyle(e).breakAfter"));
         await page.EmulateMediaAsync(new() { Media = Media.Screen });

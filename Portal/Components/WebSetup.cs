@@ -5,6 +5,9 @@ using Microsoft.Extensions.WebEncoders;
 using Microsoft.Net.Http.Headers;
 using Portal.Features.Invitations;
 using Portal.Identity;
+using MudBlazor;
+using MudBlazor.Services;
+using Portal.Components.Layout;
 using Radzen;
 
 namespace Portal.Components;
@@ -26,6 +29,12 @@ public static class WebSetup
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRazorPages();
         builder.Services.AddRadzenComponents();
+        builder.Services.AddMudServices(o =>
+        {
+            o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            o.SnackbarConfiguration.VisibleStateDuration = 6000;
+        });
+        builder.Services.AddSingleton<PortalTheme>();
         builder.Services.AddHttpContextAccessor();
         // Names and addresses in any script are written as they are, not as numeric entities;
         // the characters HTML gives meaning to are still encoded.

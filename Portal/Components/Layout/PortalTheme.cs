@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using MudBlazor.Utilities;
+
+namespace Portal.Components.Layout;
+
+/// <summary>
+/// The one look of every page: the site's primary colour (<c>Portal:PrimaryColor</c>) in light and
+/// dark, and the system's own fonts (nothing is loaded from another origin).
+/// </summary>
+public sealed class PortalTheme(IOptions<PortalOptions> options)
+{
+    /// <summary>The cookie that keeps a person's choice of light or dark; without it the system's setting counts.</summary>
+    public const string Cookie = "portal-theme";
+
+    private static readonly string[] SystemFonts = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"];
+
+    public MudTheme Theme { get; } = Build(options.Value.PrimaryColor);
+
+    /// <summary>The saved choice: true for dark, false for light, null to follow the system.</summary>
+    public static bool? Saved(string? cookie) => cookie switch
+    {
+        "dark" => true,
+        "light" => false,
+        _ => null,
+    };
+
+    private static MudTheme Build(string primary)
+    {
+        var colour = new MudColor(primary);
+        var theme = new MudTheme
+        {
+            PaletteLight = new PaletteLight
+            {
+                Primary = colour,
+                AppbarBackground = colour,
+                Background = "#f4f4f7",
+                DrawerBackground = "#ffffff",
+            },
+            PaletteDark = new PaletteDark
+            {
+                // Lighter in the dark, so text in the colour stays readable on a dark surface.
+                Primary = colour.ColorLighten(0.25),
+                AppbarBackground = "#1f1f2b",
+            },
+        };
+        BaseTypography[] typographies =
+        [
+            theme.Typography.Default, theme.Typography.H1, theme.Typography.H2, theme.Typography.H3, theme.Typography.H4,
+            theme.Typography.H5, theme.Typography.H6, theme.Typography.Subtitle1, theme.Typography.Subtitle2,
+            theme.Typography.Body1, theme.Typography.Body2, theme.Typography.Button, theme.Typography.Caption, theme.Typography.Overline,
+        ];
+        foreach (var typography in typographies)
+        {
+            typography.FontFamily = SystemFonts;
+        }
+        theme.Typography.Button.TextTransform = "none";
+        return theme;
+    }
+}
