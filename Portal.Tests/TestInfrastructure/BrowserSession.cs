@@ -93,17 +93,7 @@ public sealed class BrowserSession : IAsyncDisposable
 /// <summary>Where screenshots go: test-output/screenshots at the top of the repository.</summary>
 public static class Screenshots
 {
-    private static readonly string Directory = Path.Combine(RepositoryRoot(), "test-output", "screenshots");
+    private static readonly string Directory = Path.Combine(Repository.Root, "test-output", "screenshots");
 
     public static string PathFor(string name) => Path.Combine(Directory, name + ".png");
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? AppContext.BaseDirectory;
-    }
 }

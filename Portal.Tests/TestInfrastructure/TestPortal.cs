@@ -108,6 +108,8 @@ public class TestPortal : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        // The content root dotnet run gives the portal: the repository, with the settings and wwwroot.
+        builder.UseContentRoot(Repository.Root);
         builder.UseSetting("Portal:DataDirectory", DataDirectory);
         if (_postgres is not null)
         {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
 using Portal.Data;
 using Portal.Features.Registration;
@@ -35,6 +36,8 @@ internal sealed class LoadPortal(string dataDirectory, string? postgres) : WebAp
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        // The content root dotnet run gives the portal: the repository, with the settings and wwwroot.
+        builder.UseSolutionRelativeContentRoot(".");
         builder.UseSetting("Portal:DataDirectory", dataDirectory);
         if (postgres is not null)
         {
