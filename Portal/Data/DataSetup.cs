@@ -84,7 +84,11 @@ public static class DataSetup
         try
         {
             var path = Path.GetFullPath(configured, contentRoot);
-            Directory.CreateDirectory(path);
+            // dotnet ef builds the host with Portal/ as the content root, and makes migrations without a database.
+            if (!EF.IsDesignTime)
+            {
+                Directory.CreateDirectory(path);
+            }
             return path;
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
