@@ -1,0 +1,30 @@
+using Portal.Tests.TestInfrastructure;
+
+namespace Portal.Tests.Components;
+
+/// <summary>
+/// The site's own files come from the top-level wwwroot, whole, and the framework's script from the
+/// SDK, both as dotnet run serves them and as a published portal does.
+/// </summary>
+public sealed class WebSetupTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_site_files_and_the_framework_script_are_served(bool published)
+    {
+        await using var portal = new TestPortal();
+        if (published)
+        {
+            portal.RunAsPublished();
+        }
+        using var client = portal.CreateClient();
+
+        foreach (var file in new[] { "css/portal.css", "img/logo.png", "img/logo.svg" })
+        {
+            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(Repository.Root, "wwwroot", file)), await client.GetByteArrayAsync(file));
+        }
+        // The .NET 10 script: the reconnect dialog listens for this event.
+        Assert.Contains("components-reconnect-state-changed", await client.GetStringAsync("_framework/blazor.web.js"));
+    }
+}
