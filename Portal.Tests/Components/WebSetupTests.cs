@@ -3,15 +3,16 @@ using Portal.Tests.TestInfrastructure;
 namespace Portal.Tests.Components;
 
 /// <summary>
-/// The site's own files come from the top-level wwwroot, whole, and the framework's script from the
-/// SDK, both as dotnet run serves them and as a published portal does.
+/// The site's own files come from the top-level wwwroot, whole, the framework's script from the SDK
+/// and the reconnect dialog's script and styles from beside the component, both as dotnet run serves
+/// them and as a published portal does.
 /// </summary>
 public sealed class WebSetupTests
 {
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task The_site_files_and_the_framework_script_are_served(bool published)
+    public async Task The_site_files_the_framework_script_and_the_reconnect_dialog_files_are_served(bool published)
     {
         await using var portal = new TestPortal();
         if (published)
@@ -26,5 +27,8 @@ public sealed class WebSetupTests
         }
         // The .NET 10 script: the reconnect dialog listens for this event.
         Assert.Contains("components-reconnect-state-changed", await client.GetStringAsync("_framework/blazor.web.js"));
+        // The dialog's own script and the components' stylesheet, files beside the components.
+        Assert.Contains("components-reconnect-state-changed", await client.GetStringAsync("Components/Layout/ReconnectModal.razor.js"));
+        Assert.Contains("#components-reconnect-modal", await client.GetStringAsync("Portal.styles.css"));
     }
 }
