@@ -36,12 +36,17 @@ public sealed class PortalTheme(IOptions<PortalOptions> options)
                 AppbarBackground = colour,
                 Background = "#f4f4f7",
                 DrawerBackground = "#ffffff",
+                // Readable on the page's grey (at least 4.5:1).
+                TextSecondary = "#5c5c68",
             },
             PaletteDark = new PaletteDark
             {
-                // Lighter in the dark, so text in the colour stays readable on a dark surface.
+                // Lighter in the dark, so text in the colour stays readable on a dark surface, and
+                // dark text on it where it is a background (a button).
                 Primary = colour.ColorLighten(0.25),
+                PrimaryContrastText = "#14142b",
                 AppbarBackground = "#1f1f2b",
+                TextSecondary = "rgba(255,255,255,0.72)",
             },
         };
         BaseTypography[] typographies =
