@@ -95,7 +95,7 @@ public static class BulkBenchmark
     /// members, 0.5% opted out, 0.5% with a pending invitation, the rest new.
     /// </summary>
     /// <returns>How many invitations were pending before the run (each with its mail).</returns>
-    private static async Task<int> SeedAsync(IServiceProvider services, string path, int rows)
+    internal static async Task<int> SeedAsync(IServiceProvider services, string path, int rows)
     {
         var members = new List<string>();
         var optedOut = new List<string>();

@@ -6,11 +6,12 @@ return args.FirstOrDefault() switch
     "bulk" => await BulkBenchmark.RunAsync(args.Skip(1).ToArray()),
     "load" => await LoadTest.RunAsync(),
     "smtp" => await SmtpBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "grids" => await GridBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Portal.Bench render [--seconds N] | bulk [--rows N] | load | smtp [--messages N] [--delay-ms N] [--connections N]");
+    Console.Error.WriteLine("usage: Portal.Bench render [--seconds N] | bulk [--rows N] | load | smtp [--messages N] [--delay-ms N] [--connections N] | grids [--rows N]");
     return 2;
 }
