@@ -140,7 +140,7 @@ public sealed class RegistrationFlowTests(BrowserFixture fixture)
             await Assertions.Expect(row.GetByText("Email confirmed")).ToBeVisibleAsync();
             await queue.ScreenshotAsync("approval-flow-queue");
             await row.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
-            await queue.Page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+            await queue.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
             await Assertions.Expect(queue.Page.GetByText("The sign-up is approved.")).ToBeVisibleAsync();
             await queue.ScreenshotAsync("approval-flow-approved");
 
@@ -157,7 +157,7 @@ public sealed class RegistrationFlowTests(BrowserFixture fixture)
             await SignUpAndWaitForApprovalAsync(second, "longshot", "longshot@example.org", screenshots: false);
             row = await QueueRowAsync(queue, "longshot@example.org");
             await row.GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();
-            var dialog = queue.Page.Locator(".rz-dialog");
+            var dialog = queue.Page.GetByRole(AriaRole.Dialog);
             await Assertions.Expect(dialog).ToContainTextAsync("Reject the sign-up of longshot@example.org");
             await dialog.GetByLabel("Reason sent to the applicant").FillAsync(reason);
             await queue.ScreenshotAsync("approval-flow-reject-dialog");
@@ -221,7 +221,7 @@ public sealed class RegistrationFlowTests(BrowserFixture fixture)
         await session.WaitForInteractiveAsync();
         await page.GetByPlaceholder("Search address or user name").FillAsync(email);
         await page.GetByPlaceholder("Search address or user name").PressAsync("Enter");
-        var rows = page.Locator(".portal-grid tbody tr");
+        var rows = page.GetByTestId("sign-ups").Locator("tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows).ToContainTextAsync(email);
         return rows;

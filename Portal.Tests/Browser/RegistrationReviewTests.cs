@@ -81,7 +81,7 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
         // A domain typed in punycode finds the sign-up from its Unicode spelling, shown as people read it.
         await page.GetByPlaceholder("Domain, e.g. example.org").FillAsync("xn--bcher-kva.example");
         await page.GetByPlaceholder("Domain, e.g. example.org").PressAsync("Enter");
-        var rows = page.Locator(".portal-grid tbody tr");
+        var rows = page.GetByTestId("sign-ups").Locator("tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows.First).ToContainTextAsync("ines@bücher.example");
 
@@ -93,7 +93,7 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
 
         var welcome = rows.Filter(new() { HasText = "welcome@queue.example" });
         await welcome.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
-        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Assertions.Expect(page.GetByText("The sign-up is approved.")).ToBeVisibleAsync();
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(sidebar.Locator("[data-count=review-queue]")).ToHaveTextAsync((badgeBefore - 1).ToString());
@@ -103,7 +103,7 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
         await box.ClickAsync();
         await Assertions.Expect(box).ToBeCheckedAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Reject selected" }).ClickAsync();
-        var dialog = page.Locator(".rz-dialog");
+        var dialog = page.GetByRole(AriaRole.Dialog);
         await Assertions.Expect(dialog).ToContainTextAsync("Reject the sign-up of turned-away@queue.example");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();
         await Assertions.Expect(dialog.GetByText("Give a reason: it is sent to the applicant.")).ToBeVisibleAsync();
@@ -116,8 +116,8 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
         await Assertions.Expect(page.GetByText("The sign-up is rejected.")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("Nobody is waiting for approval.")).ToBeVisibleAsync();
 
-        await page.Locator(".rz-dropdown[aria-label=Status]").ClickAsync();
-        await page.Locator(".rz-dropdown-item").GetByText("Rejected", new() { Exact = true }).ClickAsync();
+        await page.GetByLabel("Status", new() { Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Rejected", Exact = true }).ClickAsync();
         var rejectedRow = rows.Filter(new() { HasText = "turned-away@queue.example" });
         await Assertions.Expect(rejectedRow).ToContainTextAsync(reason);
         await Assertions.Expect(rejectedRow).ToContainTextAsync($"by {moderator.UserName}");
@@ -175,7 +175,7 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
         await page.GetByRole(AriaRole.Link, new() { Name = "Open the review queue" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Review queue", Level = 1 })).ToBeVisibleAsync();
         await session.WaitForInteractiveAsync();
-        await Assertions.Expect(page.Locator(".portal-grid tbody")).ToContainTextAsync("dashboard-waiting@stats.example");
+        await Assertions.Expect(page.GetByTestId("review-inbox").Locator("tbody")).ToContainTextAsync("dashboard-waiting@stats.example");
         session.AssertNoErrors();
     }
 }

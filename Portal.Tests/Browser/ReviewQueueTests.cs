@@ -32,7 +32,7 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         await session.WaitForInteractiveAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Administration" }).GetByText("Review queue", new() { Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Administration" }).Locator("[data-count=review-queue]")).Not.ToHaveTextAsync("0");
-        var rows = page.Locator(".portal-grid tbody tr");
+        var rows = page.GetByTestId("review-inbox").Locator("tbody tr");
         await Assertions.Expect(rows.Filter(new() { HasText = ann.UserName! })).ToContainTextAsync("Display name");
         await Assertions.Expect(rows.Filter(new() { HasText = ben.UserName! })).ToContainTextAsync("Display name");
         await Assertions.Expect(rows.Filter(new() { HasText = "waiting@inbox.example" })).ToContainTextAsync("Sign-up");
@@ -60,7 +60,7 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         await session.WaitForInteractiveAsync();
         await Assertions.Expect(rows.Filter(new() { HasText = ann.UserName! })).ToHaveCountAsync(0);
         await rows.Filter(new() { HasText = ben.UserName! }).GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();
-        var dialog = page.Locator(".rz-dialog");
+        var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();
         await Assertions.Expect(dialog.GetByText("Give a reason: it is sent to the applicant.")).ToBeVisibleAsync();
         const string reason = "Please use the name you are known by here.";
@@ -76,7 +76,7 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         Assert.Equal((ChangeStatus.Rejected, reason), (rejected.Status, rejected.Reason));
 
         await rows.Filter(new() { HasText = "waiting@inbox.example" }).GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
-        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Assertions.Expect(page.GetByText("1 item approved.")).ToBeVisibleAsync();
         await Assertions.Expect(rows.Filter(new() { HasText = "waiting@inbox.example" })).ToHaveCountAsync(0);
         await using (var db = await portal.DbAsync())
@@ -181,7 +181,7 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         await Assertions.Expect(row).ToContainTextAsync("100");
         await session.ScreenshotAsync("admin-review-code-entry-locked");
         await row.GetByRole(AriaRole.Button, new() { Name = "Open code entry" }).ClickAsync();
-        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Open code entry" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Open code entry" }).ClickAsync();
 
         await Assertions.Expect(page.GetByText($"Code entry is open again for {locked.UserName}.")).ToBeVisibleAsync();
         await Assertions.Expect(row).ToHaveCountAsync(0);
