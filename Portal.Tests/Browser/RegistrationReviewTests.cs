@@ -90,6 +90,7 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         await Assertions.Expect(rows.Filter(new() { HasText = "welcome@queue.example" }).GetByText("Email confirmed")).ToBeVisibleAsync();
         await session.ScreenshotAsync("admin-sign-up-approvals");
+        await ReviewQueueTests.AtPhoneWidthAsync(session, "admin-sign-up-approvals-phone");
 
         var welcome = rows.Filter(new() { HasText = "welcome@queue.example" });
         await welcome.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();

@@ -38,6 +38,7 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         await Assertions.Expect(rows.Filter(new() { HasText = "waiting@inbox.example" })).ToContainTextAsync("Sign-up");
         await Assertions.Expect(page.Locator("[data-kind=sign-up]")).ToBeVisibleAsync();
         await session.ScreenshotAsync("admin-review-queue");
+        await AtPhoneWidthAsync(session, "admin-review-queue-phone");
 
         // The change opens on its own page, claimed, with what it was and what is asked.
         await rows.Filter(new() { HasText = ann.UserName! }).GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
@@ -231,6 +232,7 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         await Assertions.Expect(page.GetByText(reference, new() { Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("DE89 3704 0044 0532 0130 00")).ToBeVisibleAsync();
         await session.ScreenshotAsync("admin-transfers");
+        await AtPhoneWidthAsync(session, "admin-transfers-phone");
 
         await page.GotoAsync("admin/outbox");
         await session.WaitForInteractiveAsync();
@@ -239,6 +241,17 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         await sms.ScrollIntoViewIfNeededAsync();
         await session.ScreenshotAsync("admin-sms-outbox");
         session.AssertNoErrors();
+    }
+
+    /// <summary>The page at a phone's width: it fits, without scrolling sideways (a grid may scroll inside itself).</summary>
+    internal static async Task AtPhoneWidthAsync(BrowserSession session, string screenshot)
+    {
+        var page = session.Page;
+        var size = page.ViewportSize!;
+        await page.SetViewportSizeAsync(390, 844);
+        await session.ScreenshotAsync(screenshot);
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "The page scrolls sideways.");
+        await page.SetViewportSizeAsync(size.Width, size.Height);
     }
 
     private async Task<(PortalUser User, Actor Actor)> MemberAsync(string email)

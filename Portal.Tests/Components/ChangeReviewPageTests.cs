@@ -59,7 +59,7 @@ public sealed class ChangeReviewPageTests : ModerationPageTest
         var cut = RenderPage<ChangeReviewPage>(new Dictionary<string, object?> { [nameof(ChangeReviewPage.Id)] = change });
         Eventually(cut, () => Assert.NotNull(cut.Find("[data-notice=claim]")));
 
-        await cut.InvokeAsync(() => Button(cut, "Approve").Click());
+        await ClickAsync(cut, () => Button(cut, "Approve"));
 
         Eventually(cut, () => Assert.NotNull(cut.Find("[data-notice=review]")));
         Assert.Equal(ChangeStatus.Applied, (await Portal.Get<DeferredChanges>().MineAsync(member)).Single(c => c.Id == change).Status);
@@ -82,17 +82,15 @@ public sealed class ChangeReviewPageTests : ModerationPageTest
         Eventually(cut, () => Assert.Contains("Not this name.", cut.Find("[data-testid=change-history]").TextContent));
         Assert.Contains("Countess Ada", cut.Find("[data-testid=change-history]").TextContent);
 
-        await cut.InvokeAsync(() => Button(cut, "Reject").Click());
-        Eventually(cut, () => Assert.Contains($"Reject the display name of {member.Name}", Dialog(cut).TextContent));
-        await cut.InvokeAsync(() => Button(Dialog(cut), "Cancel").Click());
-        Eventually(cut, () => Assert.Empty(cut.FindAll("[role=dialog]")));
+        await ClickAsync(cut, () => Button(cut, "Reject"));
+        await AnswerAsync(cut, "Cancel", $"Reject the display name of {member.Name}");
         Assert.Equal(ChangeStatus.Pending, (await Portal.Get<DeferredChanges>().MineAsync(member)).Single(c => c.Id == change).Status);
 
         var reason = Portal.Get<DeferredChanges>().RejectionReasons[0];
-        await cut.InvokeAsync(() => Button(cut, "Reject").Click());
+        await ClickAsync(cut, () => Button(cut, "Reject"));
         Eventually(cut, () => Assert.NotNull(Dialog(cut)));
-        await cut.InvokeAsync(() => Dialog(cut).QuerySelectorAll("label").First(l => l.TextContent.Trim() == reason).QuerySelector("input")!.Click());
-        await cut.InvokeAsync(() => Button(Dialog(cut), "Reject").Click());
+        await PickReasonAsync(cut, reason);
+        await AnswerAsync(cut, "Reject");
 
         Eventually(cut, () => Assert.Equal("Rejected", cut.Find("[data-status]").GetAttribute("data-status")));
         var rejected = (await Portal.Get<DeferredChanges>().MineAsync(member)).Single(c => c.Id == change);

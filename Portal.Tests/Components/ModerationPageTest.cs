@@ -103,6 +103,21 @@ public abstract class ModerationPageTest : ComponentTest, IAsyncLifetime
     /// <summary>The open dialog (a message box or a dialog component).</summary>
     protected static IElement Dialog(IRenderedComponent<IComponent> cut) => cut.Find("[role=dialog]");
 
+    /// <summary>Clicks what <paramref name="element"/> finds, on the renderer's thread.</summary>
+    protected static Task ClickAsync(IRenderedComponent<IComponent> cut, Func<IElement> element) => cut.InvokeAsync(() => element().Click());
+
+    /// <summary>Waits for the dialog saying <paramref name="says"/>, presses its button <paramref name="answer"/> and waits until it closed.</summary>
+    protected static async Task AnswerAsync(IRenderedComponent<IComponent> cut, string answer, string says = "")
+    {
+        Eventually(cut, () => Assert.Contains(says, Dialog(cut).TextContent));
+        await ClickAsync(cut, () => Button(Dialog(cut), answer));
+        Eventually(cut, () => Assert.Empty(cut.FindAll("[role=dialog]")));
+    }
+
+    /// <summary>Picks <paramref name="reason"/> among the reject dialog's reasons.</summary>
+    protected static Task PickReasonAsync(IRenderedComponent<IComponent> cut, string reason) =>
+        ClickAsync(cut, () => Dialog(cut).QuerySelectorAll("label").First(l => l.TextContent.Trim() == reason).QuerySelector("input")!);
+
     /// <summary>Chooses <paramref name="value"/> in the select labelled <paramref name="label"/>, as picking it from its list does.</summary>
     protected static Task ChooseAsync<T>(IRenderedComponent<IComponent> cut, string label, T value)
     {

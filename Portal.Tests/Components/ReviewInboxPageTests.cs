@@ -56,10 +56,10 @@ public sealed class ReviewInboxPageTests : ModerationPageTest
         await ChooseAsync<bool>(cut, "Order", true);
         Eventually(cut, () => Assert.Contains(member.Name, Rows(cut, Grid)[0].TextContent));
 
-        await cut.InvokeAsync(() => cut.Find("[data-kind=sign-up]").Click());
+        await ClickAsync(cut, () => cut.Find("[data-kind=sign-up]"));
         Eventually(cut, () => Assert.Contains("newcomer@example.net", Assert.Single(Rows(cut, Grid)).TextContent));
 
-        await cut.InvokeAsync(() => cut.Find("[data-kind=all]").Click());
+        await ClickAsync(cut, () => cut.Find("[data-kind=all]"));
         await TypeAsync(cut, "Requester", member.Name);
         Eventually(cut, () => Assert.Contains(member.Name, Assert.Single(Rows(cut, Grid)).TextContent));
 
@@ -76,15 +76,12 @@ public sealed class ReviewInboxPageTests : ModerationPageTest
         var cut = RenderPage<ReviewInboxPage>();
         Eventually(cut, () => Assert.Single(Rows(cut, Grid, "newcomer@example.net")));
 
-        await cut.InvokeAsync(() => Button(Rows(cut, Grid)[0], "Approve").Click());
-        Eventually(cut, () => Assert.Contains("Approve the sign-up of", Dialog(cut).TextContent));
-        await cut.InvokeAsync(() => Button(Dialog(cut), "Cancel").Click());
-        Eventually(cut, () => Assert.Empty(cut.FindAll("[role=dialog]")));
+        await ClickAsync(cut, () => Button(Rows(cut, Grid)[0], "Approve"));
+        await AnswerAsync(cut, "Cancel", "Approve the sign-up of");
         Assert.Equal(SignUpStatus.AwaitingApproval, (await SignUpAsync(signUp.Id)).Status);
 
-        await cut.InvokeAsync(() => Button(Rows(cut, Grid)[0], "Approve").Click());
-        Eventually(cut, () => Assert.NotNull(Dialog(cut)));
-        await cut.InvokeAsync(() => Button(Dialog(cut), "Approve").Click());
+        await ClickAsync(cut, () => Button(Rows(cut, Grid)[0], "Approve"));
+        await AnswerAsync(cut, "Approve");
 
         Eventually(cut, () => Assert.Contains("Nothing is waiting for a moderator.", cut.Find("[data-testid=review-inbox]").TextContent));
         Assert.Equal(SignUpStatus.Active, (await SignUpAsync(signUp.Id)).Status);
@@ -105,14 +102,14 @@ public sealed class ReviewInboxPageTests : ModerationPageTest
 
         await cut.InvokeAsync(() => CheckBox(cut, "Select every item on this page").Change(true));
         Eventually(cut, () => Assert.Contains("2 selected", Squeezed(cut.Find("[role=toolbar]").TextContent)));
-        await cut.InvokeAsync(() => Button(cut.Find("[role=toolbar]"), "Reject selected").Click());
+        await ClickAsync(cut, () => Button(cut.Find("[role=toolbar]"), "Reject selected"));
         Eventually(cut, () => Assert.Contains("Reject 2 items", Dialog(cut).TextContent));
-        await cut.InvokeAsync(() => Button(Dialog(cut), "Reject 2").Click());
+        await ClickAsync(cut, () => Button(Dialog(cut), "Reject 2"));
         Eventually(cut, () => Assert.Contains("Give a reason", Dialog(cut).TextContent));
 
         const string reason = "Please ask again with the name you are known by.";
         await TypeAsync(cut, "Reason sent to each requester", reason);
-        await cut.InvokeAsync(() => Button(Dialog(cut), "Reject 2").Click());
+        await AnswerAsync(cut, "Reject 2");
 
         Eventually(cut, () => Assert.Contains("Nothing is waiting for a moderator.", cut.Find("[data-testid=review-inbox]").TextContent));
         var rejected = Assert.Single(await Portal.Get<DeferredChanges>().MineAsync(member));
@@ -130,13 +127,12 @@ public sealed class ReviewInboxPageTests : ModerationPageTest
         var cut = RenderPage<ReviewInboxPage>();
         Eventually(cut, () => Assert.Single(Rows(cut, Grid)));
 
-        await cut.InvokeAsync(() => Button(Rows(cut, Grid)[0], "Reject").Click());
+        await ClickAsync(cut, () => Button(Rows(cut, Grid)[0], "Reject"));
         Eventually(cut, () => Assert.NotNull(Dialog(cut)));
         var template = Portal.Get<ReviewInbox>().RejectionReasons[0];
-        await cut.InvokeAsync(() => Dialog(cut).QuerySelectorAll("label").First(r => r.TextContent.Trim() == template).QuerySelector("input")!.Click());
-        await cut.InvokeAsync(() => Button(Dialog(cut), "Cancel").Click());
+        await PickReasonAsync(cut, template);
+        await AnswerAsync(cut, "Cancel");
 
-        Eventually(cut, () => Assert.Empty(cut.FindAll("[role=dialog]")));
         Assert.Equal(SignUpStatus.AwaitingApproval, (await SignUpAsync(signUp.Id)).Status);
         Assert.Single(Rows(cut, Grid));
     }
@@ -154,9 +150,8 @@ public sealed class ReviewInboxPageTests : ModerationPageTest
         var cut = RenderPage<ReviewInboxPage>();
         Eventually(cut, () => Assert.Contains("100", cut.Find($"[data-locked='{locked.Id}']").TextContent));
 
-        await cut.InvokeAsync(() => Button(cut.Find($"[data-locked='{locked.Id}']"), "Open code entry").Click());
-        Eventually(cut, () => Assert.Contains($"Open code entry for {locked.UserName} again?", Dialog(cut).TextContent));
-        await cut.InvokeAsync(() => Button(Dialog(cut), "Open code entry").Click());
+        await ClickAsync(cut, () => Button(cut.Find($"[data-locked='{locked.Id}']"), "Open code entry"));
+        await AnswerAsync(cut, "Open code entry", $"Open code entry for {locked.UserName} again?");
 
         Eventually(cut, () => Assert.Empty(cut.FindAll("[data-locked]")));
         await using var check = await Portal.DbAsync();

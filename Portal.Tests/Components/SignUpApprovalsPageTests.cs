@@ -70,7 +70,7 @@ public sealed class SignUpApprovalsPageTests : ModerationPageTest
         // The domain in a row filters by it, whatever else is searched after.
         await TypeAsync(cut, "Search", "ines");
         Eventually(cut, () => Assert.Single(Rows(cut, Grid, "ines@bücher.example")));
-        await cut.InvokeAsync(() => Button(Rows(cut, Grid)[0], "bücher.example").Click());
+        await ClickAsync(cut, () => Button(Rows(cut, Grid)[0], "bücher.example"));
         await TypeAsync(cut, "Search", "");
         Eventually(cut, () => Assert.Contains("ines@bücher.example", Assert.Single(Rows(cut, Grid)).TextContent));
     }
@@ -83,15 +83,12 @@ public sealed class SignUpApprovalsPageTests : ModerationPageTest
         var cut = RenderPage<SignUpApprovalsPage>();
         Eventually(cut, () => Assert.Single(Rows(cut, Grid, "welcome@queue.example")));
 
-        await cut.InvokeAsync(() => Button(Rows(cut, Grid)[0], "Approve").Click());
-        Eventually(cut, () => Assert.Contains("Approve the sign-up of welcome@queue.example?", Dialog(cut).TextContent));
-        await cut.InvokeAsync(() => Button(Dialog(cut), "Cancel").Click());
-        Eventually(cut, () => Assert.Empty(cut.FindAll("[role=dialog]")));
+        await ClickAsync(cut, () => Button(Rows(cut, Grid)[0], "Approve"));
+        await AnswerAsync(cut, "Cancel", "Approve the sign-up of welcome@queue.example?");
         Assert.Equal(SignUpStatus.AwaitingApproval, (await SignUpAsync(signUp.Id)).Status);
 
-        await cut.InvokeAsync(() => Button(Rows(cut, Grid)[0], "Approve").Click());
-        Eventually(cut, () => Assert.NotNull(Dialog(cut)));
-        await cut.InvokeAsync(() => Button(Dialog(cut), "Approve").Click());
+        await ClickAsync(cut, () => Button(Rows(cut, Grid)[0], "Approve"));
+        await AnswerAsync(cut, "Approve");
 
         Eventually(cut, () => Assert.Contains("Nobody is waiting for approval.", cut.Find($"[data-testid={Grid}]").TextContent));
         Assert.Equal(SignUpStatus.Active, (await SignUpAsync(signUp.Id)).Status);
@@ -111,11 +108,11 @@ public sealed class SignUpApprovalsPageTests : ModerationPageTest
         await cut.InvokeAsync(() => CheckBox(cut, "Select one@queue.example").Change(true));
         await cut.InvokeAsync(() => CheckBox(cut, "Select two@queue.example").Change(true));
         Eventually(cut, () => Assert.Contains("2 selected", Squeezed(cut.Find("[role=toolbar]").TextContent)));
-        await cut.InvokeAsync(() => Button(cut.Find("[role=toolbar]"), "Reject selected").Click());
+        await ClickAsync(cut, () => Button(cut.Find("[role=toolbar]"), "Reject selected"));
         Eventually(cut, () => Assert.Contains("each of the 2 applicants", Dialog(cut).TextContent));
         var reason = new RegistrationOptions().RejectionReasons[1];
-        await cut.InvokeAsync(() => Dialog(cut).QuerySelectorAll("label").First(l => l.TextContent.Trim() == reason).QuerySelector("input")!.Click());
-        await cut.InvokeAsync(() => Button(Dialog(cut), "Reject 2").Click());
+        await PickReasonAsync(cut, reason);
+        await AnswerAsync(cut, "Reject 2");
 
         Eventually(cut, () => Assert.Contains("kept@queue.example", Assert.Single(Rows(cut, Grid)).TextContent));
         Assert.Equal((SignUpStatus.Rejected, reason), ((await SignUpAsync(first.Id)).Status, (await SignUpAsync(first.Id)).Reason));
