@@ -20,18 +20,18 @@ public sealed class InvitationFlowTests(BrowserFixture fixture)
         await page.GotoAsync("admin/invitations");
         await admin.WaitForInteractiveAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Invite people" }).ClickAsync();
-        var dialog = page.Locator(".rz-dialog");
-        await dialog.Locator("textarea[name=invite-addresses]").FillAsync(addresses);
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Addresses", new() { Exact = true }).FillAsync(addresses);
         if (message is not null)
         {
-            await dialog.Locator("textarea[name=invite-message]").FillAsync(message);
+            await dialog.GetByLabel("Personal message (optional)").FillAsync(message);
         }
         if (screenshot is not null)
         {
             await admin.ScreenshotAsync(screenshot);
         }
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Send invitations" }).ClickAsync();
-        var rows = dialog.Locator("table.portal-results tbody tr");
+        var rows = dialog.Locator("tr[data-outcome]");
         await Assertions.Expect(rows.First).ToBeVisibleAsync();
         if (screenshot is not null)
         {
@@ -39,6 +39,7 @@ public sealed class InvitationFlowTests(BrowserFixture fixture)
         }
         var texts = await rows.AllInnerTextsAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        await Assertions.Expect(dialog).ToBeHiddenAsync();
         return texts;
     }
 
@@ -48,7 +49,7 @@ public sealed class InvitationFlowTests(BrowserFixture fixture)
         await using var admin = await AdminAsync();
         var outcomes = await InviteThroughDialogAsync(admin, "Newcomer@Example.org", "Glad you are joining us.\nSee you inside!", "admin-invite-dialog");
         Assert.Contains("Invitation sent", Assert.Single(outcomes));
-        await Assertions.Expect(admin.Page.Locator(".portal-grid tbody tr").Filter(new() { HasText = "Newcomer@example.org" })).ToHaveCountAsync(1);
+        await Assertions.Expect(admin.Page.GetByTestId("invitations").Locator("tbody tr").Filter(new() { HasText = "Newcomer@example.org" })).ToHaveCountAsync(1);
         await admin.ScreenshotAsync("admin-invitations");
 
         var mail = await fixture.Portal.Mail.DeliveredAsync("Newcomer@example.org", "invited you to join Portal");
@@ -146,6 +147,26 @@ public sealed class InvitationFlowTests(BrowserFixture fixture)
         await admin.WaitForInteractiveAsync();
         await Assertions.Expect(admin.Page.Locator("[data-chart=invitations] .portal-chart")).ToBeVisibleAsync();
         await admin.ScreenshotAsync("admin-dashboard-invitations");
+    }
+
+    [Fact]
+    public async Task The_invitations_page_and_its_dialog_fit_a_phone_screen()
+    {
+        await using var admin = await AdminAsync();
+        await InviteThroughDialogAsync(admin, "phone.reader@example.org");
+        var page = admin.Page;
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync("admin/invitations");
+        await admin.WaitForInteractiveAsync();
+        await Assertions.Expect(page.GetByTestId("invitations").Locator("tbody tr").Filter(new() { HasText = "phone.reader@example.org" })).ToHaveCountAsync(1);
+        await PhoneScreen.AssertFitsAsync(page);
+        await admin.ScreenshotAsync("admin-invitations-phone");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Invite people" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog).GetByLabel("Addresses", new() { Exact = true })).ToBeVisibleAsync();
+        await PhoneScreen.AssertFitsAsync(page);
+        await admin.ScreenshotAsync("admin-invite-dialog-phone");
+        admin.AssertNoErrors();
     }
 
     private async Task<AccountStatus?> StatusAsync(string email)
