@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
@@ -33,19 +32,20 @@ public sealed class BulkInviteFlowTests(BrowserFixture fixture)
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "team.csv" })).ToBeVisibleAsync();
         await admin.WaitForInteractiveAsync();
-        await Assertions.Expect(page.Locator(".portal-chip[data-class=New] strong")).ToHaveTextAsync("3");
-        await Assertions.Expect(page.Locator(".portal-chip[data-class=AlreadyMember] strong")).ToHaveTextAsync("1");
-        await Assertions.Expect(page.Locator(".portal-chip[data-class=Invalid] strong")).ToHaveTextAsync("1");
-        await Assertions.Expect(page.Locator(".portal-chip[data-class=DuplicateInFile] strong")).ToHaveTextAsync("1");
-        await page.Locator(".portal-chip[data-class=Invalid]").ClickAsync();
-        await Assertions.Expect(page.Locator(".portal-grid tbody tr")).ToHaveCountAsync(1);
-        await Assertions.Expect(page.Locator(".portal-grid tbody tr").First).ToContainTextAsync("broken-address");
+        await Assertions.Expect(page.Locator("[data-class=New] strong")).ToHaveTextAsync("3");
+        await Assertions.Expect(page.Locator("[data-class=AlreadyMember] strong")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator("[data-class=Invalid] strong")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator("[data-class=DuplicateInFile] strong")).ToHaveTextAsync("1");
+        await page.Locator("[data-class=Invalid]").ClickAsync();
+        var rows = page.GetByTestId("bulk-rows").Locator("tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToContainTextAsync("broken-address");
         await admin.ScreenshotAsync("admin-bulk-dry-run");
         Assert.Empty(await fixture.Portal.Mail.DeliveredToAsync("bulk.one@example.org"));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Start: invite 3" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Done" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator(".portal-progress-text")).ToContainTextAsync("6 of 6 rows processed, 3 invitations sent");
+        await Assertions.Expect(page.GetByTestId("progress")).ToContainTextAsync("6 of 6 rows processed, 3 invitations sent");
         await Assertions.Expect(page.Locator("[data-stat=funnel-invited]")).ToHaveTextAsync("3");
         await admin.ScreenshotAsync("admin-bulk-done");
         await fixture.Portal.Mail.DeliveredAsync("bulk.two@example.org", "invited you");
@@ -66,7 +66,7 @@ public sealed class BulkInviteFlowTests(BrowserFixture fixture)
 
         await page.GotoAsync("admin/invitations/bulk");
         await admin.WaitForInteractiveAsync();
-        await Assertions.Expect(page.Locator(".portal-grid tbody tr").Filter(new() { HasText = "team.csv" })).ToContainTextAsync("Completed");
+        await Assertions.Expect(page.GetByTestId("bulk-jobs").Locator("tbody tr").Filter(new() { HasText = "team.csv" })).ToContainTextAsync("Completed");
         admin.AssertNoErrors();
     }
 
@@ -88,15 +88,25 @@ public sealed class BulkInviteFlowTests(BrowserFixture fixture)
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "lookalikes.csv" })).ToBeVisibleAsync();
         await admin.WaitForInteractiveAsync();
-        var status = page.Locator(".portal-page-head .portal-status");
+        var status = page.GetByTestId("job-head").Locator("[data-status]");
         await Assertions.Expect(status).ToHaveTextAsync("Dry run ready");
-        await Assertions.Expect(status).ToHaveClassAsync(new Regex(@"\brz-badge-info\b"));
-        var why = page.Locator(".portal-grid tbody tr").Filter(new() { HasText = lookalike }).Locator("td").Last;
+        // In the theme's information blue, not a warning's orange or an error's red.
+        var rgb = await status.EvaluateAsync<int[]>("e => { const [r, g, b] = getComputedStyle(e).color.match(/\\d+/g).map(Number); return [r, g, b]; }");
+        Assert.True(rgb[2] > rgb[0], $"The status is not in the information colour (rgb {string.Join(", ", rgb)}).");
+        var why = page.GetByTestId("bulk-rows").Locator("tbody tr").Filter(new() { HasText = lookalike }).Locator("td").Last;
         await Assertions.Expect(why).ToHaveTextAsync(reason);
         await Assertions.Expect(why).ToBeVisibleAsync();
-        Assert.True(await why.Locator(".rz-cell-data").EvaluateAsync<bool>("cell => cell.scrollWidth <= cell.clientWidth && cell.scrollHeight <= cell.clientHeight"),
+        Assert.True(await why.EvaluateAsync<bool>("cell => cell.scrollWidth <= cell.clientWidth && cell.scrollHeight <= cell.clientHeight"),
             "The reason is cut off.");
+        var grid = (await page.GetByTestId("bulk-rows").BoundingBoxAsync())!;
+        var cell = (await why.BoundingBoxAsync())!;
+        Assert.True(cell.X + cell.Width <= grid.X + grid.Width + 1, "The reason runs past the grid's edge.");
         await admin.ScreenshotAsync("admin-bulk-dry-run-reasons");
+
+        await page.SetViewportSizeAsync(390, 844);
+        await Assertions.Expect(status).ToBeVisibleAsync();
+        await PhoneScreen.AssertFitsAsync(page);
+        await admin.ScreenshotAsync("admin-bulk-dry-run-phone");
         admin.AssertNoErrors();
     }
 
@@ -113,8 +123,13 @@ public sealed class BulkInviteFlowTests(BrowserFixture fixture)
             Name = "names.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes("name\nAda\n"),
         });
 
-        await Assertions.Expect(page.Locator(".portal-upload-error")).ToContainTextAsync("names.csv was not used. The header has no \"email\" column");
+        await Assertions.Expect(page.GetByTestId("upload-error")).ToContainTextAsync("names.csv was not used. The header has no \"email\" column");
         await admin.ScreenshotAsync("admin-bulk-refused");
+
+        await page.SetViewportSizeAsync(390, 844);
+        await Assertions.Expect(page.GetByTestId("upload-error")).ToBeVisibleAsync();
+        await PhoneScreen.AssertFitsAsync(page);
+        await admin.ScreenshotAsync("admin-bulk-upload-phone");
         admin.AssertNoErrors();
     }
 }
