@@ -31,7 +31,12 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await session.WaitForInteractiveAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-stat=users]")).Not.ToHaveTextAsync("0");
+        await Assertions.Expect(page.Locator("[data-chart=invitations]").GetByRole(AriaRole.Img, new() { Name = "Invitations over the last 30 days" })).ToBeVisibleAsync();
         await session.ScreenshotAsync("admin-dashboard");
+        await page.SetViewportSizeAsync(390, 844);
+        await PhoneScreen.AssertFitsAsync(page);
+        await session.ScreenshotAsync("admin-dashboard-phone");
+        await page.SetViewportSizeAsync(1360, 900);
 
         await OpenFromMenuAsync(session, "Users", "Users");
         await Assertions.Expect(page.Locator(".portal-grid").GetByText(AdminEmail).First).ToBeVisibleAsync();

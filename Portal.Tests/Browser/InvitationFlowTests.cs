@@ -145,7 +145,7 @@ public sealed class InvitationFlowTests(BrowserFixture fixture)
 
         await admin.Page.GotoAsync("admin");
         await admin.WaitForInteractiveAsync();
-        await Assertions.Expect(admin.Page.Locator("[data-chart=invitations] .portal-chart")).ToBeVisibleAsync();
+        await Assertions.Expect(admin.Page.Locator("[data-chart=invitations]").GetByRole(AriaRole.Img, new() { Name = "Invitations over the last 30 days" })).ToBeVisibleAsync();
         await admin.ScreenshotAsync("admin-dashboard-invitations");
     }
 
