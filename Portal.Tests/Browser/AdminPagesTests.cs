@@ -55,8 +55,11 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await session.ScreenshotAsync("admin-templates-password-reset");
 
         await OpenFromMenuAsync(session, "Audit log", "Audit log");
-        await Assertions.Expect(page.Locator(".portal-grid").GetByText("user.admin-created").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("audit").GetByText("user.admin-created").First).ToBeVisibleAsync();
         await session.ScreenshotAsync("admin-audit");
+        await page.SetViewportSizeAsync(390, 844);
+        await PhoneScreen.AssertFitsAsync(page);
+        await session.ScreenshotAsync("admin-audit-phone");
 
         session.AssertNoErrors();
     }
@@ -88,7 +91,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
 
         await page.GotoAsync("admin/audit");
         await session.WaitForInteractiveAsync();
-        var entry = page.Locator(".portal-grid tbody tr").Filter(new() { HasText = "user.deactivated" });
+        var entry = page.GetByTestId("audit").Locator("tbody tr").Filter(new() { HasText = "user.deactivated" });
         await Assertions.Expect(entry.GetByText("leaver@example.org")).ToBeVisibleAsync();
 
         await using var db = await fixture.Portal.DbAsync();
@@ -112,17 +115,20 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
 
         await page.GotoAsync("admin/audit");
         await session.WaitForInteractiveAsync();
-        var search = page.GetByPlaceholder("Search target, details or actor");
+        var search = page.GetByLabel("Search target, details or actor");
         await search.FillAsync("renamer@audit.example");
         await search.PressAsync("Enter");
 
-        var entry = page.Locator(".portal-grid tbody tr").Filter(new() { HasText = "change.rejected" });
+        var entry = page.GetByTestId("audit").Locator("tbody tr").Filter(new() { HasText = "change.rejected" });
         await Assertions.Expect(entry).ToContainTextAsync("Display name of renamer@audit.example");
         await Assertions.Expect(entry).Not.ToContainTextAsync(member.Id);
         var details = entry.Locator("td").Last;
         await Assertions.Expect(details).ToHaveTextAsync(reason);
-        Assert.True(await details.Locator(".rz-cell-data").EvaluateAsync<bool>("cell => cell.scrollWidth <= cell.clientWidth && cell.scrollHeight <= cell.clientHeight"),
+        Assert.True(await details.EvaluateAsync<bool>("cell => cell.scrollWidth <= cell.clientWidth && cell.scrollHeight <= cell.clientHeight"),
             "The details are cut off.");
+        var grid = (await page.GetByTestId("audit").BoundingBoxAsync())!;
+        var cell = (await details.BoundingBoxAsync())!;
+        Assert.True(cell.X + cell.Width <= grid.X + grid.Width + 1, "The details run past the grid's edge.");
         await session.ScreenshotAsync("admin-audit-change");
         session.AssertNoErrors();
     }
