@@ -1,12 +1,7 @@
-using System.Security.Claims;
 using AngleSharp.Dom;
 using Bunit;
 using Bunit.Rendering;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using MudBlazor;
 using Portal.Identity;
 
@@ -18,13 +13,6 @@ namespace Portal.Tests.Components;
 /// </summary>
 public abstract class AdminPageTest : ComponentTest
 {
-    protected AdminPageTest()
-    {
-        // The renderer asks for this scoped service; unregistered here, the fallback would look it up in
-        // the portal's root provider, which refuses scoped services.
-        Context.Services.AddScoped(Type.GetType("Microsoft.AspNetCore.Components.ComponentsActivitySource, Microsoft.AspNetCore.Components", true)!);
-    }
-
     protected Actor Admin { get; private set; } = Actor.System;
 
     /// <summary>What rendered: the providers and the page.</summary>
@@ -32,16 +20,8 @@ public abstract class AdminPageTest : ComponentTest
 
     protected async Task SignInAsAdminAsync()
     {
-        var user = await Portal.CreateUserAsync("chief@example.org", roles: Roles.Admin);
+        var user = await SignInAsync("chief@example.org", Roles.Admin);
         Admin = new Actor(user.Id, user.UserName!, new HashSet<string> { Roles.Admin });
-        // The services ask the database for the actor's roles, and only while the sign-in's security stamp is current.
-        await using var db = await Portal.DbAsync();
-        var stamp = (await db.Users.AsNoTracking().SingleAsync(u => u.Id == user.Id)).SecurityStamp!;
-        var auth = Context.AddAuthorization();
-        auth.SetAuthorized(user.UserName!);
-        auth.SetRoles(Roles.Admin);
-        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, user.Id),
-            new Claim(Portal.Get<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType, stamp));
     }
 
     /// <summary>Renders the page with the providers, signed in as an admin (if not already).</summary>
@@ -51,19 +31,7 @@ public abstract class AdminPageTest : ComponentTest
         {
             await SignInAsAdminAsync();
         }
-        Host = Context.Render(builder =>
-        {
-            builder.OpenComponent<MudPopoverProvider>(0);
-            builder.CloseComponent();
-            builder.OpenComponent<MudDialogProvider>(1);
-            builder.CloseComponent();
-            builder.OpenComponent<TPage>(2);
-            if (parameters is not null)
-            {
-                builder.AddMultipleAttributes(3, parameters!);
-            }
-            builder.CloseComponent();
-        });
+        Host = RenderWithProviders<TPage>(parameters);
         return Host.FindComponent<TPage>();
     }
 

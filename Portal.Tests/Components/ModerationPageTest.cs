@@ -1,11 +1,8 @@
-using System.Security.Claims;
 using AngleSharp.Dom;
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using MudBlazor;
 using Portal.Data;
 using Portal.Features.Confirmations;
@@ -18,62 +15,14 @@ namespace Portal.Tests.Components;
 /// A test of a moderator's or admin's page, rendered after the popover and dialog providers as the admin
 /// layout has them, so that what the page opens (message boxes, dialogs, select lists) is found in the result.
 /// </summary>
-public abstract class ModerationPageTest : ComponentTest, IAsyncLifetime
+public abstract class ModerationPageTest : ComponentTest
 {
-    private AsyncServiceScope? _circuit;
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await Context.DisposeAsync();
-        if (_circuit is { } circuit)
-        {
-            await circuit.DisposeAsync();
-        }
-        await DisposeAsync();
-    }
-
-    /// <summary>
-    /// Signs in a new account with <paramref name="role"/>, as the page's user, with the security stamp
-    /// the pages check their actor's roles against (a stale one has no roles).
-    /// </summary>
-    protected async Task<PortalUser> SignInNewAsync(string email, string role)
-    {
-        var created = await Portal.CreateUserAsync(email, roles: role);
-        await using var db = await Portal.DbAsync();
-        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == created.Id);
-        var auth = Context.AddAuthorization();
-        auth.SetAuthorized(user.UserName!);
-        auth.SetRoles(role);
-        auth.SetClaims(
-            new Claim(ClaimTypes.NameIdentifier, user.Id),
-            new Claim(Portal.Get<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType, user.SecurityStamp!));
-        return user;
-    }
+    /// <summary>Signs in a new account with <paramref name="role"/>, as the page's user.</summary>
+    protected Task<PortalUser> SignInNewAsync(string email, string role) => SignInAsync(email, role);
 
     /// <summary>Renders <typeparamref name="TPage"/> with the providers before it.</summary>
     protected IRenderedComponent<IComponent> RenderPage<TPage>(IReadOnlyDictionary<string, object?>? parameters = null)
-        where TPage : IComponent
-    {
-        // The renderer and the pages ask for scoped services, which the portal's root provider refuses: give them a circuit's scope.
-        if (_circuit is null)
-        {
-            _circuit = Portal.Services.CreateAsyncScope();
-            Context.Services.AddFallbackServiceProvider(_circuit.Value.ServiceProvider);
-        }
-        return Context.Render(builder =>
-        {
-            builder.OpenComponent<MudPopoverProvider>(0);
-            builder.CloseComponent();
-            builder.OpenComponent<MudDialogProvider>(1);
-            builder.CloseComponent();
-            builder.OpenComponent<TPage>(2);
-            foreach (var (name, value) in parameters ?? new Dictionary<string, object?>())
-            {
-                builder.AddComponentParameter(3, name, value);
-            }
-            builder.CloseComponent();
-        });
-    }
+        where TPage : IComponent => RenderWithProviders<TPage>(parameters);
 
     /// <summary>The messages shown in snackbars so far.</summary>
     protected IReadOnlyList<string> Snackbars =>
