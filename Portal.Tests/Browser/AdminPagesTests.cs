@@ -83,11 +83,16 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await row.GetByRole(AriaRole.Button, new() { Name = "Deactivate" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Deactivate leaver")).ToBeVisibleAsync();
         await session.ScreenshotAsync("admin-users-deactivate-confirm");
-        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Deactivate" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Deactivate" }).ClickAsync();
 
-        await Assertions.Expect(row.Locator(".portal-status")).ToHaveTextAsync("Deactivated");
+        await Assertions.Expect(row.Locator("[data-status]").First).ToHaveTextAsync("Deactivated");
         await Assertions.Expect(page.GetByText("is deactivated: they cannot sign in")).ToBeVisibleAsync();
         await session.ScreenshotAsync("admin-users-deactivated");
+        await page.SetViewportSizeAsync(390, 844);
+        await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Reactivate" })).ToBeVisibleAsync();
+        await session.ScreenshotAsync("admin-users-narrow");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "The page scrolls sideways.");
+        await page.SetViewportSizeAsync(1360, 900);
 
         await page.GotoAsync("admin/audit");
         await session.WaitForInteractiveAsync();
