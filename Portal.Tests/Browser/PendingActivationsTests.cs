@@ -28,8 +28,8 @@ public sealed class PendingActivationsTests(BrowserFixture fixture)
         var rows = page.Locator(".portal-grid tbody tr");
         var freshRow = rows.Filter(new() { HasText = "fresh.pending@example.org" });
         var staleRow = rows.Filter(new() { HasText = "stale.pending@example.org" });
-        await Assertions.Expect(freshRow.Locator(".portal-status")).ToHaveTextAsync("Waiting");
-        await Assertions.Expect(staleRow.Locator(".portal-status")).ToHaveTextAsync("Expired");
+        await Assertions.Expect(freshRow.Locator("[data-status]")).ToHaveTextAsync("Waiting");
+        await Assertions.Expect(staleRow.Locator("[data-status]")).ToHaveTextAsync("Expired");
         await Assertions.Expect(staleRow).ToContainTextAsync("10 days ago");
         await session.ScreenshotAsync("admin-pending-activations");
 
@@ -50,13 +50,17 @@ public sealed class PendingActivationsTests(BrowserFixture fixture)
         await session.ScreenshotAsync("admin-cleanup-preview");
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Run cleanup now" }).ClickAsync();
-        var dialog = page.Locator(".rz-dialog");
+        var dialog = page.GetByRole(AriaRole.Dialog);
         await Assertions.Expect(dialog).ToContainTextAsync("This cannot be undone.");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Run cleanup", Exact = true }).ClickAsync();
         await Assertions.Expect(card.GetByRole(AriaRole.Heading, new() { Name = "Cleanup done" })).ToBeVisibleAsync();
         await Assertions.Expect(staleRow).ToHaveCountAsync(0);
         await Assertions.Expect(freshRow).ToHaveCountAsync(1);
         await session.ScreenshotAsync("admin-cleanup-done");
+        await page.SetViewportSizeAsync(390, 844);
+        await Assertions.Expect(freshRow.GetByRole(AriaRole.Button, new() { Name = "Resend" })).ToBeVisibleAsync();
+        await session.ScreenshotAsync("admin-pending-activations-narrow");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "The page scrolls sideways.");
 
         await using var db = await fixture.Portal.DbAsync();
         Assert.False(await db.Users.AnyAsync(u => u.Id == stale.Id));
@@ -73,18 +77,16 @@ public sealed class PendingActivationsTests(BrowserFixture fixture)
         var page = session.Page;
         await page.GotoAsync("admin/registrations");
         await session.WaitForInteractiveAsync();
-        await page.GetByPlaceholder("Search address or user name").FillAsync("many.");
-        await page.GetByPlaceholder("Search address or user name").PressAsync("Enter");
+        await page.GetByLabel("Search address or user name").FillAsync("many.");
         var rows = page.Locator(".portal-grid tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(2);
 
-        // Radzen draws the box over a hidden input: click what a person clicks.
-        await rows.Filter(new() { HasText = "many.one@example.org" }).Locator(".rz-chkbox-box").ClickAsync();
-        await rows.Filter(new() { HasText = "many.two@example.org" }).Locator(".rz-chkbox-box").ClickAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select many.one@example.org" }).ClickAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select many.two@example.org" }).ClickAsync();
         var toolbar = page.GetByRole(AriaRole.Toolbar, new() { Name = "Selected accounts" });
         await Assertions.Expect(toolbar).ToContainTextAsync("2 selected");
         await toolbar.GetByRole(AriaRole.Button, new() { Name = "Activate" }).ClickAsync();
-        var dialog = page.Locator(".rz-dialog");
+        var dialog = page.GetByRole(AriaRole.Dialog);
         await Assertions.Expect(dialog).ToContainTextAsync("Activate 2 accounts?");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Activate" }).ClickAsync();
 

@@ -92,6 +92,10 @@ public abstract class PageWithProvidersTest : ComponentTest, IAsyncLifetime
     protected static IElement Button(IElement scope, string name) =>
         scope.QuerySelectorAll("button").Single(b => b.TextContent.Trim() == name);
 
+    /// <summary>The check box whose accessible name is <paramref name="name"/> (MudBlazor names it through aria-labelledby).</summary>
+    protected static IElement CheckBox(IRenderedComponent<IComponent> cut, string name) =>
+        cut.FindAll("input[type=checkbox]").Single(box => cut.Find($"#{box.GetAttribute("aria-labelledby")}").TextContent == name);
+
     /// <summary>The grid row that shows <paramref name="text"/>.</summary>
     protected static IElement Row(IRenderedComponent<IComponent> cut, string text) =>
         cut.FindAll("tbody tr").Single(r => r.TextContent.Contains(text, StringComparison.Ordinal));
