@@ -186,7 +186,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         // reach a handler the new render has replaced.
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await rows.Filter(new() { HasText = "bounced.reader@example.org" }).GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
-        var dialog = page.Locator(".rz-dialog");
+        var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
         await Assertions.Expect(dialog.GetByText("Give a reason.")).ToBeVisibleAsync();
         await dialog.GetByLabel("Reason").FillAsync("The mailbox was restored, said their IT on 2 March");
@@ -217,7 +217,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await session.WaitForInteractiveAsync();
         var row = page.Locator("[data-grid=suppressed] tbody tr").Filter(new() { HasText = "still.bouncing@example.org" });
         await row.GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
-        var dialog = page.Locator(".rz-dialog");
+        var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Reason").FillAsync("Looks fine to me");
 
         var removed = await fixture.Portal.Get<UserAdmin>().RemoveRoleAsync(Actor.System, admin.Id, Roles.Admin);
