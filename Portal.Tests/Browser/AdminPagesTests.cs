@@ -155,10 +155,10 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await page.GotoAsync("admin/outbox");
         await session.WaitForInteractiveAsync();
         var row = page.Locator(".portal-grid tbody tr").Filter(new() { HasText = member.Email! });
-        await Assertions.Expect(row.Locator(".portal-status")).ToHaveTextAsync("Sent");
+        await Assertions.Expect(row.Locator("[data-status]")).ToHaveTextAsync("Sent");
         await row.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
 
-        var dialog = page.Locator(".rz-dialog");
+        var dialog = page.GetByRole(AriaRole.Dialog);
         await Assertions.Expect(dialog).ToContainTextAsync("Reset your Portal password");
         await dialog.GetByRole(AriaRole.Tab, new() { Name = "Plain text" }).ClickAsync();
         await Assertions.Expect(dialog.Locator(".portal-mailview-text")).ToContainTextAsync("ResetPassword?code=••••••");
