@@ -23,9 +23,7 @@ public sealed class PendingActivationsPageTests : PageWithProvidersTest
     public async Task The_grid_shows_whose_link_waits_and_whose_expired()
     {
         await SignInAdminAsync();
-        var now = DateTime.UtcNow;
-        await Portal.SeedSignUpAsync("fresh@example.org", SignUpStatus.AwaitingActivation, now.AddDays(-1), now.AddDays(6));
-        await Portal.SeedSignUpAsync("stale@example.org", SignUpStatus.AwaitingActivation, now.AddDays(-10), now.AddDays(-3));
+        await SeedFreshAndStaleAsync();
 
         var cut = RenderPage<PendingActivationsPage>();
 
@@ -40,9 +38,7 @@ public sealed class PendingActivationsPageTests : PageWithProvidersTest
     public async Task The_search_and_the_link_filter_narrow_the_list()
     {
         await SignInAdminAsync();
-        var now = DateTime.UtcNow;
-        await Portal.SeedSignUpAsync("fresh@example.org", SignUpStatus.AwaitingActivation, now.AddDays(-1), now.AddDays(6));
-        await Portal.SeedSignUpAsync("stale@example.org", SignUpStatus.AwaitingActivation, now.AddDays(-10), now.AddDays(-3));
+        await SeedFreshAndStaleAsync();
         var cut = RenderPage<PendingActivationsPage>();
         Eventually(cut, () => Assert.Equal(2, cut.FindAll("tbody tr").Count));
 
@@ -125,9 +121,7 @@ public sealed class PendingActivationsPageTests : PageWithProvidersTest
     public async Task The_cleanup_preview_lists_what_would_go_and_running_it_after_confirming_deletes_it()
     {
         await SignInAdminAsync();
-        var now = DateTime.UtcNow;
-        var (fresh, _) = await Portal.SeedSignUpAsync("fresh@example.org", SignUpStatus.AwaitingActivation, now.AddDays(-1), now.AddDays(6));
-        var (stale, _) = await Portal.SeedSignUpAsync("stale@example.org", SignUpStatus.AwaitingActivation, now.AddDays(-10), now.AddDays(-3));
+        var (fresh, stale) = await SeedFreshAndStaleAsync();
         var cut = RenderPage<PendingActivationsPage>();
         Eventually(cut, () => Assert.Equal(2, cut.FindAll("tbody tr").Count));
 
@@ -151,6 +145,15 @@ public sealed class PendingActivationsPageTests : PageWithProvidersTest
 
         Button(cut, "Close").Click();
         Assert.Empty(cut.FindAll(".portal-cleanup"));
+    }
+
+    /// <summary>One account whose link still works (signed up a day ago) and one whose link expired 3 days ago (signed up 10 days ago).</summary>
+    private async Task<(PortalUser Fresh, PortalUser Stale)> SeedFreshAndStaleAsync()
+    {
+        var now = DateTime.UtcNow;
+        var (fresh, _) = await Portal.SeedSignUpAsync("fresh@example.org", SignUpStatus.AwaitingActivation, now.AddDays(-1), now.AddDays(6));
+        var (stale, _) = await Portal.SeedSignUpAsync("stale@example.org", SignUpStatus.AwaitingActivation, now.AddDays(-10), now.AddDays(-3));
+        return (fresh, stale);
     }
 
     private const string SelectionBar = "[role=toolbar][aria-label='Selected accounts']";
