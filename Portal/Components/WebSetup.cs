@@ -8,13 +8,12 @@ using Portal.Identity;
 using MudBlazor;
 using MudBlazor.Services;
 using Portal.Components.Layout;
-using Radzen;
 
 namespace Portal.Components;
 
 public static class WebSetup
 {
-    // Nothing is loaded from other origins; Radzen needs inline styles.
+    // Nothing is loaded from other origins; MudBlazor sets inline styles (positions, colours).
     private const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
         "font-src 'self' data:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; " +
@@ -28,7 +27,6 @@ public static class WebSetup
         builder.Services.AddSettings<ProxyOptions>(ProxyOptions.Section);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRazorPages();
-        builder.Services.AddRadzenComponents();
         builder.Services.AddMudServices(o =>
         {
             o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
