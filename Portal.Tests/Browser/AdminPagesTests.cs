@@ -33,8 +33,8 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator("[data-stat=users]")).Not.ToHaveTextAsync("0");
         await Assertions.Expect(page.Locator("[data-chart=invitations]").GetByRole(AriaRole.Img, new() { Name = "Invitations over the last 30 days" })).ToBeVisibleAsync();
         await session.ScreenshotAsync("admin-dashboard");
-        await page.SetViewportSizeAsync(390, 844);
-        await PhoneScreen.AssertFitsAsync(page);
+        await Accessibility.OnPhoneAsync(page);
+        await Accessibility.AssertNoSidewaysScrollingAsync(page);
         await session.ScreenshotAsync("admin-dashboard-phone");
         await page.SetViewportSizeAsync(1360, 900);
 
@@ -57,8 +57,8 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await OpenFromMenuAsync(session, "Audit log", "Audit log");
         await Assertions.Expect(page.GetByTestId("audit").GetByText("user.admin-created").First).ToBeVisibleAsync();
         await session.ScreenshotAsync("admin-audit");
-        await page.SetViewportSizeAsync(390, 844);
-        await PhoneScreen.AssertFitsAsync(page);
+        await Accessibility.OnPhoneAsync(page);
+        await Accessibility.AssertNoSidewaysScrollingAsync(page);
         await session.ScreenshotAsync("admin-audit-phone");
 
         session.AssertNoErrors();
@@ -88,10 +88,10 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await Assertions.Expect(row.Locator("[data-status]").First).ToHaveTextAsync("Deactivated");
         await Assertions.Expect(page.GetByText("is deactivated: they cannot sign in")).ToBeVisibleAsync();
         await session.ScreenshotAsync("admin-users-deactivated");
-        await page.SetViewportSizeAsync(390, 844);
+        await Accessibility.OnPhoneAsync(page);
         await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Reactivate" })).ToBeVisibleAsync();
         await session.ScreenshotAsync("admin-users-narrow");
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "The page scrolls sideways.");
+        await Accessibility.AssertNoSidewaysScrollingAsync(page);
         await page.SetViewportSizeAsync(1360, 900);
 
         await page.GotoAsync("admin/audit");

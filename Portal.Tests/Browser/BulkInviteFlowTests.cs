@@ -103,9 +103,9 @@ public sealed class BulkInviteFlowTests(BrowserFixture fixture)
         Assert.True(cell.X + cell.Width <= grid.X + grid.Width + 1, "The reason runs past the grid's edge.");
         await admin.ScreenshotAsync("admin-bulk-dry-run-reasons");
 
-        await page.SetViewportSizeAsync(390, 844);
+        await Accessibility.OnPhoneAsync(page);
         await Assertions.Expect(status).ToBeVisibleAsync();
-        await PhoneScreen.AssertFitsAsync(page);
+        await Accessibility.AssertNoSidewaysScrollingAsync(page);
         await admin.ScreenshotAsync("admin-bulk-dry-run-phone");
         admin.AssertNoErrors();
     }
@@ -126,9 +126,9 @@ public sealed class BulkInviteFlowTests(BrowserFixture fixture)
         await Assertions.Expect(page.GetByTestId("upload-error")).ToContainTextAsync("names.csv was not used. The header has no \"email\" column");
         await admin.ScreenshotAsync("admin-bulk-refused");
 
-        await page.SetViewportSizeAsync(390, 844);
+        await Accessibility.OnPhoneAsync(page);
         await Assertions.Expect(page.GetByTestId("upload-error")).ToBeVisibleAsync();
-        await PhoneScreen.AssertFitsAsync(page);
+        await Accessibility.AssertNoSidewaysScrollingAsync(page);
         await admin.ScreenshotAsync("admin-bulk-upload-phone");
         admin.AssertNoErrors();
     }

@@ -155,16 +155,16 @@ public sealed class InvitationFlowTests(BrowserFixture fixture)
         await using var admin = await AdminAsync();
         await InviteThroughDialogAsync(admin, "phone.reader@example.org");
         var page = admin.Page;
-        await page.SetViewportSizeAsync(390, 844);
+        await Accessibility.OnPhoneAsync(page);
         await page.GotoAsync("admin/invitations");
         await admin.WaitForInteractiveAsync();
         await Assertions.Expect(page.GetByTestId("invitations").Locator("tbody tr").Filter(new() { HasText = "phone.reader@example.org" })).ToHaveCountAsync(1);
-        await PhoneScreen.AssertFitsAsync(page);
+        await Accessibility.AssertNoSidewaysScrollingAsync(page);
         await admin.ScreenshotAsync("admin-invitations-phone");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Invite people" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Dialog).GetByLabel("Addresses", new() { Exact = true })).ToBeVisibleAsync();
-        await PhoneScreen.AssertFitsAsync(page);
+        await Accessibility.AssertNoSidewaysScrollingAsync(page);
         await admin.ScreenshotAsync("admin-invite-dialog-phone");
         admin.AssertNoErrors();
     }

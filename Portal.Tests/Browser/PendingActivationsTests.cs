@@ -57,10 +57,10 @@ public sealed class PendingActivationsTests(BrowserFixture fixture)
         await Assertions.Expect(staleRow).ToHaveCountAsync(0);
         await Assertions.Expect(freshRow).ToHaveCountAsync(1);
         await session.ScreenshotAsync("admin-cleanup-done");
-        await page.SetViewportSizeAsync(390, 844);
+        await Accessibility.OnPhoneAsync(page);
         await Assertions.Expect(freshRow.GetByRole(AriaRole.Button, new() { Name = "Resend" })).ToBeVisibleAsync();
         await session.ScreenshotAsync("admin-pending-activations-narrow");
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "The page scrolls sideways.");
+        await Accessibility.AssertNoSidewaysScrollingAsync(page);
 
         await using var db = await fixture.Portal.DbAsync();
         Assert.False(await db.Users.AnyAsync(u => u.Id == stale.Id));

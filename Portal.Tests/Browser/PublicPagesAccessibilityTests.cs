@@ -43,7 +43,7 @@ public sealed class PublicPagesAccessibilityTests(BrowserFixture fixture)
             await Accessibility.AssertNoSeriousViolationsAsync(page);
             await session.ScreenshotAsync($"a11y-{name}-{theme}");
 
-            await page.SetViewportSizeAsync(Accessibility.Phone.Width, Accessibility.Phone.Height);
+            await Accessibility.OnPhoneAsync(page);
             await page.ReloadAsync();
             await Accessibility.AssertNoSeriousViolationsAsync(page);
             await Accessibility.AssertNoSidewaysScrollingAsync(page);

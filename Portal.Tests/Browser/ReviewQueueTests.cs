@@ -248,9 +248,9 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
     {
         var page = session.Page;
         var size = page.ViewportSize!;
-        await page.SetViewportSizeAsync(390, 844);
+        await Accessibility.OnPhoneAsync(page);
         await session.ScreenshotAsync(screenshot);
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "The page scrolls sideways.");
+        await Accessibility.AssertNoSidewaysScrollingAsync(page);
         await page.SetViewportSizeAsync(size.Width, size.Height);
     }
 
