@@ -31,4 +31,20 @@ public sealed class WebSetupTests
         Assert.Contains("components-reconnect-state-changed", await client.GetStringAsync("Components/Layout/ReconnectModal.razor.js"));
         Assert.Contains("#components-reconnect-modal", await client.GetStringAsync("Portal.styles.css"));
     }
+
+    [Fact]
+    public async Task The_site_name_and_logo_on_the_pages_come_from_the_settings()
+    {
+        await using var portal = new TestPortal();
+        portal.Settings["Portal:SiteName"] = "Acme Members";
+        portal.Settings["Portal:LogoPath"] = "img/logo.png";
+        using var client = portal.CreateClient();
+
+        foreach (var path in new[] { "", "Identity/Account/Login" })
+        {
+            var page = await client.GetStringAsync(path);
+            Assert.Contains("<img src=\"img/logo.png\"", page);
+            Assert.Contains("<span>Acme Members</span>", page);
+        }
+    }
 }
