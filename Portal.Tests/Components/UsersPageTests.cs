@@ -91,6 +91,28 @@ public sealed class UsersPageTests : PageWithProvidersTest
     }
 
     [Fact]
+    public async Task A_filter_changed_on_a_later_page_shows_the_first_page_of_what_matches()
+    {
+        await SignInAdminAsync();
+        for (var i = 0; i < 21; i++)
+        {
+            await Portal.CreateUserAsync($"bee{i:00}@example.org");
+            await Portal.CreateUserAsync($"ant{i:00}@example.org");
+        }
+        var cut = RenderPage<UsersPage>();
+        var grid = cut.FindComponent<MudDataGrid<UserRow>>();
+        Eventually(cut, () => Assert.Equal(20, cut.FindAll("tbody tr").Count));
+        await grid.InvokeAsync(() => grid.Instance.NavigateTo(Page.Next));
+        Eventually(cut, () => Assert.Equal(1, grid.Instance.CurrentPage));
+
+        // 21 accounts match: a full first page, and one on the second.
+        cut.Find("input[placeholder='Search user name or address']").Input("bee");
+
+        Eventually(cut, () => Assert.Equal(20, cut.FindAll("tbody tr").Count(r => r.TextContent.Contains("bee", StringComparison.Ordinal))));
+        Assert.Equal(0, grid.Instance.CurrentPage);
+    }
+
+    [Fact]
     public async Task Deactivating_asks_first_and_cancelling_leaves_the_account_alone()
     {
         await SignInAdminAsync();

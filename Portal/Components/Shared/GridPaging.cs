@@ -11,4 +11,16 @@ public static class GridPaging
         var sort = state.SortDefinitions.OrderBy(s => s.Index).FirstOrDefault();
         return new PageRequest(state.Page * state.PageSize, state.PageSize, sort?.SortBy, sort?.Descending == true);
     }
+
+    /// <summary>A filter changed: the first page of what now matches (the page the grid was on may not exist any more).</summary>
+    public static Task FirstPageAsync<T>(this MudDataGrid<T> grid)
+    {
+        if (grid.CurrentPage == 0)
+        {
+            return grid.ReloadServerData();
+        }
+        // Moving to another page loads it.
+        grid.NavigateTo(Page.First);
+        return Task.CompletedTask;
+    }
 }
