@@ -15,7 +15,7 @@ public sealed class IdentityPagesTests(TestPortal portal) : IClassFixture<TestPo
 
         var page = await client.GetPageAsync(url);
 
-        Assert.NotNull(page.QuerySelector("header.portal-topbar .portal-brand img[src='img/logo.svg']"));
+        Assert.NotNull(page.QuerySelector("header.portal-topbar .portal-brand img[src='img/logo.png']"));
         Assert.Equal("Portal", page.QuerySelector(".portal-brand span")!.TextContent);
         Assert.NotNull(page.QuerySelector("footer.portal-footer"));
         Assert.NotNull(page.QuerySelector("link[href*='css/portal.css']"));
