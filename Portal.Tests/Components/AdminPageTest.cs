@@ -1,4 +1,3 @@
-using AngleSharp.Dom;
 using Bunit;
 using Bunit.Rendering;
 using Microsoft.AspNetCore.Components;
@@ -45,12 +44,5 @@ public abstract class AdminPageTest : ComponentTest
         dialogs.WaitForAssertion(() => Assert.Contains(dialogs.FindAll("button"), b => b.TextContent.Trim() == answer));
         dialogs.FindAll("button").First(b => b.TextContent.Trim() == answer).Click();
         dialogs.WaitForAssertion(() => Assert.DoesNotContain(dialogs.FindAll("button"), b => b.TextContent.Trim() == answer));
-    }
-
-    /// <summary>The check box named <paramref name="label"/> (MudBlazor names it through aria-labelledby).</summary>
-    protected static IElement CheckBox<T>(IRenderedComponent<T> rendered, string label) where T : IComponent
-    {
-        var name = rendered.FindAll("[id]").First(e => e.TextContent.Trim() == label && e.TagName == "SPAN");
-        return rendered.Find($"input[aria-labelledby='{name.Id}']");
     }
 }
