@@ -61,4 +61,31 @@ public sealed class PublicPagesTests(BrowserFixture fixture)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
         await session.ScreenshotAsync("not-found");
     }
+
+    [Fact]
+    public async Task A_link_to_an_account_page_loads_it_once_as_a_document()
+    {
+        // The account pages are not components: a link to one that the framework fetched in place
+        // would be fetched, thrown away and loaded a second time.
+        await using var session = await fixture.NewSessionAsync();
+        var page = session.Page;
+        var requests = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/Identity/Account/", StringComparison.Ordinal))
+            {
+                requests.Add($"{request.ResourceType} {new Uri(request.Url).AbsolutePath}");
+            }
+        };
+
+        await page.GotoAsync("");
+        await page.Locator("main").GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await page.GotoAsync("");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Forgot your password?" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Forgot your password?" })).ToBeVisibleAsync();
+
+        Assert.Equal(["document /Identity/Account/Login", "document /Identity/Account/ForgotPassword"], requests);
+        session.AssertNoErrors();
+    }
 }

@@ -7,10 +7,11 @@ namespace Portal.Tests.TestInfrastructure;
 public class BrowserFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
+    private IBrowser? _browser;
 
     public BrowserPortal Portal { get; } = new();
 
-    public IBrowser Browser { get; private set; } = default!;
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser did not start.");
 
     public async Task InitializeAsync()
     {
@@ -18,7 +19,7 @@ public class BrowserFixture : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout((float)Patience.Deadline.TotalMilliseconds);
         Portal.StartServer();
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = "/usr/bin/chromium-headless-shell",
             Headless = true,
@@ -59,7 +60,10 @@ public class BrowserFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Browser.DisposeAsync();
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
         _playwright?.Dispose();
         await Portal.DisposeAsync();
     }
