@@ -38,7 +38,7 @@ public sealed class PublicPagesAccessibilityTests(BrowserFixture fixture)
         foreach (var path in paths)
         {
             var name = path.Length == 0 ? "home" : path.Replace('/', '-').ToLowerInvariant();
-            await page.SetViewportSizeAsync(1360, 900);
+            await Accessibility.OnDesktopAsync(page);
             await page.GotoAsync(path);
             await Accessibility.AssertNoSeriousViolationsAsync(page);
             await session.ScreenshotAsync($"a11y-{name}-{theme}");

@@ -37,7 +37,7 @@ public class BrowserFixture : IAsyncLifetime
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Portal.PublicBaseUrl,
-            ViewportSize = new ViewportSize { Width = 1360, Height = 900 },
+            ViewportSize = Accessibility.Desktop,
         });
         context.SetDefaultTimeout((float)Patience.Deadline.TotalMilliseconds);
         return new BrowserSession(context, await context.NewPageAsync());

@@ -11,15 +11,6 @@ namespace Portal.Tests.TestInfrastructure;
 public sealed class BrowserSession : IAsyncDisposable
 {
     private readonly IBrowserContext _context;
-    private const string SettledScript = """
-        () => Promise.race([
-            Promise.all(document.getAnimations()
-                .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
-                .map(a => a.finished.catch(() => null))),
-            new Promise(resolve => setTimeout(resolve, 2000)),
-        ])
-        """;
-
     private readonly List<string> _errors = [];
 
     public BrowserSession(IBrowserContext context, IPage page)
@@ -68,26 +59,48 @@ public sealed class BrowserSession : IAsyncDisposable
 
     /// <summary>
     /// Saves the page once its transitions have run (a dialog or a notification fading in would
-    /// otherwise be caught half transparent); endless animations such as spinners are not waited for.
+    /// otherwise be caught half transparent).
     /// </summary>
     public async Task ScreenshotAsync(string name)
     {
-        try
-        {
-            await Page.EvaluateAsync(SettledScript);
-        }
-        catch (PlaywrightException e) when (e.Message.Contains("Execution context was destroyed", StringComparison.Ordinal))
-        {
-            // A link clicked just before left the page under the script: wait for the new page.
-            await Page.WaitForLoadStateAsync(LoadState.Load);
-            await Page.EvaluateAsync(SettledScript);
-        }
+        await Settling.WaitAsync(Page);
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathFor(name), FullPage = true });
     }
 
     public void AssertNoErrors() => Assert.True(_errors.Count == 0, "The page logged errors:\n" + string.Join("\n", _errors));
 
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+}
+
+/// <summary>
+/// Waits for the page's transitions to end: a control fading from disabled to enabled, or a dialog
+/// fading in, is neither what a person sees for long nor what a check should judge. Endless
+/// animations such as spinners are not waited for.
+/// </summary>
+public static class Settling
+{
+    private const string Script = """
+        () => Promise.race([
+            Promise.all(document.getAnimations()
+                .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+                .map(a => a.finished.catch(() => null))),
+            new Promise(resolve => setTimeout(resolve, 2000)),
+        ])
+        """;
+
+    public static async Task WaitAsync(IPage page)
+    {
+        try
+        {
+            await page.EvaluateAsync(Script);
+        }
+        catch (PlaywrightException e) when (e.Message.Contains("Execution context was destroyed", StringComparison.Ordinal))
+        {
+            // A link clicked just before left the page under the script: wait for the new page.
+            await page.WaitForLoadStateAsync(LoadState.Load);
+            await page.EvaluateAsync(Script);
+        }
+    }
 }
 
 /// <summary>Where screenshots go: test-output/screenshots at the top of the repository.</summary>

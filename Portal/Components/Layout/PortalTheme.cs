@@ -36,8 +36,13 @@ public sealed class PortalTheme(IOptions<PortalOptions> options)
                 AppbarBackground = colour,
                 Background = "#f4f4f7",
                 DrawerBackground = "#ffffff",
-                // Readable on the page's grey (at least 4.5:1).
+                // Readable on the page's grey (at least 4.5:1), and the status colours as text on
+                // white, on their own light tint (a chip) and under white text (a filled button).
                 TextSecondary = "#5c5c68",
+                Info = "#1565c0",
+                Success = "#1b5e20",
+                Warning = "#9a4d00",
+                Error = "#c62828",
             },
             PaletteDark = new PaletteDark
             {
@@ -47,6 +52,15 @@ public sealed class PortalTheme(IOptions<PortalOptions> options)
                 PrimaryContrastText = "#14142b",
                 AppbarBackground = "#1f1f2b",
                 TextSecondary = "rgba(255,255,255,0.72)",
+                // Light tones, readable on the dark surfaces, with dark text where they fill.
+                Info = "#90caf9",
+                InfoContrastText = "#14142b",
+                Success = "#a5d6a7",
+                SuccessContrastText = "#14142b",
+                Warning = "#ffb74d",
+                WarningContrastText = "#14142b",
+                Error = "#ef9a9a",
+                ErrorContrastText = "#14142b",
             },
         };
         BaseTypography[] typographies =
