@@ -47,4 +47,27 @@ public sealed class ThemeTests(BrowserFixture fixture)
         Assert.Equal(dark, await page.EvaluateAsync<string>(PageBackground));
         session.AssertNoErrors();
     }
+
+    [Fact]
+    public async Task A_public_page_follows_the_system_when_nothing_was_chosen()
+    {
+        await using var session = await fixture.NewSessionAsync();
+        var page = session.Page;
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        await page.GotoAsync("register");
+        var light = await page.EvaluateAsync<string>(PageBackground);
+        var text = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).color");
+
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        Assert.NotEqual(light, await page.EvaluateAsync<string>(PageBackground));
+        Assert.NotEqual(text, await page.EvaluateAsync<string>("() => getComputedStyle(document.body).color"));
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await session.ScreenshotAsync("register-system-dark");
+
+        await page.GotoAsync("Identity/Account/Login");
+        Assert.NotEqual(light, await page.EvaluateAsync<string>(PageBackground));
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await session.ScreenshotAsync("login-system-dark");
+        session.AssertNoErrors();
+    }
 }
