@@ -58,6 +58,10 @@ public sealed class AdminPagesAccessibilityTests(BrowserFixture fixture)
             await session.WaitForInteractiveAsync();
             await Assertions.Expect(page.GetByText(shows).First).ToBeVisibleAsync();
             await Accessibility.AssertNoSeriousViolationsAsync(page);
+            // The heading the page focuses for screen readers is not a keyboard stop: no ring around it.
+            Assert.True(await page.EvaluateAsync<bool>(
+                "() => document.activeElement?.tagName !== 'H1' || getComputedStyle(document.activeElement).outlineStyle === 'none'"),
+                $"{path}: the heading focused after navigation shows a focus ring.");
             await session.ScreenshotAsync($"a11y-admin-{name}-{theme}");
 
             await Accessibility.OnPhoneAsync(page);
