@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
 using Portal.Data;
+using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Components;
@@ -61,6 +62,11 @@ public abstract class ComponentTest : IAsyncLifetime
         var auth = Context.AddAuthorization();
         auth.SetAuthorized(user.UserName!);
         auth.SetRoles(roles);
+        // The portal's policies as IdentitySetup defines them, for the menus that show by policy.
+        auth.SetPolicies([
+            .. roles.Contains(Roles.Admin) ? [Policies.Admin] : Array.Empty<string>(),
+            .. roles.Intersect(Roles.Moderation).Any() ? [Policies.Moderation] : Array.Empty<string>(),
+        ]);
         auth.SetClaims(
             new Claim(ClaimTypes.NameIdentifier, user.Id),
             new Claim(Portal.Get<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType, user.SecurityStamp!));
