@@ -41,6 +41,49 @@ public sealed class ReviewInboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_of_the_merged_inbox_is_cut_in_order_from_both_sources_and_the_counts_are_of_everything_waiting()
+    {
+        var (_, moderator) = await _fixture.PersonAsync("pager@example.org", Roles.Moderator);
+        var changes = new List<long>();
+        var signUps = new List<long>();
+        // A change on days 0, 2 and 4, a sign-up on days 1 and 3.
+        for (var day = 0; day < 5; day++)
+        {
+            if (day % 2 == 0)
+            {
+                var (_, member) = await _fixture.PersonAsync($"member{day}@example.org");
+                changes.Add((await _fixture.RequestAsync(member, "profile")).ChangeId!.Value);
+            }
+            else
+            {
+                signUps.Add((await _fixture.Portal.SeedSignUpAsync($"applicant{day}@example.net")).SignUp.Id);
+            }
+            _fixture.Clock.Advance(TimeSpan.FromDays(1));
+        }
+
+        var second = await Inbox.ListAsync(moderator, new InboxFilter(), new PageRequest(Skip: 1, Take: 2));
+        Assert.Equal([(InboxSource.SignUp, signUps[0]), (InboxSource.Change, changes[1])], second.Items.Select(i => (i.Source, i.Id)));
+        Assert.Equal(5, second.Matching);
+        Assert.Equal([new InboxKindCount("profile", "Display name", 3), new InboxKindCount(ReviewInbox.SignUpKind, "Sign-up", 2)], second.Counts);
+
+        var newest = await Inbox.ListAsync(moderator, new InboxFilter(NewestFirst: true), new PageRequest(Skip: 0, Take: 2));
+        Assert.Equal([(InboxSource.Change, changes[2]), (InboxSource.SignUp, signUps[1])], newest.Items.Select(i => (i.Source, i.Id)));
+
+        var lastChange = await Inbox.ListAsync(moderator, new InboxFilter(Kind: "profile"), new PageRequest(Skip: 2, Take: 2));
+        Assert.Equal(changes[2], Assert.Single(lastChange.Items).Id);
+        Assert.Equal(3, lastChange.Matching);
+        Assert.Equal(5, lastChange.Total);
+
+        var olderThanTwoDays = await Inbox.ListAsync(moderator, new InboxFilter(OlderThan: TimeSpan.FromDays(2.5)), new PageRequest(Skip: 0, Take: 10));
+        Assert.Equal([changes[0], signUps[0], changes[1]], olderThanTwoDays.Items.Select(i => i.Id));
+        Assert.Equal([new InboxKindCount("profile", "Display name", 2), new InboxKindCount(ReviewInbox.SignUpKind, "Sign-up", 1)], olderThanTwoDays.Counts);
+
+        // Paging reaches the first items of a long queue; the counts say how many there are in all.
+        Assert.Equal(PageRequest.MaxTake, ReviewInbox.Reachable(PageRequest.MaxTake + 1));
+        Assert.Equal(3, ReviewInbox.Reachable(3));
+    }
+
+    [Fact]
     public async Task Approving_selected_applies_the_change_and_activates_the_sign_up_each_audited()
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");

@@ -283,6 +283,26 @@ public sealed partial class DeferredChanges(
     {
         actor.Require(Roles.Moderator, Roles.Admin);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = Reviewable(db, filter);
+        var titles = _kinds.ToDictionary(k => k.Key, k => k.Value.Title);
+        var result = await query.ToPageAsync(page, ReviewColumns, q => q.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id), c => c, cancellationToken);
+        return new Page<ReviewRow>([.. result.Items.Select(c => Row(c, titles))], result.Total);
+    }
+
+    /// <summary>How many changes of each kind wait for a moderator, with the filter's age and requester (its kind is ignored).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> ReviewCountsAsync(Actor actor, ReviewFilter filter, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Moderator, Roles.Admin);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await Reviewable(db, filter with { Kind = null })
+            .GroupBy(c => c.Kind)
+            .Select(g => new { Kind = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Kind, g => g.Count, cancellationToken);
+    }
+
+    /// <summary>The changes waiting for a moderator that pass the review filter.</summary>
+    private IQueryable<DeferredChange> Reviewable(PortalDbContext db, ReviewFilter filter)
+    {
         var query = AwaitingModerator(db.DeferredChanges.AsNoTracking());
         if (!string.IsNullOrWhiteSpace(filter.Kind))
         {
@@ -298,9 +318,7 @@ public sealed partial class DeferredChanges(
             var pattern = Like.Contains(filter.Requester);
             query = query.Where(c => EF.Functions.Like(c.RequestedByName.ToLower(), pattern, Like.Escape));
         }
-        var titles = _kinds.ToDictionary(k => k.Key, k => k.Value.Title);
-        var result = await query.ToPageAsync(page, ReviewColumns, q => q.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id), c => c, cancellationToken);
-        return new Page<ReviewRow>([.. result.Items.Select(c => Row(c, titles))], result.Total);
+        return query;
     }
 
     /// <summary>How many changes wait for a moderator, for the sidebar.</summary>

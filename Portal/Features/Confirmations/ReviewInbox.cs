@@ -29,8 +29,11 @@ public sealed record InboxFilter(string? Kind = null, TimeSpan? OlderThan = null
 
 public sealed record InboxKindCount(string Kind, string Title, int Count);
 
-/// <summary>The items that match, and per kind how many wait (with the age and requester filters, whatever the kind filter).</summary>
-public sealed record Inbox(IReadOnlyList<InboxItem> Items, IReadOnlyList<InboxKindCount> Counts)
+/// <summary>
+/// One page of the items that match, how many match in all (<paramref name="Matching"/>), and per
+/// kind how many wait (with the age and requester filters, whatever the kind filter).
+/// </summary>
+public sealed record Inbox(IReadOnlyList<InboxItem> Items, IReadOnlyList<InboxKindCount> Counts, int Matching)
 {
     public int Total => Counts.Sum(c => c.Count);
 }
@@ -68,24 +71,45 @@ public sealed class ReviewInbox(DeferredChanges changes, RegistrationReview sign
         [.. changes.Kinds.Select(k => new InboxKindCount(k.Name, k.Title, 0)), new InboxKindCount(SignUpKind, SignUpTitle, 0)];
 
     /// <summary>
-    /// Up to <see cref="PageRequest.MaxTake"/> of each source, oldest first (or newest first); a queue
-    /// longer than that is worked from its head.
+    /// One page of both sources merged, oldest first (or newest first). Each source is read from its
+    /// head in that order, so the merged list reaches its first <see cref="PageRequest.MaxTake"/>
+    /// items (<see cref="Reachable"/>); the counts are of everything that waits.
     /// </summary>
-    public async Task<Inbox> ListAsync(Actor actor, InboxFilter filter, CancellationToken cancellationToken = default)
+    public async Task<Inbox> ListAsync(Actor actor, InboxFilter filter, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         actor.Require(Roles.Moderation);
-        var pending = await changes.ReviewQueueAsync(actor, new ReviewFilter(null, filter.OlderThan, filter.Requester), new PageRequest(0, PageRequest.MaxTake), cancellationToken);
-        var applications = await signUps.ListAsync(actor, new SignUpQuery(SignUpStatus.AwaitingApproval, null, filter.Requester), new PageRequest(0, PageRequest.MaxTake), cancellationToken);
-        var cutoff = filter.OlderThan is { } age ? clock.GetUtcNow().UtcDateTime - age : DateTime.MaxValue;
-        var all = pending.Items.Select(InboxItem.From)
-            .Concat(applications.Items.Where(s => s.CreatedAt <= cutoff).Select(s => new InboxItem(
-                InboxSource.SignUp, s.Id, SignUpKind, SignUpTitle, $"{s.UserName} <{s.Email}>", s.CreatedAt, false, 0, 1, null, null, 0)))
+        page ??= new PageRequest(0, PageRequest.MaxTake);
+        var head = new PageRequest(0, Math.Clamp(page.Skip + page.Take, 1, PageRequest.MaxTake), nameof(InboxItem.CreatedAt), filter.NewestFirst);
+        var kind = string.IsNullOrWhiteSpace(filter.Kind) ? null : filter.Kind;
+        var wantsChanges = kind != SignUpKind;
+        var wantsSignUps = kind is null or SignUpKind;
+
+        var changeCounts = await changes.ReviewCountsAsync(actor, new ReviewFilter(null, filter.OlderThan, filter.Requester), cancellationToken);
+        var pending = wantsChanges
+            ? await changes.ReviewQueueAsync(actor, new ReviewFilter(kind, filter.OlderThan, filter.Requester), head, cancellationToken)
+            : new Page<ReviewRow>([], 0);
+        var cutoff = filter.OlderThan is { } age ? clock.GetUtcNow().UtcDateTime - age : (DateTime?)null;
+        // Read for its count alone when another kind is asked for.
+        var applications = await signUps.ListAsync(
+            actor, new SignUpQuery(SignUpStatus.AwaitingApproval, null, filter.Requester, cutoff), wantsSignUps ? head : new PageRequest(0, 1), cancellationToken);
+
+        var merged = pending.Items.Select(InboxItem.From).Concat(wantsSignUps
+            ? applications.Items.Select(s => new InboxItem(
+                InboxSource.SignUp, s.Id, SignUpKind, SignUpTitle, $"{s.UserName} <{s.Email}>", s.CreatedAt, false, 0, 1, null, null, 0))
+            : []);
+        merged = filter.NewestFirst ? merged.OrderByDescending(i => i.CreatedAt) : merged.OrderBy(i => i.CreatedAt);
+        var titles = changes.Kinds.ToDictionary(k => k.Name, k => k.Title);
+        var counts = changeCounts.Select(c => new InboxKindCount(c.Key, titles.GetValueOrDefault(c.Key, c.Key), c.Value))
+            .Append(new InboxKindCount(SignUpKind, SignUpTitle, applications.Total))
+            .Where(c => c.Count > 0)
+            .OrderBy(c => c.Title, StringComparer.CurrentCulture)
             .ToList();
-        var counts = all.GroupBy(i => (i.Kind, i.Title)).Select(g => new InboxKindCount(g.Key.Kind, g.Key.Title, g.Count())).OrderBy(c => c.Title).ToList();
-        var items = all.Where(i => string.IsNullOrWhiteSpace(filter.Kind) || i.Kind == filter.Kind);
-        items = filter.NewestFirst ? items.OrderByDescending(i => i.CreatedAt) : items.OrderBy(i => i.CreatedAt);
-        return new Inbox([.. items], counts);
+        var matching = (wantsChanges ? pending.Total : 0) + (wantsSignUps ? applications.Total : 0);
+        return new Inbox([.. merged.Skip(page.Skip).Take(page.Take)], counts, matching);
     }
+
+    /// <summary>How far the merged list can be paged: its first <see cref="PageRequest.MaxTake"/> items; filters reach the rest.</summary>
+    public static int Reachable(int matching) => Math.Min(matching, PageRequest.MaxTake);
 
     /// <summary>How many items wait, for the sidebar and the dashboard.</summary>
     public async Task<InboxWaiting> WaitingAsync(Actor actor, CancellationToken cancellationToken = default)

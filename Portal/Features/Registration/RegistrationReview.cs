@@ -21,7 +21,8 @@ public sealed record SignUpRow(
 }
 
 /// <summary>Filters of the approval queue; a null status lists every sign-up.</summary>
-public sealed record SignUpQuery(SignUpStatus? Status = SignUpStatus.AwaitingApproval, string? Domain = null, string? Search = null);
+/// <param name="CreatedBefore">Only sign-ups made at or before this moment (the inbox's age filter).</param>
+public sealed record SignUpQuery(SignUpStatus? Status = SignUpStatus.AwaitingApproval, string? Domain = null, string? Search = null, DateTime? CreatedBefore = null);
 
 /// <summary>A sign-up that was asked for but not decided, and why.</summary>
 public sealed record SkippedSignUp(long Id, string? Email, string Why);
@@ -98,6 +99,10 @@ public sealed class RegistrationReview(
         {
             var pattern = Like.Contains(query.Search);
             signUps = signUps.Where(s => EF.Functions.Like(s.Email.ToLower(), pattern, Like.Escape) || EF.Functions.Like(s.UserName.ToLower(), pattern, Like.Escape));
+        }
+        if (query.CreatedBefore is { } before)
+        {
+            signUps = signUps.Where(s => s.CreatedAt <= before);
         }
         var rejected = db.SignUps.Where(o => o.Status == SignUpStatus.Rejected);
         // The longest-waiting first: the queue is worked from its head.
