@@ -16,9 +16,14 @@ namespace Portal.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class PublicPagesAccessibilityTests(BrowserFixture fixture)
 {
-    private static readonly string[] SignedOut = ["", "register", "activate/resend", "Identity/Account/Login", "Identity/Account/ForgotPassword"];
+    private static readonly string[] SignedOut =
+        ["", "register", "activate/resend", "Identity/Account/Login", "Identity/Account/ForgotPassword", "Identity/Account/ResendEmailConfirmation"];
 
-    private static readonly string[] Member = ["account/profile", "account/changes", "Identity/Account/Manage"];
+    private static readonly string[] Member =
+    [
+        "account/profile", "account/changes", "Identity/Account/Manage", "Identity/Account/Manage/Email",
+        "Identity/Account/Manage/ChangePassword", "Identity/Account/Manage/PersonalData",
+    ];
 
     public static TheoryData<string> Themes => ["light", "dark"];
 
