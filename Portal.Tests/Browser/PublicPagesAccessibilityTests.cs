@@ -22,7 +22,8 @@ public sealed class PublicPagesAccessibilityTests(BrowserFixture fixture)
     private static readonly string[] Member =
     [
         "account/profile", "account/changes", "Identity/Account/Manage", "Identity/Account/Manage/Email",
-        "Identity/Account/Manage/ChangePassword", "Identity/Account/Manage/PersonalData",
+        "Identity/Account/Manage/ChangePassword", "Identity/Account/Manage/TwoFactorAuthentication",
+        "Identity/Account/Manage/EnableAuthenticator", "Identity/Account/Manage/PersonalData",
     ];
 
     public static TheoryData<string> Themes => ["light", "dark"];
