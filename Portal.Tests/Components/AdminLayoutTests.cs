@@ -1,8 +1,11 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Extensions;
 using Portal.Components.Layout;
 using Portal.Identity;
+using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Components;
 
@@ -86,5 +89,20 @@ public sealed class AdminLayoutTests : ComponentTest
         {
             Assert.Equal(["admin/review"], links);
         }
+    }
+
+    [Fact]
+    public async Task The_review_queue_entry_counts_what_waits_and_counts_again_on_the_next_page()
+    {
+        await SignInAsync("counter@example.org", Roles.Moderator);
+        await Portal.SeedSignUpAsync("first.applicant@example.org");
+        var cut = RenderLayout();
+        cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("[data-count=review-queue]").TextContent.Trim()));
+        Assert.Equal("Waiting for a moderator: 1 sign-up, 0 changes", cut.Find("[data-count=review-queue]").GetAttribute("title"));
+
+        await Portal.SeedSignUpAsync("second.applicant@example.org");
+        await cut.InvokeAsync(() => Context.Services.GetRequiredService<NavigationManager>().NavigateTo("admin/review"));
+
+        cut.WaitForAssertion(() => Assert.Equal("2", cut.Find("[data-count=review-queue]").TextContent.Trim()));
     }
 }
