@@ -80,7 +80,7 @@ public static class CreateAdminCommand
 
         var audit = services.GetRequiredService<AuditLog>();
         var db = services.GetRequiredService<PortalDbContext>();
-        audit.Record(db, Actor.System, created ? "user.admin-created" : "user.admin-promoted",
+        audit.Record(db, Actor.System, created ? AuditActions.UserAdminCreated : AuditActions.UserAdminPromoted,
             new AuditTarget(UserAdmin.AuditTargetType, user.Id, user.Email), "from the command line");
         await db.SaveChangesAsync();
 

@@ -43,7 +43,7 @@ public sealed class ActorLookup(IDbContextFactory<PortalDbContext> dbFactory, IO
     public async Task RecordRefusalAsync(Actor actor, string what, string why, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        audit.Record(db, actor, "access.refused", new AuditTarget("page", what), why);
+        audit.Record(db, actor, AuditActions.AccessRefused, new AuditTarget("page", what), why);
         await db.SaveChangesAsync(cancellationToken);
     }
 }

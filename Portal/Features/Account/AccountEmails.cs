@@ -87,7 +87,7 @@ public sealed class AccountEmails(IServiceScopeFactory scopes, Mailer mailer, Au
         if (!string.IsNullOrEmpty(email))
         {
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            audit.Record(db, Actor.Self(user), "user.email-changed",
+            audit.Record(db, Actor.Self(user), AuditActions.UserEmailChanged,
                 new AuditTarget(Users.UserAdmin.AuditTargetType, user.Id, user.Email), $"from {before}");
             await db.SaveChangesAsync();
         }

@@ -55,7 +55,7 @@ public sealed partial class ChannelQueues(IDbContextFactory<PortalDbContext> dbF
         var now = clock.GetUtcNow().UtcDateTime;
         var count = await db.Letters.Where(l => ids.Contains(l.Id) && l.PostedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.PostedAt, now).SetProperty(l => l.PostedByName, actor.Name).SetProperty(l => l.Code, (string?)null), cancellationToken);
-        audit.Record(db, actor, "letters.posted", null, $"{count} letter(s)");
+        audit.Record(db, actor, AuditActions.LettersPosted, null, $"{count} letter(s)");
         await db.SaveChangesAsync(cancellationToken);
         return count;
     }
@@ -79,7 +79,7 @@ public sealed partial class ChannelQueues(IDbContextFactory<PortalDbContext> dbF
         var now = clock.GetUtcNow().UtcDateTime;
         var count = await db.BankTransfers.Where(t => ids.Contains(t.Id) && t.SentAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.SentAt, now).SetProperty(t => t.SentByName, actor.Name).SetProperty(t => t.Reference, (string?)null), cancellationToken);
-        audit.Record(db, actor, "transfers.sent", null, $"{count} transfer(s)");
+        audit.Record(db, actor, AuditActions.TransfersSent, null, $"{count} transfer(s)");
         await db.SaveChangesAsync(cancellationToken);
         return count;
     }

@@ -59,7 +59,7 @@ public sealed class CodeEntryLocks(
             return null;
         }
         var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == userId, cancellationToken);
-        audit.Record(db, actor, "account.code-entry-locked", Target(user), $"{user.WrongCodes} wrong codes in a row; locked until {until:yyyy-MM-dd HH:mm} UTC");
+        audit.Record(db, actor, AuditActions.AccountCodeEntryLocked, Target(user), $"{user.WrongCodes} wrong codes in a row; locked until {until:yyyy-MM-dd HH:mm} UTC");
         if (user.Email is { } email)
         {
             await mailer.QueueAsync(db, email, new CodeEntryLockedMail(user.UserName!, user.WrongCodes, $"{until:yyyy-MM-dd HH:mm} UTC", portal.Value.Link(DeferredChanges.ProfilePath)));
@@ -94,7 +94,7 @@ public sealed class CodeEntryLocks(
         {
             return false;
         }
-        audit.Record(db, actor, "account.code-entry-released", Target(user), $"after {user.WrongCodes} wrong codes in a row");
+        audit.Record(db, actor, AuditActions.AccountCodeEntryReleased, Target(user), $"after {user.WrongCodes} wrong codes in a row");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;

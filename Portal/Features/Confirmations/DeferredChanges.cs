@@ -130,7 +130,7 @@ public sealed partial class DeferredChanges(
             // The id binds the code to this change, so the row is saved before its secret is made.
             await db.SaveChangesAsync(cancellationToken);
             message = await IssueSecretAsync(db, changeKind, change, user, before, validation.Values, isResend: false, cancellationToken);
-            audit.Record(db, actor, $"change.requested", await TargetAsync(db, change, cancellationToken),
+            audit.Record(db, actor, AuditActions.ChangeRequested, await TargetAsync(db, change, cancellationToken),
                 replaced.Count > 0 ? $"{changeKind.Title}; replaces #{string.Join(", #", replaced)}" : changeKind.Title);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -199,7 +199,7 @@ public sealed partial class DeferredChanges(
         var change = await FindByTokenAsync(db, token, cancel: true, cancellationToken);
         return change is null
             ? new ChangeResult(ChangeOutcome.NotFound, "This link is not known.")
-            : await CloseAsync(db, change, Actor.Visitor, ChangeStatus.Cancelled, "Cancelled from the old address (\"this wasn't me\").", "change.cancelled", cancellationToken);
+            : await CloseAsync(db, change, Actor.Visitor, ChangeStatus.Cancelled, "Cancelled from the old address (\"this wasn't me\").", AuditActions.ChangeCancelled, cancellationToken);
     }
 
     /// <summary>The requester (or an admin) withdraws a pending change; its secret dies.</summary>
@@ -211,7 +211,7 @@ public sealed partial class DeferredChanges(
         {
             return new ChangeResult(ChangeOutcome.NotFound, "There is no such change.");
         }
-        return await CloseAsync(db, change, actor, ChangeStatus.Cancelled, "Withdrawn by the requester.", "change.cancelled", cancellationToken);
+        return await CloseAsync(db, change, actor, ChangeStatus.Cancelled, "Withdrawn by the requester.", AuditActions.ChangeCancelled, cancellationToken);
     }
 
     /// <summary>Sends a new secret for a pending change; the old one dies and the lifetime starts again. Rate limited with requests.</summary>
@@ -247,7 +247,7 @@ public sealed partial class DeferredChanges(
             change.ExpiresAt = now + kind.Settings.Lifetime;
             change.Version++;
             message = await IssueSecretAsync(db, kind, change, user, Deserialize(change.BeforeJson), Deserialize(change.ProposedJson), isResend: true, cancellationToken);
-            audit.Record(db, actor, "change.resent", await TargetAsync(db, change, cancellationToken), kind.Title);
+            audit.Record(db, actor, AuditActions.ChangeResent, await TargetAsync(db, change, cancellationToken), kind.Title);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -406,7 +406,7 @@ public sealed partial class DeferredChanges(
             {
                 return VersionChanged(change.Id);
             }
-            audit.Record(db, actor, "change.approved", await TargetAsync(db, change, cancellationToken), "first of two approvals");
+            audit.Record(db, actor, AuditActions.ChangeApproved, await TargetAsync(db, change, cancellationToken), "first of two approvals");
             await db.SaveChangesAsync(cancellationToken);
             return new ChangeResult(ChangeOutcome.Approved, "Approved. Another moderator must approve too.", change.Id);
         }
@@ -445,7 +445,7 @@ public sealed partial class DeferredChanges(
         {
             return problem;
         }
-        var result = await CloseAsync(db, change!, actor, ChangeStatus.Rejected, reason, "change.rejected", cancellationToken, async () =>
+        var result = await CloseAsync(db, change!, actor, ChangeStatus.Rejected, reason, AuditActions.ChangeRejected, cancellationToken, async () =>
         {
             var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == change!.TargetId, cancellationToken);
             if (user?.Email is { } email)
@@ -494,7 +494,7 @@ public sealed partial class DeferredChanges(
         var ids = await RevokeSecretsAsync(db, portalEvent.UserId, except: null, "Cancelled because the account's password changed.", Now, cancellationToken);
         if (ids.Count > 0)
         {
-            audit.Record(db, Actor.System, "change.cancelled", null, $"password changed: #{string.Join(", #", ids)}");
+            audit.Record(db, Actor.System, AuditActions.ChangeCancelled, null, $"password changed: #{string.Join(", #", ids)}");
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -545,7 +545,7 @@ public sealed partial class DeferredChanges(
                 .SetProperty(c => c.Reason, "Not confirmed in time.")
                 .SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
         await RetireChannelItemsAsync(db, ids, cancellationToken);
-        audit.Record(db, Actor.System, "change.expired", null, $"{ids.Count} change(s): #{string.Join(", #", ids)}");
+        audit.Record(db, Actor.System, AuditActions.ChangeExpired, null, $"{ids.Count} change(s): #{string.Join(", #", ids)}");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return ids.Count;
@@ -652,9 +652,9 @@ public sealed partial class DeferredChanges(
             }
             audit.Record(db, actor, to switch
             {
-                ChangeStatus.Applied => "change.applied",
-                ChangeStatus.Confirmed => "change.needs-review",
-                _ => "change.failed",
+                ChangeStatus.Applied => AuditActions.ChangeApplied,
+                ChangeStatus.Confirmed => AuditActions.ChangeNeedsReview,
+                _ => AuditActions.ChangeFailed,
             }, target, reason ?? kind.Title);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -734,7 +734,7 @@ public sealed partial class DeferredChanges(
         if (killed == 1)
         {
             await RetireChannelItemsAsync(db, [change.Id], cancellationToken);
-            audit.Record(db, actor, "change.failed", await TargetAsync(db, change, cancellationToken), TooManyWrongCodes);
+            audit.Record(db, actor, AuditActions.ChangeFailed, await TargetAsync(db, change, cancellationToken), TooManyWrongCodes);
         }
         var locked = await locks.CountWrongAsync(db, actor, change.Id, change.TargetId, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);

@@ -131,7 +131,7 @@ public sealed class InvitationResponses(
             {
                 await accountEmails.QueueChangeConfirmationAsync(db, users, user, newEmail);
             }
-            audit.Record(db, Actor.Self(user), "invitation.accepted", Invitations.Target(invitation),
+            audit.Record(db, Actor.Self(user), AuditActions.InvitationAccepted, Invitations.Target(invitation),
                 newEmail is null ? $"registered as {userName}" : $"registered as {userName}; asked to change the address to {newEmail}");
             try
             {
@@ -183,7 +183,7 @@ public sealed class InvitationResponses(
         {
             db.Users.Remove(account);
         }
-        audit.Record(db, Actor.Visitor, "opt-out.recorded",
+        audit.Record(db, Actor.Visitor, AuditActions.OptOutRecorded,
             new AuditTarget(OptOutList.AuditTargetType, "", "(address removed)"),
             $"{(source == OptOutSource.OneClick ? "one-click unsubscribe" : "opt-out page")}; {invitationIds.Count} invitation(s) closed");
         await db.SaveChangesAsync(cancellationToken);

@@ -157,7 +157,7 @@ public sealed class Invitations(
         var invitation = await ApplyAsync(db, canonical, state, action, inviter, choices, name: null, bulkJobId: null, now, cancellationToken);
         // The audit entry names the invitation, which has its id once saved; both commit together.
         await db.SaveChangesAsync(cancellationToken);
-        audit.Record(db, inviter, outcome == InviteOutcome.Resent ? "invitation.resent" : "invitation.sent", Target(invitation), Details(invitation));
+        audit.Record(db, inviter, outcome == InviteOutcome.Resent ? AuditActions.InvitationResent : AuditActions.InvitationSent, Target(invitation), Details(invitation));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
@@ -277,7 +277,7 @@ public sealed class Invitations(
         invitation.Status = InvitationStatus.Revoked;
         invitation.RevokedAt = clock.GetUtcNow().UtcDateTime;
         invitation.RevokedBy = actor.Name;
-        audit.Record(db, actor, "invitation.revoked", Target(invitation));
+        audit.Record(db, actor, AuditActions.InvitationRevoked, Target(invitation));
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }

@@ -67,7 +67,7 @@ public sealed class OptOutList(IDbContextFactory<PortalDbContext> dbFactory, Opt
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var listed = await IsListedAsync(db, check.Canonical!, cancellationToken);
         // Who looks up addresses is recorded; which address is not (that would store it).
-        audit.Record(db, actor, "opt-out.checked", null, listed ? "an address was checked: on the list" : "an address was checked: not on the list");
+        audit.Record(db, actor, AuditActions.OptOutChecked, null, listed ? "an address was checked: on the list" : "an address was checked: not on the list");
         await db.SaveChangesAsync(cancellationToken);
         return new OptOutCheck(listed, null);
     }
@@ -92,7 +92,7 @@ public sealed class OptOutList(IDbContextFactory<PortalDbContext> dbFactory, Opt
             return false;
         }
         db.OptOutEntries.Remove(entry);
-        audit.Record(db, actor, "opt-out.removed",
+        audit.Record(db, actor, AuditActions.OptOutRemoved,
             new AuditTarget(AuditTargetType, id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"opted out {entry.CreatedAt:yyyy-MM-dd}"),
             why);
         await db.SaveChangesAsync(cancellationToken);

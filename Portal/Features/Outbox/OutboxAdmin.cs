@@ -91,7 +91,7 @@ public sealed class OutboxAdmin(IDbContextFactory<PortalDbContext> dbFactory, Au
         message.Status = OutboxStatus.Queued;
         message.Attempts = 0;
         message.NextAttemptAt = clock.GetUtcNow().UtcDateTime;
-        audit.Record(db, actor, "outbox.retried", new AuditTarget("outbox", message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), message.Recipient), message.Subject);
+        audit.Record(db, actor, AuditActions.OutboxRetried, new AuditTarget("outbox", message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), message.Recipient), message.Subject);
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }

@@ -58,7 +58,7 @@ public sealed class SuppressionList(IDbContextFactory<PortalDbContext> dbFactory
         db.MailSuppressions.Add(suppression);
         // The audit entry names the entry, which has its id once saved.
         await db.SaveChangesAsync(cancellationToken);
-        audit.Record(db, Actor.System, "suppression.added", Target(suppression), suppression.Reason);
+        audit.Record(db, Actor.System, AuditActions.SuppressionAdded, Target(suppression), suppression.Reason);
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -105,7 +105,7 @@ public sealed class SuppressionList(IDbContextFactory<PortalDbContext> dbFactory
         {
             return false;
         }
-        audit.Record(db, actor, "suppression.removed", Target(entry), why);
+        audit.Record(db, actor, AuditActions.SuppressionRemoved, Target(entry), why);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;

@@ -45,11 +45,11 @@ public sealed class ModeActivationStep(SiteSettings settings, AuditLog audit) : 
                 signUp.Status = SignUpStatus.AwaitingApproval;
                 signUp.ConfirmedAt = now;
             }
-            audit.Record(db, actor, "registration.confirmed", target, "address confirmed by the activation link; waiting for approval");
+            audit.Record(db, actor, AuditActions.RegistrationConfirmed, target, "address confirmed by the activation link; waiting for approval");
             return ActivationOutcome.AwaitingApproval;
         }
         AccountActivation.Activate(user, signUp, now);
-        audit.Record(db, actor, "registration.activated", target, "activated by the activation link");
+        audit.Record(db, actor, AuditActions.RegistrationActivated, target, "activated by the activation link");
         return ActivationOutcome.Activated;
     }
 }

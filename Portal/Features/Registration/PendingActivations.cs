@@ -87,7 +87,7 @@ public sealed class PendingActivations(
             {
                 application.Resends++;
             }
-            audit.Record(db, actor, "registration.resent", UserTarget(user), $"new activation link, valid until {now + keys.Lifetime:yyyy-MM-dd HH:mm} UTC");
+            audit.Record(db, actor, AuditActions.RegistrationResent, UserTarget(user), $"new activation link, valid until {now + keys.Lifetime:yyyy-MM-dd HH:mm} UTC");
         });
 
     /// <summary>Activates each account as its link would have (the person asked support, say); audited as done by an admin.</summary>
@@ -97,7 +97,7 @@ public sealed class PendingActivations(
         var result = await EachAsync(actor, userIds, cancellationToken, (db, user, application, now) =>
         {
             AccountActivation.Activate(user, application, now);
-            audit.Record(db, actor, "registration.activated", UserTarget(user), "activated by admin");
+            audit.Record(db, actor, AuditActions.RegistrationActivated, UserTarget(user), "activated by admin");
             activated.Add(user.Id);
             return Task.CompletedTask;
         });
@@ -120,7 +120,7 @@ public sealed class PendingActivations(
                 await db.SignUps.Where(s => s.Id == application.Id)
                     .DecideAsync(SignUpStatus.Deleted, actor, now, "Deleted by an admin before it was activated.", cancellationToken);
             }
-            audit.Record(db, actor, "registration.deleted", new AuditTarget(UserAdmin.AuditTargetType, user.Id, EmailAddress.Mask(user.Email!)),
+            audit.Record(db, actor, AuditActions.RegistrationDeleted, new AuditTarget(UserAdmin.AuditTargetType, user.Id, EmailAddress.Mask(user.Email!)),
                 $"registered {user.CreatedAt:yyyy-MM-dd}, never activated, deleted by an admin");
             db.Users.Remove(user);
         });

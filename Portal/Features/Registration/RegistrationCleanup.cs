@@ -130,7 +130,7 @@ public sealed class RegistrationCleanup(
         var ids = accounts.Select(a => a.UserId).ToList();
         foreach (var account in accounts)
         {
-            audit.Record(db, actor, "registration.expired", new AuditTarget(UserAdmin.AuditTargetType, account.UserId, account.MaskedEmail),
+            audit.Record(db, actor, AuditActions.RegistrationExpired, new AuditTarget(UserAdmin.AuditTargetType, account.UserId, account.MaskedEmail),
                 $"registered {account.RegisteredAt:yyyy-MM-dd}; {account.Reason}");
         }
         await db.SaveChangesAsync(cancellationToken);

@@ -222,14 +222,14 @@ public sealed class RegistrationReview(
         {
             AccountActivation.Activate(user, signUp, now);
             await mailer.QueueAsync(db, user.Email!, new RegistrationDecisionMail(user.UserName!, true, null, portal.Value.Link(SignInPath)));
-            audit.Record(db, actor, "registration.approved", target, $"account {user.UserName} activated");
+            audit.Record(db, actor, AuditActions.RegistrationApproved, target, $"account {user.UserName} activated");
         }
         else
         {
             // The account was never active: it goes; the application keeps who applied, and why not.
             db.Users.Remove(user);
             await mailer.QueueAsync(db, signUp.Email, new RegistrationDecisionMail(signUp.UserName, false, reason, portal.Value.Link(SignInPath)));
-            audit.Record(db, actor, "registration.rejected", target, reason);
+            audit.Record(db, actor, AuditActions.RegistrationRejected, target, reason);
         }
         try
         {

@@ -302,7 +302,7 @@ public sealed class Registrations(
         db.Users.Add(user);
         db.SignUps.Add(signUp);
         await keys.IssueAsync(db, user, now, cancellationToken);
-        audit.Record(db, Actor.Self(user), "registration.signed-up",
+        audit.Record(db, Actor.Self(user), AuditActions.RegistrationSignedUp,
             new AuditTarget(UserAdmin.AuditTargetType, user.Id, userName), $"signed up with an address at {signUp.Domain}");
         try
         {

@@ -58,7 +58,7 @@ public sealed class SiteSettings(
         setting.Value = mode.ToString();
         setting.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         setting.UpdatedByName = actor.Name;
-        audit.Record(db, actor, "settings.registration-mode", new AuditTarget(AuditTargetType, ModeKey, "Registration mode"), $"{before} -> {mode}");
+        audit.Record(db, actor, AuditActions.SettingsRegistrationMode, new AuditTarget(AuditTargetType, ModeKey, "Registration mode"), $"{before} -> {mode}");
         await db.SaveChangesAsync(cancellationToken);
     }
 

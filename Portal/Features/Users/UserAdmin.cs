@@ -95,7 +95,7 @@ public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, Audi
     }
 
     public Task<UserChangeResult> DeactivateAsync(Actor actor, string userId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, userId, "user.deactivated", cancellationToken, async (db, user) =>
+        ChangeAsync(actor, userId, AuditActions.UserDeactivated, cancellationToken, async (db, user) =>
         {
             if (user.Id == actor.UserId)
             {
@@ -122,7 +122,7 @@ public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, Audi
         }, user => $"{user.UserName} is deactivated: they cannot sign in and their open sessions end within a minute.");
 
     public Task<UserChangeResult> ReactivateAsync(Actor actor, string userId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, userId, "user.reactivated", cancellationToken, (_, user) =>
+        ChangeAsync(actor, userId, AuditActions.UserReactivated, cancellationToken, (_, user) =>
         {
             if (user.DeactivatedAt is null)
             {
@@ -133,7 +133,7 @@ public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, Audi
         }, user => $"{user.UserName} is reactivated.");
 
     public Task<UserChangeResult> GrantRoleAsync(Actor actor, string userId, string role, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, userId, "user.role-granted", cancellationToken, async (db, user) =>
+        ChangeAsync(actor, userId, AuditActions.UserRoleGranted, cancellationToken, async (db, user) =>
         {
             if (!Roles.All.Contains(role))
             {
@@ -149,7 +149,7 @@ public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, Audi
         }, user => $"{user.UserName} now has the role {role}.", role);
 
     public Task<UserChangeResult> RemoveRoleAsync(Actor actor, string userId, string role, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, userId, "user.role-removed", cancellationToken, async (db, user) =>
+        ChangeAsync(actor, userId, AuditActions.UserRoleRemoved, cancellationToken, async (db, user) =>
         {
             var roleId = role.ToLowerInvariant();
             var membership = await db.UserRoles.FirstOrDefaultAsync(r => r.UserId == user.Id && r.RoleId == roleId, cancellationToken);

@@ -253,7 +253,7 @@ public sealed class BulkInvites(
         job.FinishedAt = clock.GetUtcNow().UtcDateTime;
         if (wasRunning)
         {
-            audit.Record(db, actor, "bulk-invite.cancelled", Target(job), Summary(job));
+            audit.Record(db, actor, AuditActions.BulkInviteCancelled, Target(job), Summary(job));
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -321,7 +321,7 @@ public sealed class BulkInvites(
                 job.Status = BulkJobStatus.Completed;
                 job.FinishedAt = now;
                 var inviter = new Actor(job.CreatedById, job.CreatedByName, new HashSet<string> { Roles.Admin });
-                audit.Record(db, inviter, "bulk-invite.completed", Target(job), Summary(job));
+                audit.Record(db, inviter, AuditActions.BulkInviteCompleted, Target(job), Summary(job));
                 db.ChangeTracker.DetectChanges();
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
