@@ -8,7 +8,7 @@ namespace Portal.Features.Invitations;
 public sealed record InvitationLetter(Invitation Invitation, string AcceptUrl, string OptOutUrl, string OneClickOptOutUrl);
 
 /// <summary>
-/// How an invitation reaches its invitee (the seed's <c>sendfn</c>). It is called inside the
+/// How an invitation reaches its invitee (django-inviter's <c>sendfn</c>). It is called inside the
 /// invitation's transaction: whatever it stores commits or rolls back with the invitation.
 /// </summary>
 public interface IInvitationSender

@@ -17,7 +17,7 @@ namespace Portal.Features.Invitations;
 public sealed record InviteOptions(string? Role = null, string? Message = null, int? ExpiryDays = null);
 
 /// <summary>
-/// The outcome for one address. Deconstructs like the seed's <c>(user, sent)</c>: the account's id
+/// The outcome for one address. Deconstructs like django-inviter's <c>(user, sent)</c>: the account's id
 /// (null when nothing was, or could be, invited) and whether an invitation went out.
 /// </summary>
 public sealed record InviteResult(string Address, InviteOutcome Outcome, string? UserId = null, long? InvitationId = null, string? Error = null)
@@ -85,7 +85,7 @@ public sealed class Invitations(
     };
 
     /// <summary>
-    /// Invites one address: the seed's contract. Opted out: nothing. Bounced: nothing, and the error
+    /// Invites one address, by django-inviter's contract. Opted out: nothing. Bounced: nothing, and the error
     /// says when and what the server replied. No account: an invited account
     /// without a usable password, and an invitation. Invited, not registered: a new link when
     /// <paramref name="resend"/>, else nothing. A member: nothing.

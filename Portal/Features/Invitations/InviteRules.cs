@@ -18,7 +18,7 @@ public enum InviteAction
 public readonly record struct InviteFacts(bool OptedOut, bool Suppressed, AccountState? Account, bool Deactivated, bool HasLiveInvitation);
 
 /// <summary>
-/// The rules of the invite operation, the seed's contract made explicit. The single invite and the
+/// The rules of the invite operation, django-inviter's contract made explicit. The single invite and the
 /// bulk import both decide through here, so they cannot drift apart.
 /// </summary>
 public static class InviteRules
