@@ -17,20 +17,12 @@ public enum ActivationOutcome
 }
 
 /// <summary>
-/// What a used activation link does to its account, inside the activation's transaction: the one
-/// place a site changes when activation should mean something else (a payment, a second check).
-/// The caller saves, commits and raises <see cref="UserActivated"/> when the outcome is Activated.
+/// What a used activation link does to its account, inside the activation's transaction, chosen by
+/// the registration mode at that moment: activate, or, when sign-ups need approval, confirm the
+/// address and put the account in the moderators' queue. The caller saves, commits and raises
+/// <see cref="UserActivated"/> when the outcome is Activated.
 /// </summary>
-public interface IActivationStep
-{
-    Task<ActivationOutcome> ApplyAsync(PortalDbContext db, PortalUser user, SignUp? signUp, DateTime now, CancellationToken cancellationToken);
-}
-
-/// <summary>
-/// The default step, chosen by the registration mode at the moment of activation: activate, or,
-/// when sign-ups need approval, confirm the address and put the account in the moderators' queue.
-/// </summary>
-public sealed class ModeActivationStep(SiteSettings settings, AuditLog audit) : IActivationStep
+public sealed class ActivationStep(SiteSettings settings, AuditLog audit)
 {
     public async Task<ActivationOutcome> ApplyAsync(PortalDbContext db, PortalUser user, SignUp? signUp, DateTime now, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ public static class RegistrationSetup
         services.AddSingleton<SiteSettings>();
         services.AddSingleton<JobSchedule>();
         services.AddSingleton<ActivationKeys>();
-        services.AddSingleton<IActivationStep, ModeActivationStep>();
+        services.AddSingleton<ActivationStep>();
         services.AddSingleton<Registrations>();
         services.AddSingleton<PendingActivations>();
         services.AddSingleton<RegistrationCleanup>();

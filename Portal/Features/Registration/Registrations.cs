@@ -88,7 +88,7 @@ public sealed class Registrations(
     ILookupNormalizer normalizer,
     SiteSettings settings,
     ActivationKeys keys,
-    IActivationStep activationStep,
+    ActivationStep activationStep,
     OptOutList optOuts,
     Mailer mailer,
     AuditLog audit,
