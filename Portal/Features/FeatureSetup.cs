@@ -1,9 +1,12 @@
 using Portal.Events;
+using Portal.Features.Account;
 using Portal.Features.Audit;
 using Portal.Features.Confirmations;
 using Portal.Features.Invitations;
+using Portal.Features.OptOut;
 using Portal.Features.Outbox;
 using Portal.Features.Registration;
+using Portal.Features.Settings;
 using Portal.Features.Users;
 
 namespace Portal.Features;
@@ -13,11 +16,13 @@ public static class FeatureSetup
     public static WebApplicationBuilder AddPortalFeatures(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton<AuditLog>();
-        services.AddSingleton<UserAdmin>();
-        services.AddSingleton<OutboxAdmin>();
-        services.AddSingleton<SuppressionList>();
-        services.AddSingleton<EventPublisher>();
+        services.AddEvents();
+        services.AddAudit();
+        services.AddSiteSettings();
+        services.AddAccount();
+        services.AddUsers();
+        services.AddOutboxAdmin();
+        services.AddOptOut();
         services.AddInvitations();
         services.AddRegistration();
         services.AddConfirmations();

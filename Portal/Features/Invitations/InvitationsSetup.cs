@@ -1,5 +1,4 @@
 using Portal.Data;
-using Portal.Features.Account;
 using Portal.Features.Invitations.Bulk;
 using Portal.Features.OptOut;
 
@@ -10,12 +9,6 @@ public static class InvitationsSetup
     public static IServiceCollection AddInvitations(this IServiceCollection services)
     {
         services.AddSettings<InvitationOptions>(InvitationOptions.Section);
-        services.AddSettings<OptOutOptions>(OptOutOptions.Section);
-        services.AddSingleton(sp => OptOutKey.Load(
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<OptOutOptions>>(),
-            sp.GetRequiredService<PortalPaths>()));
-        services.AddSingleton<OptOutList>();
-        services.AddSingleton<AccountEmails>();
         services.AddSingleton<IInvitationSender, OutboxInvitationSender>();
         services.AddSingleton<Invitations>();
         services.AddSingleton<InvitationResponses>();

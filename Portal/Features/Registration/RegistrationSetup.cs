@@ -1,5 +1,3 @@
-using Portal.Features.Settings;
-
 namespace Portal.Features.Registration;
 
 public static class RegistrationSetup
@@ -7,8 +5,6 @@ public static class RegistrationSetup
     public static IServiceCollection AddRegistration(this IServiceCollection services)
     {
         services.AddSettings<RegistrationOptions>(RegistrationOptions.Section);
-        services.AddSingleton<SiteSettings>();
-        services.AddSingleton<JobSchedule>();
         services.AddSingleton<ActivationKeys>();
         services.AddSingleton<ActivationStep>();
         services.AddSingleton<Registrations>();
