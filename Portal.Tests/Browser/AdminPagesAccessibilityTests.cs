@@ -85,11 +85,11 @@ public sealed class AdminPagesAccessibilityTests(BrowserFixture fixture)
 
         var member = await portal.CreateUserAsync($"a11y.member.{theme}@example.org");
         var memberActor = Actor.Self(member);
-        var changes = portal.Get<DeferredChanges>();
+        var requests = portal.Get<ChangeRequests>();
         long profileChange = 0;
         foreach (var kind in new[] { "profile", "postal-address", "bank-account", "phone" })
         {
-            var result = await changes.RequestAsync(memberActor, kind, member.Id, ConfirmationsPortal.Proposal(kind, 1), TestPortal.DefaultPassword);
+            var result = await requests.RequestAsync(memberActor, kind, member.Id, ConfirmationsPortal.Proposal(kind, 1), TestPortal.DefaultPassword);
             Assert.True(result.Outcome == ChangeOutcome.Requested, result.Message);
             profileChange = kind == "profile" ? result.ChangeId!.Value : profileChange;
         }

@@ -109,11 +109,12 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
     {
         var member = await fixture.Portal.CreateUserAsync("renamer@audit.example");
         var moderator = await fixture.Portal.CreateUserAsync("mod@audit.example", roles: Roles.Moderator);
-        var changes = fixture.Portal.Get<DeferredChanges>();
-        var asked = await changes.RequestAsync(
+        var moderation = fixture.Portal.Get<ChangeModeration>();
+        var requests = fixture.Portal.Get<ChangeRequests>();
+        var asked = await requests.RequestAsync(
             new Actor(member.Id, member.UserName!, new HashSet<string>()), "profile", member.Id, ConfirmationsPortal.Proposal("profile"), TestPortal.DefaultPassword);
         var reason = "A display name is the name people here know you by. " + string.Concat(Enumerable.Repeat("Write it as it stands on your membership card, please. ", 6)) + "Thank you.";
-        var rejected = await changes.RejectAsync(new Actor(moderator.Id, moderator.UserName!, new HashSet<string> { Roles.Moderator }), asked.ChangeId!.Value, reason);
+        var rejected = await moderation.RejectAsync(new Actor(moderator.Id, moderator.UserName!, new HashSet<string> { Roles.Moderator }), asked.ChangeId!.Value, reason);
         Assert.Equal(ChangeOutcome.Rejected, rejected.Outcome);
         await using var session = await SignedInAdminAsync();
         var page = session.Page;

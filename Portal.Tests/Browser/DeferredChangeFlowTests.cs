@@ -58,8 +58,8 @@ public sealed partial class DeferredChangeFlowTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator("article.portal-change").First).ToContainTextAsync("Link mailed to");
         await session.ScreenshotAsync("pending-changes");
 
-        var link = (await fixture.Portal.Mail.DeliveredAsync("moved@example.org", "Confirm your new address for Portal")).LinkContaining($"/{DeferredChanges.ConfirmLinkPath}/");
-        Assert.StartsWith(fixture.Portal.PublicBaseUrl + DeferredChanges.ConfirmLinkPath + "/", link);
+        var link = (await fixture.Portal.Mail.DeliveredAsync("moved@example.org", "Confirm your new address for Portal")).LinkContaining($"/{ChangeRequests.ConfirmLinkPath}/");
+        Assert.StartsWith(fixture.Portal.PublicBaseUrl + ChangeRequests.ConfirmLinkPath + "/", link);
         await page.GotoAsync(link);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Confirm your change" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-field=Email]")).ToContainTextAsync("moved@example.org");
@@ -71,11 +71,11 @@ public sealed partial class DeferredChangeFlowTests(BrowserFixture fixture)
         Assert.Equal("moved@example.org", (await UserAsync(user.Id)).Email);
 
         var notice = await fixture.Portal.Mail.DeliveredAsync("mover@example.org", "Your Portal address is about to change");
-        Assert.Contains($"/{DeferredChanges.CancelLinkPath}/", notice.LinkContaining($"/{DeferredChanges.CancelLinkPath}/"));
+        Assert.Contains($"/{ChangeRequests.CancelLinkPath}/", notice.LinkContaining($"/{ChangeRequests.CancelLinkPath}/"));
 
         await using var fresh = await fixture.NewSessionAsync();
         await fresh.SignInAsync("moved@example.org", Password);
-        await fresh.Page.GotoAsync(DeferredChanges.ProfilePath);
+        await fresh.Page.GotoAsync(ChangeRequests.ProfilePath);
         await Assertions.Expect(fresh.Page.Locator("dd[data-field=Email]")).ToHaveTextAsync("moved@example.org");
 
         // "This wasn't me": the old address undoes the change from the notice it got once the change took effect.
@@ -101,7 +101,7 @@ public sealed partial class DeferredChangeFlowTests(BrowserFixture fixture)
         await using var _ = session;
         var page = session.Page;
 
-        await page.GotoAsync(DeferredChanges.ProfilePath);
+        await page.GotoAsync(ChangeRequests.ProfilePath);
         await SaveAsync(page, "phone", new Dictionary<string, string> { ["Phone number"] = "+49 151 2345 6789" });
         await Assertions.Expect(page.Locator(".portal-profile-result")).ToContainTextAsync("We sent a code to +49 *** **89");
 
@@ -131,13 +131,13 @@ public sealed partial class DeferredChangeFlowTests(BrowserFixture fixture)
     public async Task The_old_address_says_this_wasnt_me_and_the_change_is_cancelled()
     {
         var user = await fixture.Portal.CreateUserAsync("victim@example.org");
-        var result = await fixture.Portal.Get<DeferredChanges>().RequestAsync(Actor.Self(user), "email", user.Id,
+        var result = await fixture.Portal.Get<ChangeRequests>().RequestAsync(Actor.Self(user), "email", user.Id,
             new Dictionary<string, string?> { ["Email"] = "thief@example.org" }, Password);
         Assert.Equal(ChangeOutcome.Requested, result.Outcome);
         await using var session = await fixture.NewSessionAsync();
         var page = session.Page;
 
-        var link = (await fixture.Portal.Mail.DeliveredAsync("victim@example.org", "Your Portal address is about to change")).LinkContaining($"/{DeferredChanges.CancelLinkPath}/");
+        var link = (await fixture.Portal.Mail.DeliveredAsync("victim@example.org", "Your Portal address is about to change")).LinkContaining($"/{ChangeRequests.CancelLinkPath}/");
         await page.GotoAsync(link);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Cancel the change of address" })).ToBeVisibleAsync();
         await session.ScreenshotAsync("change-cancel-link");
@@ -145,7 +145,7 @@ public sealed partial class DeferredChangeFlowTests(BrowserFixture fixture)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "The change is cancelled" })).ToBeVisibleAsync();
         await session.ScreenshotAsync("change-cancelled");
 
-        var confirm = (await fixture.Portal.Mail.DeliveredAsync("thief@example.org", "Confirm your new address for Portal")).LinkContaining($"/{DeferredChanges.ConfirmLinkPath}/");
+        var confirm = (await fixture.Portal.Mail.DeliveredAsync("thief@example.org", "Confirm your new address for Portal")).LinkContaining($"/{ChangeRequests.ConfirmLinkPath}/");
         await page.GotoAsync(confirm);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "This change was cancelled" })).ToBeVisibleAsync();
         await session.ScreenshotAsync("change-link-cancelled");
@@ -159,12 +159,12 @@ public sealed partial class DeferredChangeFlowTests(BrowserFixture fixture)
         var (session, user) = await SignedInMemberAsync("fumbler@example.org");
         await using var _ = session;
         var page = session.Page;
-        var changes = fixture.Portal.Get<DeferredChanges>();
-        var requested = await changes.RequestAsync(Actor.Self(user), "phone", user.Id, new Dictionary<string, string?> { ["PhoneNumber"] = "+33 6 12 34 56 78" });
+        var requests = fixture.Portal.Get<ChangeRequests>();
+        var requested = await requests.RequestAsync(Actor.Self(user), "phone", user.Id, new Dictionary<string, string?> { ["PhoneNumber"] = "+33 6 12 34 56 78" });
         var wrong = await TextedCodeAsync("+33612345678") == "000000" ? "111111" : "000000";
         for (var i = 0; i < 4; i++)
         {
-            Assert.Equal(ChangeOutcome.WrongCode, (await changes.ConfirmWithCodeAsync(Actor.Self(user), requested.ChangeId!.Value, wrong)).Outcome);
+            Assert.Equal(ChangeOutcome.WrongCode, (await requests.ConfirmWithCodeAsync(Actor.Self(user), requested.ChangeId!.Value, wrong)).Outcome);
         }
 
         await page.GotoAsync($"account/changes/{requested.ChangeId}/code");

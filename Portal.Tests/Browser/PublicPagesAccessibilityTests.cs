@@ -64,12 +64,12 @@ public sealed class PublicPagesAccessibilityTests(BrowserFixture fixture)
         var activation = await portal.Mail.DeliveredAsync(visitor, "Activate your Portal account");
 
         var member = await portal.CreateUserAsync($"mailed.member.{theme}@example.org");
-        var changes = portal.Get<DeferredChanges>();
+        var requests = portal.Get<ChangeRequests>();
         var variant = theme == "light" ? 20 : 21;
-        var emailChange = await changes.RequestAsync(Actor.Self(member), "email", member.Id, ConfirmationsPortal.Proposal("email", variant), TestPortal.DefaultPassword);
+        var emailChange = await requests.RequestAsync(Actor.Self(member), "email", member.Id, ConfirmationsPortal.Proposal("email", variant), TestPortal.DefaultPassword);
         Assert.True(emailChange.Outcome == ChangeOutcome.Requested, emailChange.Message);
         var confirm = await portal.Mail.DeliveredAsync($"new{variant}@example.net", "Confirm your new address for Portal");
-        var phoneChange = await changes.RequestAsync(Actor.Self(member), "phone", member.Id, ConfirmationsPortal.Proposal("phone"), TestPortal.DefaultPassword);
+        var phoneChange = await requests.RequestAsync(Actor.Self(member), "phone", member.Id, ConfirmationsPortal.Proposal("phone"), TestPortal.DefaultPassword);
         Assert.True(phoneChange.Outcome == ChangeOutcome.Requested, phoneChange.Message);
 
         await using var session = await fixture.NewSessionAsync();
@@ -79,7 +79,7 @@ public sealed class PublicPagesAccessibilityTests(BrowserFixture fixture)
             Path(invitation.LinkContaining("/invite/")),
             Path(invitation.LinkContaining("/opt-out")),
             Path(activation.LinkContaining("/activate/")),
-            Path(confirm.LinkContaining($"/{DeferredChanges.ConfirmLinkPath}/")),
+            Path(confirm.LinkContaining($"/{ChangeRequests.ConfirmLinkPath}/")),
         ], theme, ["invitation", "opt-out", "activation", "confirm-change"]);
 
         await session.SignInAsync(member.Email!, TestPortal.DefaultPassword);

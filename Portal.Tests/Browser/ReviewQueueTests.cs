@@ -11,7 +11,7 @@ namespace Portal.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class ReviewQueueTests(BrowserFixture fixture)
 {
-    private DeferredChanges Changes => fixture.Portal.Get<DeferredChanges>();
+    private ChangeRequests Requests => fixture.Portal.Get<ChangeRequests>();
 
     [Fact]
     public async Task A_moderator_approves_a_change_seen_in_its_diff_rejects_another_with_a_reason_and_approves_a_sign_up_in_one_inbox()
@@ -53,8 +53,8 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-notice=review]")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Approve" })).ToHaveCountAsync(0);
-        Assert.Equal("Ada L.", (await Changes.CurrentAsync(Actor.System, "profile", ann.Id))!["DisplayName"]);
-        Assert.Equal(ChangeStatus.Applied, (await Changes.MineAsync(annActor)).Single(c => c.Id == annChange).Status);
+        Assert.Equal("Ada L.", (await Requests.CurrentAsync(Actor.System, "profile", ann.Id))!["DisplayName"]);
+        Assert.Equal(ChangeStatus.Applied, (await Requests.MineAsync(annActor)).Single(c => c.Id == annChange).Status);
 
         // Back in the inbox: Ben's change is rejected with a reason, the sign-up approved.
         await page.GetByRole(AriaRole.Link, new() { Name = "Review queue" }).First.ClickAsync();
@@ -73,7 +73,7 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         var mail = await portal.Mail.DeliveredAsync(ben.Email!, "was not approved");
         Assert.Contains(reason, mail.Text);
         Assert.Empty(mail.Defects);
-        var rejected = Assert.Single(await Changes.MineAsync(benActor));
+        var rejected = Assert.Single(await Requests.MineAsync(benActor));
         Assert.Equal((ChangeStatus.Rejected, reason), (rejected.Status, rejected.Reason));
 
         await rows.Filter(new() { HasText = "waiting@inbox.example" }).GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
@@ -128,7 +128,7 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         // Looking at one's own request claims nothing: the first moderator can take it at once.
         await firstSession.Page.GotoAsync($"admin/review/{own}");
         await Assertions.Expect(firstSession.Page.Locator("[data-notice=claim]")).ToContainTextAsync("You have this change until");
-        Assert.Equal(ChangeStatus.Pending, (await Changes.MineAsync(member)).Single(c => c.Id == change).Status);
+        Assert.Equal(ChangeStatus.Pending, (await Requests.MineAsync(member)).Single(c => c.Id == change).Status);
         secondSession.AssertNoErrors();
     }
 
@@ -153,7 +153,7 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         await Assertions.Expect(refused).ToContainTextAsync("You no longer have the access it needs");
         await Assertions.Expect(refused.Locator("[data-recorded]")).ToHaveTextAsync("The refusal is in the audit log.");
         await session.ScreenshotAsync("admin-action-refused");
-        Assert.Equal(ChangeStatus.Pending, (await Changes.MineAsync(member)).Single(c => c.Id == change).Status);
+        Assert.Equal(ChangeStatus.Pending, (await Requests.MineAsync(member)).Single(c => c.Id == change).Status);
         await using var db = await fixture.Portal.DbAsync();
         var refusal = await db.AuditEntries.SingleAsync(e => e.Action == "access.refused" && e.ActorId == moderator.Id);
         Assert.Equal($"/admin/review/{change}", refusal.TargetId);
@@ -218,7 +218,7 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         var printed = page.Locator($"[data-letter='{letterId}']");
         await Assertions.Expect(printed.Locator("[data-code=letter]")).ToHaveTextAsync(letterCode);
         await Assertions.Expect(printed).ToContainTextAsync("Hauptstraße 5");
-        await Assertions.Expect(printed).ToContainTextAsync(DeferredChanges.ProfilePath);
+        await Assertions.Expect(printed).ToContainTextAsync(ChangeRequests.ProfilePath);
         await printed.ScrollIntoViewIfNeededAsync();
         await session.ScreenshotAsync("admin-letters-print");
         await page.EmulateMediaAsync(new() { Media = Media.Print });
@@ -262,7 +262,7 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
 
     private async Task<long> RequestAsync(Actor member, string kind, int variant)
     {
-        var result = await Changes.RequestAsync(member, kind, member.UserId!, ConfirmationsPortal.Proposal(kind, variant), TestPortal.DefaultPassword);
+        var result = await Requests.RequestAsync(member, kind, member.UserId!, ConfirmationsPortal.Proposal(kind, variant), TestPortal.DefaultPassword);
         Assert.True(result.Outcome == ChangeOutcome.Requested, result.Message);
         return result.ChangeId!.Value;
     }

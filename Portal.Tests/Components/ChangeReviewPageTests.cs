@@ -62,8 +62,8 @@ public sealed class ChangeReviewPageTests : ModerationPageTest
         await ClickAsync(cut, () => Button(cut, "Approve"));
 
         Eventually(cut, () => Assert.NotNull(cut.Find("[data-notice=review]")));
-        Assert.Equal(ChangeStatus.Applied, (await Portal.Get<DeferredChanges>().MineAsync(member)).Single(c => c.Id == change).Status);
-        Assert.Equal("Ada L.", (await Portal.Get<DeferredChanges>().CurrentAsync(Actor.System, "profile", member.UserId!))!["DisplayName"]);
+        Assert.Equal(ChangeStatus.Applied, (await Portal.Get<ChangeRequests>().MineAsync(member)).Single(c => c.Id == change).Status);
+        Assert.Equal("Ada L.", (await Portal.Get<ChangeRequests>().CurrentAsync(Actor.System, "profile", member.UserId!))!["DisplayName"]);
         Assert.Equal("Applied", cut.Find("[data-status]").GetAttribute("data-status"));
         Assert.DoesNotContain(cut.FindAll("button"), b => b.TextContent.Trim() == "Approve");
         Assert.Contains(Snackbars, s => s.StartsWith("The change is approved.", StringComparison.Ordinal));
@@ -76,7 +76,7 @@ public sealed class ChangeReviewPageTests : ModerationPageTest
         var earlier = await RequestAsync(member, "profile", 1);
         var moderator = await SignInNewAsync("mod@example.org", Roles.Moderator);
         var moderatorActor = new Actor(moderator.Id, moderator.UserName!, new HashSet<string> { Roles.Moderator });
-        await Portal.Get<DeferredChanges>().RejectManyAsync(moderatorActor, [earlier], "Not this name.");
+        await Portal.Get<ChangeModeration>().RejectManyAsync(moderatorActor, [earlier], "Not this name.");
         var change = await RequestAsync(member, "profile");
         var cut = RenderPage<ChangeReviewPage>(new Dictionary<string, object?> { [nameof(ChangeReviewPage.Id)] = change });
         Eventually(cut, () => Assert.Contains("Not this name.", cut.Find("[data-testid=change-history]").TextContent));
@@ -84,16 +84,16 @@ public sealed class ChangeReviewPageTests : ModerationPageTest
 
         await ClickAsync(cut, () => Button(cut, "Reject"));
         await AnswerAsync(cut, "Cancel", $"Reject the display name of {member.Name}");
-        Assert.Equal(ChangeStatus.Pending, (await Portal.Get<DeferredChanges>().MineAsync(member)).Single(c => c.Id == change).Status);
+        Assert.Equal(ChangeStatus.Pending, (await Portal.Get<ChangeRequests>().MineAsync(member)).Single(c => c.Id == change).Status);
 
-        var reason = Portal.Get<DeferredChanges>().RejectionReasons[0];
+        var reason = Portal.Get<ChangeModeration>().RejectionReasons[0];
         await ClickAsync(cut, () => Button(cut, "Reject"));
         Eventually(cut, () => Assert.NotNull(Dialog(cut)));
         await PickReasonAsync(cut, reason);
         await AnswerAsync(cut, "Reject");
 
         Eventually(cut, () => Assert.Equal("Rejected", cut.Find("[data-status]").GetAttribute("data-status")));
-        var rejected = (await Portal.Get<DeferredChanges>().MineAsync(member)).Single(c => c.Id == change);
+        var rejected = (await Portal.Get<ChangeRequests>().MineAsync(member)).Single(c => c.Id == change);
         Assert.Equal((ChangeStatus.Rejected, reason), (rejected.Status, rejected.Reason));
         Assert.Contains(Snackbars, s => s.StartsWith("The change is rejected.", StringComparison.Ordinal));
     }

@@ -25,7 +25,7 @@ public sealed class ChannelQueuePagesTests : ModerationPageTest
         await ClickAsync(cut, () => Button(cut, "Print view"));
         var printed = cut.Find($"[data-letter='{letter.Id}']");
         Assert.Equal(letter.Code, printed.QuerySelector("[data-code=letter]")!.TextContent);
-        Assert.Contains(DeferredChanges.ProfilePath, printed.TextContent);
+        Assert.Contains(ChangeRequests.ProfilePath, printed.TextContent);
         Assert.NotNull(cut.Find(".portal-no-print h1"));
         await ClickAsync(cut, () => Button(cut, "Print"));
         Context.JSInterop.VerifyInvoke("print");

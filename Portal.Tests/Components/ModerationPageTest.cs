@@ -50,7 +50,7 @@ public abstract class ModerationPageTest : ComponentTest
     /// <summary>A change of <paramref name="kind"/> the member asks for, waiting for a moderator.</summary>
     protected async Task<long> RequestAsync(Actor member, string kind, int variant = 0)
     {
-        var result = await Portal.Get<DeferredChanges>().RequestAsync(
+        var result = await Portal.Get<ChangeRequests>().RequestAsync(
             member, kind, member.UserId!, ConfirmationsPortal.Proposal(kind, variant), TestPortal.DefaultPassword);
         Assert.True(result.Outcome == ChangeOutcome.Requested, result.Message);
         return result.ChangeId!.Value;

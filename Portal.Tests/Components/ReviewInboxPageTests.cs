@@ -112,7 +112,7 @@ public sealed class ReviewInboxPageTests : ModerationPageTest
         await AnswerAsync(cut, "Reject 2");
 
         Eventually(cut, () => Assert.Contains("Nothing is waiting for a moderator.", cut.Find("[data-testid=review-inbox]").TextContent));
-        var rejected = Assert.Single(await Portal.Get<DeferredChanges>().MineAsync(member));
+        var rejected = Assert.Single(await Portal.Get<ChangeRequests>().MineAsync(member));
         Assert.Equal((change, ChangeStatus.Rejected, reason), (rejected.Id, rejected.Status, rejected.Reason));
         var decided = await SignUpAsync(signUp.Id);
         Assert.Equal((SignUpStatus.Rejected, reason), (decided.Status, decided.Reason));

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Portal.Data;
 using Portal.Events;
 using Portal.Features.Confirmations;
+using Portal.Features.Dashboard;
 using Portal.Identity;
 
 namespace Portal.Tests.TestInfrastructure;
@@ -50,7 +51,13 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
 
     public EventRecorder<ChangeRejected> Rejected { get; } = new();
 
-    public DeferredChanges Changes => Portal.Get<DeferredChanges>();
+    public ChangeRequests Requests => Portal.Get<ChangeRequests>();
+
+    public ChangeModeration Moderation => Portal.Get<ChangeModeration>();
+
+    public ChangeLifecycle Lifecycle => Portal.Get<ChangeLifecycle>();
+
+    public DashboardFigures Figures => Portal.Get<DashboardFigures>();
 
     /// <summary>
     /// Holds every confirmation after its secret was accepted and before it applies (when it begins
@@ -121,7 +128,7 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
 
     public async Task<ChangeResult> RequestAsync(Actor actor, string kind, int variant = 0, string? password = TestPortal.DefaultPassword)
     {
-        var result = await Changes.RequestAsync(actor, kind, actor.UserId!, Proposal(kind, variant), password);
+        var result = await Requests.RequestAsync(actor, kind, actor.UserId!, Proposal(kind, variant), password);
         Assert.Equal(ChangeOutcome.Requested, result.Outcome);
         return result;
     }
@@ -167,7 +174,7 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
 
     /// <summary>The current values of the kind's fields for the member, read straight from the database.</summary>
     public async Task<IReadOnlyDictionary<string, string?>?> ValuesAsync(string kind, string userId) =>
-        await Changes.CurrentAsync(Actor.System, kind, userId);
+        await Requests.CurrentAsync(Actor.System, kind, userId);
 
     public async Task<int> AuditCountAsync(string action, long changeId)
     {
@@ -179,7 +186,7 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
     /// <summary>Changes the record the way a direct edit would: the kind's own validation and apply, no deferred change.</summary>
     public async Task EditDirectlyAsync(string kind, string userId, IReadOnlyDictionary<string, string?> values)
     {
-        var changeKind = Changes.Kind(kind);
+        var changeKind = Lifecycle.Kind(kind);
         await using var db = await Portal.DbAsync();
         var validation = await changeKind.ValidateAsync(db, userId, values, default);
         Assert.True(validation.IsValid);

@@ -2,6 +2,7 @@ using Portal.Events;
 using Portal.Features.Account;
 using Portal.Features.Audit;
 using Portal.Features.Confirmations;
+using Portal.Features.Dashboard;
 using Portal.Features.Invitations;
 using Portal.Features.OptOut;
 using Portal.Features.Outbox;
@@ -26,6 +27,7 @@ public static class FeatureSetup
         services.AddInvitations();
         services.AddRegistration();
         services.AddConfirmations();
+        services.AddDashboard();
         return builder;
     }
 }

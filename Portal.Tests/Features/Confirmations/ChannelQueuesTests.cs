@@ -41,7 +41,7 @@ public sealed class ChannelQueuesTests : IAsyncLifetime
         Assert.Equal((null, "Grace Admin"), (posted.Code, posted.PostedByName));
         Assert.Null(Assert.Single(await Queues.TransfersAsync(Admin, unsentOnly: false)).Reference);
         // The member still confirms with the code from the posted letter.
-        Assert.Equal(ChangeOutcome.Applied, (await _fixture.Changes.ConfirmWithCodeAsync(member, letter, letterCode)).Outcome);
+        Assert.Equal(ChangeOutcome.Applied, (await _fixture.Requests.ConfirmWithCodeAsync(member, letter, letterCode)).Outcome);
     }
 
     [Fact]

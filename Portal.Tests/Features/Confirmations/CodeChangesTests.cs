@@ -21,7 +21,11 @@ public class CodeChangesTests : IAsyncLifetime
         _fixture = new(database: database);
     }
 
-    private DeferredChanges Changes => _fixture.Changes;
+    private ChangeRequests Requests => _fixture.Requests;
+
+    private ChangeModeration Moderation => _fixture.Moderation;
+
+    private ChangeLifecycle Lifecycle => _fixture.Lifecycle;
 
     public static TheoryData<string> CodeKinds => ["phone", "postal-address", "bank-account"];
 
@@ -85,11 +89,11 @@ public class CodeChangesTests : IAsyncLifetime
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
         var id = (await _fixture.RequestAsync(member, kind)).ChangeId!.Value;
 
-        var result = await Changes.ConfirmWithCodeAsync(member, id, (await _fixture.CodeAsync(id)).ToLowerInvariant());
+        var result = await Requests.ConfirmWithCodeAsync(member, id, (await _fixture.CodeAsync(id)).ToLowerInvariant());
 
         Assert.Equal(ChangeOutcome.Applied, result.Outcome);
         var values = (await _fixture.ValuesAsync(kind, user.Id))!;
-        var expected = (await Changes.Kind(kind).ValidateAsync(await _fixture.Portal.DbAsync(), user.Id, ConfirmationsPortal.Proposal(kind), default)).Values;
+        var expected = (await Lifecycle.Kind(kind).ValidateAsync(await _fixture.Portal.DbAsync(), user.Id, ConfirmationsPortal.Proposal(kind), default)).Values;
         Assert.Equal(expected, values);
         Assert.Equal(ChangeStatus.Applied, (await _fixture.RowAsync(id)).Status);
         Assert.Equal(new ChangeApplied(id, kind, user.Id), Assert.Single(_fixture.Applied.Events));
@@ -109,12 +113,12 @@ public class CodeChangesTests : IAsyncLifetime
         ChangeResult? fourth = null;
         for (var i = 0; i < 4; i++)
         {
-            fourth = await Changes.ConfirmWithCodeAsync(member, id, ConfirmationsPortal.WrongCode(code));
+            fourth = await Requests.ConfirmWithCodeAsync(member, id, ConfirmationsPortal.WrongCode(code));
             Assert.Equal(ChangeOutcome.WrongCode, fourth.Outcome);
             left.Add(fourth.TriesLeft);
         }
-        var fifth = await Changes.ConfirmWithCodeAsync(member, id, ConfirmationsPortal.WrongCode(code));
-        var rightTooLate = await Changes.ConfirmWithCodeAsync(member, id, code);
+        var fifth = await Requests.ConfirmWithCodeAsync(member, id, ConfirmationsPortal.WrongCode(code));
+        var rightTooLate = await Requests.ConfirmWithCodeAsync(member, id, code);
 
         Assert.Equal([4, 3, 2, 1], left);
         Assert.Equal("That code is not right. 1 try left.", fourth!.Message);
@@ -134,7 +138,7 @@ public class CodeChangesTests : IAsyncLifetime
         var id = (await _fixture.RequestAsync(member, kind)).ChangeId!.Value;
         _fixture.Clock.Now = new DateTimeOffset((await _fixture.RowAsync(id)).ExpiresAt.AddSeconds(-1), TimeSpan.Zero);
 
-        Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmWithCodeAsync(member, id, await _fixture.CodeAsync(id))).Outcome);
+        Assert.Equal(ChangeOutcome.Applied, (await Requests.ConfirmWithCodeAsync(member, id, await _fixture.CodeAsync(id))).Outcome);
     }
 
     [DatabaseTheory]
@@ -146,13 +150,13 @@ public class CodeChangesTests : IAsyncLifetime
         var code = await _fixture.CodeAsync(id);
         _fixture.Clock.Now = new DateTimeOffset((await _fixture.RowAsync(id)).ExpiresAt.AddSeconds(1), TimeSpan.Zero);
 
-        var result = await Changes.ConfirmWithCodeAsync(member, id, code);
-        var expired = await Changes.ExpireAsync();
+        var result = await Requests.ConfirmWithCodeAsync(member, id, code);
+        var expired = await Lifecycle.ExpireAsync();
 
         Assert.Equal(ChangeOutcome.Expired, result.Outcome);
         Assert.Equal(1, expired);
         Assert.Equal(ChangeStatus.Expired, (await _fixture.RowAsync(id)).Status);
-        Assert.Equal(ChangeStatus.Expired, Assert.Single(await Changes.MineAsync(member)).Status);
+        Assert.Equal(ChangeStatus.Expired, Assert.Single(await Requests.MineAsync(member)).Status);
         Assert.Null((await _fixture.ValuesAsync(kind, user.Id))!.Values.First());
     }
 
@@ -166,8 +170,8 @@ public class CodeChangesTests : IAsyncLifetime
 
         _fixture.MakeConfirmationsMeet();
         var results = await Task.WhenAll(
-            Task.Run(() => Changes.ConfirmWithCodeAsync(member, id, code)),
-            Task.Run(() => Changes.ConfirmWithCodeAsync(member, id, code)));
+            Task.Run(() => Requests.ConfirmWithCodeAsync(member, id, code)),
+            Task.Run(() => Requests.ConfirmWithCodeAsync(member, id, code)));
 
         Assert.Equal([ChangeOutcome.NotPending, ChangeOutcome.Applied], results.Select(r => r.Outcome).Order());
         Assert.Single(_fixture.Applied.Events);
@@ -184,21 +188,21 @@ public class CodeChangesTests : IAsyncLifetime
         var id = (await _fixture.RequestAsync(member, kind)).ChangeId!.Value;
         await _fixture.EditDirectlyAsync(kind, user.Id, ConfirmationsPortal.Proposal(kind, variant: 1));
 
-        var result = await Changes.ConfirmWithCodeAsync(member, id, await _fixture.CodeAsync(id));
+        var result = await Requests.ConfirmWithCodeAsync(member, id, await _fixture.CodeAsync(id));
 
         Assert.Equal(ChangeOutcome.AwaitingModerator, result.Outcome);
         var row = await _fixture.RowAsync(id);
         Assert.Equal((ChangeStatus.Confirmed, true), (row.Status, row.TargetChanged));
-        var queued = Assert.Single((await Changes.ReviewQueueAsync(moderator, new ReviewFilter(), new PageRequest())).Items);
+        var queued = Assert.Single((await Moderation.ReviewQueueAsync(moderator, new ReviewFilter(), new PageRequest())).Items);
         Assert.Equal((id, true), (queued.Id, queued.TargetChanged));
-        var detail = (await Changes.ReviewAsync(moderator, id))!;
+        var detail = (await Moderation.ReviewAsync(moderator, id))!;
         var field = detail.Fields[0];
         var expectedNow = (await _fixture.ValuesAsync(kind, user.Id))![field.Name];
         Assert.Equal((null, expectedNow), (field.Before, field.Now));
         Assert.True(field.ChangedSince);
         Assert.NotEqual(field.Now, field.Proposed);
 
-        var approved = await Changes.ApproveAsync(moderator, id, detail.Change.Version);
+        var approved = await Moderation.ApproveAsync(moderator, id, detail.Change.Version);
         Assert.Equal(ChangeOutcome.Applied, approved.Outcome);
         Assert.Equal(field.Proposed, (await _fixture.ValuesAsync(kind, user.Id))![field.Name]);
     }
@@ -215,7 +219,7 @@ public class CodeChangesTests : IAsyncLifetime
             await db.Users.Where(u => u.Id == user.Id).ExecuteDeleteAsync();
         }
 
-        var result = await Changes.ConfirmWithCodeAsync(member, id, code);
+        var result = await Requests.ConfirmWithCodeAsync(member, id, code);
 
         Assert.Equal(ChangeOutcome.Failed, result.Outcome);
         var row = await _fixture.RowAsync(id);
@@ -232,7 +236,7 @@ public class CodeChangesTests : IAsyncLifetime
         var firstCode = await _fixture.CodeAsync(first);
         var second = (await _fixture.RequestAsync(member, kind, variant: 1)).ChangeId!.Value;
 
-        var result = await Changes.ConfirmWithCodeAsync(member, first, firstCode);
+        var result = await Requests.ConfirmWithCodeAsync(member, first, firstCode);
 
         Assert.Equal(ChangeOutcome.NotPending, result.Outcome);
         Assert.Contains("newer request replaced", result.Message);
@@ -249,7 +253,7 @@ public class CodeChangesTests : IAsyncLifetime
         var oldCode = await _fixture.CodeAsync(id);
         _fixture.Clock.Advance(TimeSpan.FromMinutes(1));
 
-        var resent = await Changes.ResendAsync(member, id);
+        var resent = await Requests.ResendAsync(member, id);
         var newCode = await _fixture.CodeAsync(id);
 
         Assert.Equal(ChangeOutcome.Requested, resent.Outcome);
@@ -258,8 +262,8 @@ public class CodeChangesTests : IAsyncLifetime
         {
             Assert.Single(await db.Letters.ToListAsync());
         }
-        Assert.Equal(ChangeOutcome.WrongCode, (await Changes.ConfirmWithCodeAsync(member, id, oldCode)).Outcome);
-        Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmWithCodeAsync(member, id, newCode)).Outcome);
+        Assert.Equal(ChangeOutcome.WrongCode, (await Requests.ConfirmWithCodeAsync(member, id, oldCode)).Outcome);
+        Assert.Equal(ChangeOutcome.Applied, (await Requests.ConfirmWithCodeAsync(member, id, newCode)).Outcome);
     }
 
     [DatabaseFact]
@@ -267,23 +271,23 @@ public class CodeChangesTests : IAsyncLifetime
     {
         var (_, member) = await _fixture.PersonAsync("ada@example.org");
         var id = (await _fixture.RequestAsync(member, "phone")).ChangeId!.Value;
-        var tooSoon = await Changes.ResendAsync(member, id);
+        var tooSoon = await Requests.ResendAsync(member, id);
         Assert.Equal((ChangeOutcome.TooManyRequests, TimeSpan.FromMinutes(1)), (tooSoon.Outcome, tooSoon.RetryAfter));
         for (var i = 0; i < 4; i++)
         {
             _fixture.Clock.Advance(TimeSpan.FromMinutes(1));
-            Assert.Equal(ChangeOutcome.Requested, (await Changes.ResendAsync(member, id)).Outcome);
+            Assert.Equal(ChangeOutcome.Requested, (await Requests.ResendAsync(member, id)).Outcome);
         }
         _fixture.Clock.Advance(TimeSpan.FromMinutes(1));
 
         // Five sends of the kind in the hour: the next is possible when the first of them is an hour old.
-        var sixth = await Changes.ResendAsync(member, id);
+        var sixth = await Requests.ResendAsync(member, id);
         Assert.Equal((ChangeOutcome.TooManyRequests, TimeSpan.FromMinutes(55)), (sixth.Outcome, sixth.RetryAfter));
         Assert.Contains($"You can ask again at {_fixture.Clock.Now.UtcDateTime.AddMinutes(55):HH:mm} UTC, in 55 minutes.", sixth.Message);
-        Assert.Equal(ChangeOutcome.TooManyRequests, (await Changes.RequestAsync(member, "phone", member.UserId!, ConfirmationsPortal.Proposal("phone", 1))).Outcome);
-        Assert.Equal(ChangeOutcome.Requested, (await Changes.RequestAsync(member, "postal-address", member.UserId!, ConfirmationsPortal.Proposal("postal-address"))).Outcome);
+        Assert.Equal(ChangeOutcome.TooManyRequests, (await Requests.RequestAsync(member, "phone", member.UserId!, ConfirmationsPortal.Proposal("phone", 1))).Outcome);
+        Assert.Equal(ChangeOutcome.Requested, (await Requests.RequestAsync(member, "postal-address", member.UserId!, ConfirmationsPortal.Proposal("postal-address"))).Outcome);
         _fixture.Clock.Advance(TimeSpan.FromMinutes(55));
-        Assert.Equal(ChangeOutcome.Requested, (await Changes.RequestAsync(member, "phone", member.UserId!, ConfirmationsPortal.Proposal("phone", 1))).Outcome);
+        Assert.Equal(ChangeOutcome.Requested, (await Requests.RequestAsync(member, "phone", member.UserId!, ConfirmationsPortal.Proposal("phone", 1))).Outcome);
     }
 
     [DatabaseFact]
@@ -291,10 +295,10 @@ public class CodeChangesTests : IAsyncLifetime
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
 
-        var invalid = await Changes.RequestAsync(member, "bank-account", user.Id, new Dictionary<string, string?> { ["Iban"] = "DE89370400440532013001", ["AccountHolder"] = "" });
+        var invalid = await Requests.RequestAsync(member, "bank-account", user.Id, new Dictionary<string, string?> { ["Iban"] = "DE89370400440532013001", ["AccountHolder"] = "" });
         var id = (await _fixture.RequestAsync(member, "phone")).ChangeId!.Value;
-        await Changes.ConfirmWithCodeAsync(member, id, await _fixture.CodeAsync(id));
-        var same = await Changes.RequestAsync(member, "phone", user.Id, new Dictionary<string, string?> { ["PhoneNumber"] = "0049 151 23456789" });
+        await Requests.ConfirmWithCodeAsync(member, id, await _fixture.CodeAsync(id));
+        var same = await Requests.RequestAsync(member, "phone", user.Id, new Dictionary<string, string?> { ["PhoneNumber"] = "0049 151 23456789" });
 
         Assert.Equal(ChangeOutcome.Invalid, invalid.Outcome);
         Assert.Equal(["AccountHolder", "Iban"], invalid.Errors!.Keys.Order());
@@ -310,9 +314,9 @@ public class CodeChangesTests : IAsyncLifetime
         var (_, intruder) = await _fixture.PersonAsync("intruder@example.org");
         var id = (await _fixture.RequestAsync(victimActor, "phone")).ChangeId!.Value;
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.RequestAsync(intruder, "phone", victim.Id, ConfirmationsPortal.Proposal("phone")));
-        Assert.Equal(ChangeOutcome.NotFound, (await Changes.ConfirmWithCodeAsync(intruder, id, await _fixture.CodeAsync(id))).Outcome);
-        Assert.Equal(ChangeOutcome.NotFound, (await Changes.CancelAsync(intruder, id)).Outcome);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Requests.RequestAsync(intruder, "phone", victim.Id, ConfirmationsPortal.Proposal("phone")));
+        Assert.Equal(ChangeOutcome.NotFound, (await Requests.ConfirmWithCodeAsync(intruder, id, await _fixture.CodeAsync(id))).Outcome);
+        Assert.Equal(ChangeOutcome.NotFound, (await Requests.CancelAsync(intruder, id)).Outcome);
         Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(id)).Status);
     }
 
@@ -323,9 +327,9 @@ public class CodeChangesTests : IAsyncLifetime
         var id = (await _fixture.RequestAsync(member, "bank-account")).ChangeId!.Value;
         var code = await _fixture.CodeAsync(id);
 
-        Assert.Equal(ChangeOutcome.Cancelled, (await Changes.CancelAsync(member, id)).Outcome);
+        Assert.Equal(ChangeOutcome.Cancelled, (await Requests.CancelAsync(member, id)).Outcome);
 
-        Assert.Equal(ChangeOutcome.NotPending, (await Changes.ConfirmWithCodeAsync(member, id, code)).Outcome);
+        Assert.Equal(ChangeOutcome.NotPending, (await Requests.ConfirmWithCodeAsync(member, id, code)).Outcome);
         await using var db = await _fixture.Portal.DbAsync();
         Assert.Empty(await db.BankTransfers.ToListAsync());
     }
@@ -343,14 +347,14 @@ public class CodeChangesTests : IAsyncLifetime
         switch (how)
         {
             case "applied":
-                Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmWithCodeAsync(member, id, code)).Outcome);
+                Assert.Equal(ChangeOutcome.Applied, (await Requests.ConfirmWithCodeAsync(member, id, code)).Outcome);
                 break;
             case "cancelled":
-                Assert.Equal(ChangeOutcome.Cancelled, (await Changes.CancelAsync(member, id)).Outcome);
+                Assert.Equal(ChangeOutcome.Cancelled, (await Requests.CancelAsync(member, id)).Outcome);
                 break;
             case "expired":
                 _fixture.Clock.Advance(TimeSpan.FromMinutes(11));
-                Assert.Equal(1, await Changes.ExpireAsync());
+                Assert.Equal(1, await Lifecycle.ExpireAsync());
                 break;
             case "replaced":
                 await _fixture.RequestAsync(member, "phone", variant: 1);
@@ -358,7 +362,7 @@ public class CodeChangesTests : IAsyncLifetime
             case "killed by wrong codes":
                 for (var i = 0; i < 5; i++)
                 {
-                    await Changes.ConfirmWithCodeAsync(member, id, ConfirmationsPortal.WrongCode(code));
+                    await Requests.ConfirmWithCodeAsync(member, id, ConfirmationsPortal.WrongCode(code));
                 }
                 break;
             case "password reset":
@@ -384,7 +388,7 @@ public class CodeChangesTests : IAsyncLifetime
         var profile = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
         var othersPhone = (await _fixture.RequestAsync(other, "phone")).ChangeId!.Value;
         var phoneCode = await _fixture.CodeAsync(phone);
-        var link = await _fixture.TokenAsync("new0@example.net", "EmailChangeMail", DeferredChanges.ConfirmLinkPath);
+        var link = await _fixture.TokenAsync("new0@example.net", "EmailChangeMail", ChangeRequests.ConfirmLinkPath);
 
         await ResetPasswordAsync(user.Id);
 
@@ -395,8 +399,8 @@ public class CodeChangesTests : IAsyncLifetime
         }
         Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(profile)).Status);
         Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(othersPhone)).Status);
-        Assert.Equal(ChangeOutcome.NotPending, (await Changes.ConfirmWithCodeAsync(member, phone, phoneCode)).Outcome);
-        Assert.Equal(ChangeOutcome.NotPending, (await Changes.ConfirmLinkAsync(link)).Outcome);
+        Assert.Equal(ChangeOutcome.NotPending, (await Requests.ConfirmWithCodeAsync(member, phone, phoneCode)).Outcome);
+        Assert.Equal(ChangeOutcome.NotPending, (await Requests.ConfirmLinkAsync(link)).Outcome);
         Assert.Null((await _fixture.UserAsync(user.Id)).PhoneNumber);
         await using var db = await _fixture.Portal.DbAsync();
         Assert.Empty(await db.Letters.ToListAsync());
@@ -412,14 +416,14 @@ public class CodeChangesTests : IAsyncLifetime
         _fixture.BeforeApplying(async () =>
         {
             _fixture.BeforeApplying(() => Task.CompletedTask);
-            Assert.Equal(ChangeOutcome.Requested, (await Changes.ResendAsync(member, id)).Outcome);
+            Assert.Equal(ChangeOutcome.Requested, (await Requests.ResendAsync(member, id)).Outcome);
         });
 
-        var result = await Changes.ConfirmWithCodeAsync(member, id, old);
+        var result = await Requests.ConfirmWithCodeAsync(member, id, old);
 
         Assert.Equal(ChangeOutcome.NotPending, result.Outcome);
         Assert.Null((await _fixture.UserAsync(user.Id)).PhoneNumber);
-        Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmWithCodeAsync(member, id, await _fixture.CodeAsync(id))).Outcome);
+        Assert.Equal(ChangeOutcome.Applied, (await Requests.ConfirmWithCodeAsync(member, id, await _fixture.CodeAsync(id))).Outcome);
     }
 
     [DatabaseFact]
@@ -429,12 +433,12 @@ public class CodeChangesTests : IAsyncLifetime
         var (_, admin) = await _fixture.PersonAsync("root@example.org", Roles.Admin);
         var phone = (await _fixture.RequestAsync(member, "phone")).ChangeId!.Value;
         var email = (await _fixture.RequestAsync(member, "email")).ChangeId!.Value;
-        var link = await _fixture.TokenAsync("new0@example.net", "EmailChangeMail", DeferredChanges.ConfirmLinkPath);
+        var link = await _fixture.TokenAsync("new0@example.net", "EmailChangeMail", ChangeRequests.ConfirmLinkPath);
 
         Assert.True((await _fixture.Portal.Get<Portal.Features.Users.UserAdmin>().DeactivateAsync(admin, user.Id)).Succeeded);
 
         Assert.Equal((ChangeStatus.Cancelled, "Cancelled because the account was deactivated."), ((await _fixture.RowAsync(phone)).Status, (await _fixture.RowAsync(phone)).Reason));
-        Assert.Equal(ChangeOutcome.NotPending, (await Changes.ConfirmLinkAsync(link)).Outcome);
+        Assert.Equal(ChangeOutcome.NotPending, (await Requests.ConfirmLinkAsync(link)).Outcome);
         Assert.Equal("ada@example.org", (await _fixture.UserAsync(user.Id)).Email);
         Assert.Equal(ChangeStatus.Cancelled, (await _fixture.RowAsync(email)).Status);
     }

@@ -19,7 +19,7 @@ public sealed class CodeEntryLockTests : IAsyncLifetime
         p.Settings["RateLimits:ChangeConfirmation:PerIp"] = "100";
     });
 
-    private DeferredChanges Changes => _fixture.Changes;
+    private ChangeRequests Requests => _fixture.Requests;
 
     private CodeEntryLocks Locks => _fixture.Portal.Get<CodeEntryLocks>();
 
@@ -87,19 +87,19 @@ public sealed class CodeEntryLockTests : IAsyncLifetime
         await WrongCodesAsync(member, "phone", 5);
         var phone = (await _fixture.RequestAsync(member, "phone", variant: 1)).ChangeId!.Value;
         await WrongCodesAsync(member, phone, 1);
-        Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmWithCodeAsync(member, phone, await _fixture.CodeAsync(phone))).Outcome);
+        Assert.Equal(ChangeOutcome.Applied, (await Requests.ConfirmWithCodeAsync(member, phone, await _fixture.CodeAsync(phone))).Outcome);
         Assert.Equal(0, (await _fixture.UserAsync(user.Id)).WrongCodes);
 
         await WrongCodesAsync(member, "postal-address", 5);
         var letter = (await _fixture.RequestAsync(member, "postal-address", variant: 1)).ChangeId!.Value;
         await WrongCodesAsync(member, letter, 1);
-        var seventh = await Changes.ConfirmWithCodeAsync(member, letter, ConfirmationsPortal.WrongCode(await _fixture.CodeAsync(letter)));
+        var seventh = await Requests.ConfirmWithCodeAsync(member, letter, ConfirmationsPortal.WrongCode(await _fixture.CodeAsync(letter)));
         Assert.Equal(ChangeOutcome.CodeEntryLocked, seventh.Outcome);
 
         _fixture.Clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromSeconds(1));
-        Assert.Equal(ChangeOutcome.CodeEntryLocked, (await Changes.ConfirmWithCodeAsync(member, letter, await _fixture.CodeAsync(letter))).Outcome);
+        Assert.Equal(ChangeOutcome.CodeEntryLocked, (await Requests.ConfirmWithCodeAsync(member, letter, await _fixture.CodeAsync(letter))).Outcome);
         _fixture.Clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmWithCodeAsync(member, letter, await _fixture.CodeAsync(letter))).Outcome);
+        Assert.Equal(ChangeOutcome.Applied, (await Requests.ConfirmWithCodeAsync(member, letter, await _fixture.CodeAsync(letter))).Outcome);
         var after = await _fixture.UserAsync(user.Id);
         Assert.Equal((0, (DateTime?)null), (after.WrongCodes, after.CodeEntryLockedUntil));
     }
@@ -113,7 +113,7 @@ public sealed class CodeEntryLockTests : IAsyncLifetime
         var wrong = ConfirmationsPortal.WrongCode(await _fixture.CodeAsync(changeId));
         for (var i = 0; i < count; i++)
         {
-            Assert.NotEqual(ChangeOutcome.CodeEntryLocked, (await Changes.ConfirmWithCodeAsync(member, changeId, wrong)).Outcome);
+            Assert.NotEqual(ChangeOutcome.CodeEntryLocked, (await Requests.ConfirmWithCodeAsync(member, changeId, wrong)).Outcome);
         }
     }
 

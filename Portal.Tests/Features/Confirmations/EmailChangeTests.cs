@@ -11,21 +11,21 @@ public sealed class EmailChangeTests : IAsyncLifetime
 {
     private readonly ConfirmationsPortal _fixture = new();
 
-    private DeferredChanges Changes => _fixture.Changes;
+    private ChangeRequests Requests => _fixture.Requests;
 
     private Task<string> ConfirmTokenAsync(string recipient) =>
-        _fixture.TokenAsync(recipient, nameof(EmailChangeMail), DeferredChanges.ConfirmLinkPath);
+        _fixture.TokenAsync(recipient, nameof(EmailChangeMail), ChangeRequests.ConfirmLinkPath);
 
     private Task<string> CancelTokenAsync(string recipient) =>
-        _fixture.TokenAsync(recipient, nameof(EmailChangeNoticeMail), DeferredChanges.CancelLinkPath);
+        _fixture.TokenAsync(recipient, nameof(EmailChangeNoticeMail), ChangeRequests.CancelLinkPath);
 
     [Fact]
     public async Task The_current_password_is_required_and_checked_before_anything_is_stored()
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
 
-        var missing = await Changes.RequestAsync(member, "email", user.Id, ConfirmationsPortal.Proposal("email"), currentPassword: null);
-        var wrong = await Changes.RequestAsync(member, "email", user.Id, ConfirmationsPortal.Proposal("email"), currentPassword: "not my password at all");
+        var missing = await Requests.RequestAsync(member, "email", user.Id, ConfirmationsPortal.Proposal("email"), currentPassword: null);
+        var wrong = await Requests.RequestAsync(member, "email", user.Id, ConfirmationsPortal.Proposal("email"), currentPassword: "not my password at all");
 
         Assert.Equal((ChangeOutcome.Invalid, ChangeOutcome.Invalid), (missing.Outcome, wrong.Outcome));
         Assert.Equal("That is not your current password.", wrong.Errors!["CurrentPassword"]);
@@ -43,11 +43,11 @@ public sealed class EmailChangeTests : IAsyncLifetime
 
         Assert.StartsWith("We sent a link to new0@example.net. Open it within 24 hours", result.Message);
         var toNew = await _fixture.Portal.Mail.DeliveredAsync("new0@example.net", "Confirm your new address");
-        var link = toNew.LinkContaining(DeferredChanges.ConfirmLinkPath);
+        var link = toNew.LinkContaining(ChangeRequests.ConfirmLinkPath);
         Assert.StartsWith("https://portal.test/account/changes/confirm/", link);
         Assert.Contains("valid for 24 hours", toNew.Text);
         var toOld = await _fixture.Portal.Mail.DeliveredAsync("ada@example.org", "about to change");
-        Assert.StartsWith("https://portal.test/account/changes/cancel/", toOld.LinkContaining(DeferredChanges.CancelLinkPath));
+        Assert.StartsWith("https://portal.test/account/changes/cancel/", toOld.LinkContaining(ChangeRequests.CancelLinkPath));
         Assert.Contains("n•••@example.net", toOld.Text);
         Assert.DoesNotContain("new0@example.net", toOld.Text);
         Assert.Equal("ada@example.org", (await _fixture.UserAsync(user.Id)).Email);
@@ -61,8 +61,8 @@ public sealed class EmailChangeTests : IAsyncLifetime
         var token = await ConfirmTokenAsync("new0@example.net");
         var before = await _fixture.RowAsync(id);
 
-        var opened = await Changes.OpenLinkAsync(token);
-        await Changes.OpenLinkAsync(token);
+        var opened = await Requests.OpenLinkAsync(token);
+        await Requests.OpenLinkAsync(token);
 
         Assert.Null(opened.Problem);
         Assert.Equal((id, "new0@example.net", "ada@example.org"), (opened.Change!.Id, opened.Change.Fields[0].Proposed, opened.Change.Fields[0].Before));
@@ -82,7 +82,7 @@ public sealed class EmailChangeTests : IAsyncLifetime
             await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.EmailConfirmed, false));
         }
 
-        var result = await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
+        var result = await Requests.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
 
         Assert.Equal(ChangeOutcome.Applied, result.Outcome);
         var after = await _fixture.UserAsync(user.Id);
@@ -90,7 +90,7 @@ public sealed class EmailChangeTests : IAsyncLifetime
         Assert.NotEqual(user.SecurityStamp, after.SecurityStamp);
         var phoneRow = await _fixture.RowAsync(phone);
         Assert.Equal((ChangeStatus.Cancelled, "Cancelled because the account's email address changed."), (phoneRow.Status, phoneRow.Reason));
-        Assert.Equal(ChangeOutcome.NotPending, (await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"))).Outcome);
+        Assert.Equal(ChangeOutcome.NotPending, (await Requests.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"))).Outcome);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class EmailChangeTests : IAsyncLifetime
         await _fixture.RequestAsync(member, "bank-account");
         await _fixture.RequestAsync(member, "email");
 
-        Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"))).Outcome);
+        Assert.Equal(ChangeOutcome.Applied, (await Requests.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"))).Outcome);
 
         await using var db = await _fixture.Portal.DbAsync();
         Assert.Empty(await db.Letters.ToListAsync());
@@ -121,7 +121,7 @@ public sealed class EmailChangeTests : IAsyncLifetime
         }
         await _fixture.RequestAsync(member, "email");
 
-        await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
+        await Requests.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
 
         var after = await _fixture.UserAsync(user.Id);
         Assert.Equal(("new0@example.net", "NEW0@EXAMPLE.NET"), (after.UserName, after.NormalizedUserName));
@@ -134,10 +134,10 @@ public sealed class EmailChangeTests : IAsyncLifetime
         var id = (await _fixture.RequestAsync(member, "email")).ChangeId!.Value;
         var cancel = await CancelTokenAsync("ada@example.org");
 
-        var opened = await Changes.OpenCancelLinkAsync(cancel);
+        var opened = await Requests.OpenCancelLinkAsync(cancel);
         Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(id)).Status);
-        var result = await Changes.CancelByLinkAsync(cancel);
-        var confirm = await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
+        var result = await Requests.CancelByLinkAsync(cancel);
+        var confirm = await Requests.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
 
         Assert.Equal(id, opened.Change!.Id);
         Assert.Equal(ChangeOutcome.Cancelled, result.Outcome);
@@ -157,10 +157,10 @@ public sealed class EmailChangeTests : IAsyncLifetime
         var lateToken = await ConfirmTokenAsync("new1@example.net");
 
         _fixture.Clock.Advance(TimeSpan.FromHours(24) - TimeSpan.FromSeconds(1));
-        Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmLinkAsync(earlyToken)).Outcome);
+        Assert.Equal(ChangeOutcome.Applied, (await Requests.ConfirmLinkAsync(earlyToken)).Outcome);
         _fixture.Clock.Advance(TimeSpan.FromSeconds(2));
-        Assert.Equal(ChangeOutcome.Expired, (await Changes.ConfirmLinkAsync(lateToken)).Outcome);
-        Assert.Equal(ChangeOutcome.Expired, (await Changes.OpenLinkAsync(lateToken)).Problem);
+        Assert.Equal(ChangeOutcome.Expired, (await Requests.ConfirmLinkAsync(lateToken)).Outcome);
+        Assert.Equal(ChangeOutcome.Expired, (await Requests.OpenLinkAsync(lateToken)).Problem);
         Assert.Equal((ChangeStatus.Applied, ChangeStatus.Pending), ((await _fixture.RowAsync(early)).Status, (await _fixture.RowAsync(late)).Status));
     }
 
@@ -172,7 +172,7 @@ public sealed class EmailChangeTests : IAsyncLifetime
         var token = await ConfirmTokenAsync("new0@example.net");
 
         _fixture.MakeConfirmationsMeet();
-        var results = await Task.WhenAll(Task.Run(() => Changes.ConfirmLinkAsync(token)), Task.Run(() => Changes.ConfirmLinkAsync(token)));
+        var results = await Task.WhenAll(Task.Run(() => Requests.ConfirmLinkAsync(token)), Task.Run(() => Requests.ConfirmLinkAsync(token)));
 
         Assert.Equal([ChangeOutcome.NotPending, ChangeOutcome.Applied], results.Select(r => r.Outcome).Order());
         Assert.Single(_fixture.Confirmed.Events);
@@ -189,7 +189,7 @@ public sealed class EmailChangeTests : IAsyncLifetime
             await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Email, "other@example.org").SetProperty(u => u.NormalizedEmail, "OTHER@EXAMPLE.ORG"));
         }
 
-        var result = await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
+        var result = await Requests.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
 
         Assert.Equal(ChangeOutcome.Failed, result.Outcome);
         Assert.Contains("changed after this request", result.Message);
@@ -205,8 +205,8 @@ public sealed class EmailChangeTests : IAsyncLifetime
         var id = (await _fixture.RequestAsync(member, "email")).ChangeId!.Value;
         await _fixture.PersonAsync("new0@example.net");
 
-        var taken = await Changes.RequestAsync(member, "email", member.UserId!, new Dictionary<string, string?> { ["Email"] = "Taken@Example.org" }, TestPortal.DefaultPassword);
-        var result = await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
+        var taken = await Requests.RequestAsync(member, "email", member.UserId!, new Dictionary<string, string?> { ["Email"] = "Taken@Example.org" }, TestPortal.DefaultPassword);
+        var result = await Requests.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
 
         Assert.Equal("Another account has that address.", taken.Errors!["Email"]);
         Assert.Equal(ChangeOutcome.Failed, result.Outcome);
@@ -223,7 +223,7 @@ public sealed class EmailChangeTests : IAsyncLifetime
             await db.Users.Where(u => u.Id == user.Id).ExecuteDeleteAsync();
         }
 
-        var result = await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
+        var result = await Requests.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
 
         Assert.Equal(ChangeOutcome.Failed, result.Outcome);
         Assert.Equal("The record no longer exists.", (await _fixture.RowAsync(id)).Reason);
@@ -237,19 +237,19 @@ public sealed class EmailChangeTests : IAsyncLifetime
         var first = await ConfirmTokenAsync("new0@example.net");
         await _fixture.RequestAsync(member, "email", variant: 1);
 
-        var result = await Changes.ConfirmLinkAsync(first);
+        var result = await Requests.ConfirmLinkAsync(first);
 
         Assert.Equal(ChangeOutcome.NotPending, result.Outcome);
         Assert.Equal("ada@example.org", (await _fixture.UserAsync(user.Id)).Email);
-        Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new1@example.net"))).Outcome);
+        Assert.Equal(ChangeOutcome.Applied, (await Requests.ConfirmLinkAsync(await ConfirmTokenAsync("new1@example.net"))).Outcome);
     }
 
     [Fact]
     public async Task Malformed_and_unknown_links_are_not_found()
     {
-        Assert.Equal(ChangeOutcome.NotFound, (await Changes.OpenLinkAsync("short")).Problem);
-        Assert.Equal(ChangeOutcome.NotFound, (await Changes.ConfirmLinkAsync(Portal.Identity.Secrets.NewToken().Token)).Outcome);
-        Assert.Equal(ChangeOutcome.NotFound, (await Changes.CancelByLinkAsync(Portal.Identity.Secrets.NewToken().Token)).Outcome);
+        Assert.Equal(ChangeOutcome.NotFound, (await Requests.OpenLinkAsync("short")).Problem);
+        Assert.Equal(ChangeOutcome.NotFound, (await Requests.ConfirmLinkAsync(Portal.Identity.Secrets.NewToken().Token)).Outcome);
+        Assert.Equal(ChangeOutcome.NotFound, (await Requests.CancelByLinkAsync(Portal.Identity.Secrets.NewToken().Token)).Outcome);
     }
 
     [Fact]
@@ -257,7 +257,7 @@ public sealed class EmailChangeTests : IAsyncLifetime
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
         await _fixture.RequestAsync(member, "email");
-        Assert.Equal(ChangeOutcome.Applied, (await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"))).Outcome);
+        Assert.Equal(ChangeOutcome.Applied, (await Requests.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"))).Outcome);
         var notice = await _fixture.Portal.Mail.DeliveredAsync("ada@example.org", "address was changed");
         Assert.Contains("n•••@example.net", notice.Text);
         Assert.DoesNotContain("new0@example.net", notice.Text);
@@ -284,7 +284,7 @@ public sealed class EmailChangeTests : IAsyncLifetime
         Assert.Equal("The change is undone", (await Forms.ParseAsync(undone)).QuerySelector("h1")!.TextContent);
         var after = await _fixture.UserAsync(user.Id);
         Assert.Equal(("ada@example.org", user.UserName, true), (after.Email, after.UserName, after.EmailConfirmed));
-        var change = await _fixture.RowAsync((await _fixture.Changes.MineAsync(member)).Single().Id);
+        var change = await _fixture.RowAsync((await _fixture.Requests.MineAsync(member)).Single().Id);
         Assert.Equal((ChangeStatus.Reverted, "Undone from the old address."), (change.Status, change.Reason));
         Assert.Equal(1, await _fixture.AuditCountAsync("change.reverted", change.Id));
         // The stamp changed: at its next check, every session of the account ends.
@@ -300,7 +300,7 @@ public sealed class EmailChangeTests : IAsyncLifetime
     {
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
         await _fixture.RequestAsync(member, "email");
-        await Changes.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
+        await Requests.ConfirmLinkAsync(await ConfirmTokenAsync("new0@example.net"));
         var path = new Uri((await _fixture.Portal.Mail.DeliveredAsync("ada@example.org", "address was changed")).LinkContaining(EmailChangeReverts.LinkPath)).AbsolutePath;
         _fixture.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1));
 

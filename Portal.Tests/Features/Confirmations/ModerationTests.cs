@@ -21,9 +21,13 @@ public class ModerationTests : IAsyncLifetime
         _fixture = new(database: database);
     }
 
-    private DeferredChanges Changes => _fixture.Changes;
+    private ChangeRequests Requests => _fixture.Requests;
 
-    private async Task<ChangeDetail> ReviewAsync(Actor moderator, long id) => (await Changes.ReviewAsync(moderator, id))!;
+    private ChangeModeration Moderation => _fixture.Moderation;
+
+    private ChangeLifecycle Lifecycle => _fixture.Lifecycle;
+
+    private async Task<ChangeDetail> ReviewAsync(Actor moderator, long id) => (await Moderation.ReviewAsync(moderator, id))!;
 
     [DatabaseFact]
     public async Task A_display_name_waits_in_the_queue_with_its_diff_and_a_moderator_applies_it()
@@ -36,19 +40,19 @@ public class ModerationTests : IAsyncLifetime
 
         Assert.Contains("A moderator will look at your change", requested.Message);
         Assert.Null((await _fixture.RowAsync(id)).SecretHash);
-        var row = Assert.Single((await Changes.ReviewQueueAsync(moderator, new ReviewFilter(), new PageRequest())).Items);
+        var row = Assert.Single((await Moderation.ReviewQueueAsync(moderator, new ReviewFilter(), new PageRequest())).Items);
         Assert.Equal((id, "Display name", member.Name, false), (row.Id, row.Title, row.RequestedByName, row.TargetChanged));
-        Assert.Equal(1, await Changes.ReviewCountAsync(moderator));
+        Assert.Equal(1, await Moderation.ReviewCountAsync(moderator));
         var detail = await ReviewAsync(moderator, id);
         Assert.Equal(new FieldDiff("DisplayName", "Display name", null, "Ada L.", null), Assert.Single(detail.Fields));
 
-        var result = await Changes.ApproveAsync(moderator, id, detail.Change.Version);
+        var result = await Moderation.ApproveAsync(moderator, id, detail.Change.Version);
 
         Assert.Equal(ChangeOutcome.Applied, result.Outcome);
         Assert.Equal("Ada L.", (await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
         var applied = await _fixture.RowAsync(id);
         Assert.Equal((ChangeStatus.Applied, moderator.UserId, 1), (applied.Status, applied.DecidedById, applied.ApprovalsGiven));
-        Assert.Empty((await Changes.ReviewQueueAsync(moderator, new ReviewFilter(), new PageRequest())).Items);
+        Assert.Empty((await Moderation.ReviewQueueAsync(moderator, new ReviewFilter(), new PageRequest())).Items);
         Assert.Single(_fixture.Applied.Events);
         Assert.Equal(1, await _fixture.AuditCountAsync("change.applied", id));
     }
@@ -60,8 +64,8 @@ public class ModerationTests : IAsyncLifetime
         var id = (await _fixture.RequestAsync(moderatorMember, "profile")).ChangeId!.Value;
         var version = (await ReviewAsync(moderatorMember, id)).Change.Version;
 
-        var approve = await Changes.ApproveAsync(moderatorMember, id, version);
-        var reject = await Changes.RejectAsync(moderatorMember, id, "no");
+        var approve = await Moderation.ApproveAsync(moderatorMember, id, version);
+        var reject = await Moderation.RejectAsync(moderatorMember, id, "no");
 
         Assert.Equal((ChangeOutcome.NotAllowed, ChangeOutcome.NotAllowed), (approve.Outcome, reject.Outcome));
         Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(id)).Status);
@@ -74,13 +78,13 @@ public class ModerationTests : IAsyncLifetime
         var (_, other) = await _fixture.PersonAsync("bob@example.org");
         var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.ReviewQueueAsync(other, new ReviewFilter(), new PageRequest()));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.ReviewAsync(other, id));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.ClaimAsync(other, id));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.ApproveAsync(other, id, 0));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.RejectAsync(other, id, "no"));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.ApproveManyAsync(other, [(id, 0)]));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.RejectManyAsync(other, [id], "no"));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Moderation.ReviewQueueAsync(other, new ReviewFilter(), new PageRequest()));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Moderation.ReviewAsync(other, id));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Moderation.ClaimAsync(other, id));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Moderation.ApproveAsync(other, id, 0));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Moderation.RejectAsync(other, id, "no"));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Moderation.ApproveManyAsync(other, [(id, 0)]));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Moderation.RejectManyAsync(other, [id], "no"));
         Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(id)).Status);
     }
 
@@ -96,7 +100,7 @@ public class ModerationTests : IAsyncLifetime
             await db.DeferredChanges.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Version, c => c.Version + 1));
         }
 
-        var result = await Changes.ApproveAsync(moderator, id, shown);
+        var result = await Moderation.ApproveAsync(moderator, id, shown);
 
         Assert.Equal(ChangeOutcome.VersionChanged, result.Outcome);
         Assert.Equal(ChangeStatus.Pending, (await _fixture.RowAsync(id)).Status);
@@ -110,17 +114,17 @@ public class ModerationTests : IAsyncLifetime
         var (_, second) = await _fixture.PersonAsync("mod2@example.org", Roles.Moderator);
         var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
 
-        Assert.Equal(ChangeOutcome.Claimed, (await Changes.ClaimAsync(first, id)).Outcome);
-        var seen = await Changes.ClaimAsync(second, id);
-        var row = Assert.Single((await Changes.ReviewQueueAsync(second, new ReviewFilter(), new PageRequest())).Items);
-        var blocked = await Changes.ApproveAsync(second, id, row.Version);
+        Assert.Equal(ChangeOutcome.Claimed, (await Moderation.ClaimAsync(first, id)).Outcome);
+        var seen = await Moderation.ClaimAsync(second, id);
+        var row = Assert.Single((await Moderation.ReviewQueueAsync(second, new ReviewFilter(), new PageRequest())).Items);
+        var blocked = await Moderation.ApproveAsync(second, id, row.Version);
 
         Assert.Equal(ChangeOutcome.ClaimedByOther, seen.Outcome);
         Assert.Contains(first.Name, seen.Message);
         Assert.Equal(first.Name, row.ClaimedByName);
         Assert.Equal(ChangeOutcome.ClaimedByOther, blocked.Outcome);
         _fixture.Clock.Advance(TimeSpan.FromMinutes(11));
-        Assert.Equal(ChangeOutcome.Applied, (await Changes.ApproveAsync(second, id, row.Version)).Outcome);
+        Assert.Equal(ChangeOutcome.Applied, (await Moderation.ApproveAsync(second, id, row.Version)).Outcome);
     }
 
     [DatabaseFact]
@@ -130,18 +134,18 @@ public class ModerationTests : IAsyncLifetime
         var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
         var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
 
-        var empty = await Changes.RejectAsync(moderator, id, "  ");
-        var result = await Changes.RejectAsync(moderator, id, Changes.RejectionReasons[0]);
+        var empty = await Moderation.RejectAsync(moderator, id, "  ");
+        var result = await Moderation.RejectAsync(moderator, id, Moderation.RejectionReasons[0]);
 
         Assert.Equal(ChangeOutcome.Invalid, empty.Outcome);
         Assert.Equal(ChangeOutcome.Rejected, result.Outcome);
         var row = await _fixture.RowAsync(id);
-        Assert.Equal((ChangeStatus.Rejected, Changes.RejectionReasons[0], moderator.Name), (row.Status, row.Reason, row.DecidedByName));
+        Assert.Equal((ChangeStatus.Rejected, Moderation.RejectionReasons[0], moderator.Name), (row.Status, row.Reason, row.DecidedByName));
         var mail = await _fixture.Portal.Mail.DeliveredAsync("ada@example.org", "was not approved");
-        Assert.Contains(Changes.RejectionReasons[0], mail.Text);
+        Assert.Contains(Moderation.RejectionReasons[0], mail.Text);
         Assert.Contains("Display name", mail.Text);
-        Assert.Equal(new ChangeRejected(id, "profile", user.Id, Changes.RejectionReasons[0]), Assert.Single(_fixture.Rejected.Events));
-        Assert.Equal(Changes.RejectionReasons[0], Assert.Single(await Changes.MineAsync(member)).Reason);
+        Assert.Equal(new ChangeRejected(id, "profile", user.Id, Moderation.RejectionReasons[0]), Assert.Single(_fixture.Rejected.Events));
+        Assert.Equal(Moderation.RejectionReasons[0], Assert.Single(await Requests.MineAsync(member)).Reason);
         Assert.Null((await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
         Assert.Equal(1, await _fixture.AuditCountAsync("change.rejected", id));
     }
@@ -156,10 +160,10 @@ public class ModerationTests : IAsyncLifetime
         var a = (await _fixture.RequestAsync(ada, "profile")).ChangeId!.Value;
         var b = (await _fixture.RequestAsync(bob, "profile")).ChangeId!.Value;
         var c = (await _fixture.RequestAsync(cy, "profile")).ChangeId!.Value;
-        var rows = (await Changes.ReviewQueueAsync(moderator, new ReviewFilter(), new PageRequest())).Items;
+        var rows = (await Moderation.ReviewQueueAsync(moderator, new ReviewFilter(), new PageRequest())).Items;
 
-        var approved = await Changes.ApproveManyAsync(moderator, [.. rows.Where(r => r.Id != c).Select(r => (r.Id, r.Version))]);
-        var rejected = await Changes.RejectManyAsync(moderator, [a, c], "Not allowed.");
+        var approved = await Moderation.ApproveManyAsync(moderator, [.. rows.Where(r => r.Id != c).Select(r => (r.Id, r.Version))]);
+        var rejected = await Moderation.RejectManyAsync(moderator, [a, c], "Not allowed.");
 
         Assert.Equal([a, b, c], rows.Select(r => r.Id));
         Assert.All(approved, r => Assert.Equal(ChangeOutcome.Applied, r.Outcome));
@@ -179,7 +183,7 @@ public class ModerationTests : IAsyncLifetime
         var fresh = (await _fixture.RequestAsync(bob, "profile")).ChangeId!.Value;
         await _fixture.RequestAsync(bob, "phone");
 
-        async Task<IEnumerable<long>> Ids(ReviewFilter filter) => (await Changes.ReviewQueueAsync(moderator, filter, new PageRequest())).Items.Select(r => r.Id);
+        async Task<IEnumerable<long>> Ids(ReviewFilter filter) => (await Moderation.ReviewQueueAsync(moderator, filter, new PageRequest())).Items.Select(r => r.Id);
 
         Assert.Equal([old, fresh], await Ids(new ReviewFilter()));
         Assert.Equal([old], await Ids(new ReviewFilter(OlderThan: TimeSpan.FromDays(1))));
@@ -196,9 +200,9 @@ public class ModerationTests : IAsyncLifetime
         var shown = (await ReviewAsync(moderator, id)).Change.Version;
         await _fixture.EditDirectlyAsync("profile", user.Id, ConfirmationsPortal.Proposal("profile", variant: 1));
 
-        var first = await Changes.ApproveAsync(moderator, id, shown);
+        var first = await Moderation.ApproveAsync(moderator, id, shown);
         var detail = await ReviewAsync(moderator, id);
-        var second = await Changes.ApproveAsync(moderator, id, detail.Change.Version);
+        var second = await Moderation.ApproveAsync(moderator, id, detail.Change.Version);
 
         Assert.Equal(ChangeOutcome.AwaitingModerator, first.Outcome);
         Assert.Equal(new FieldDiff("DisplayName", "Display name", null, "Ada L.", "Countess Ada"), Assert.Single(detail.Fields));
@@ -214,19 +218,19 @@ public class ModerationTests : IAsyncLifetime
         var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
         var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
         await _fixture.EditDirectlyAsync("profile", user.Id, ConfirmationsPortal.Proposal("profile", variant: 1));
-        Assert.Equal(ChangeOutcome.AwaitingModerator, (await Changes.ApproveAsync(moderator, id, (await ReviewAsync(moderator, id)).Change.Version)).Outcome);
+        Assert.Equal(ChangeOutcome.AwaitingModerator, (await Moderation.ApproveAsync(moderator, id, (await ReviewAsync(moderator, id)).Change.Version)).Outcome);
         var looked = await ReviewAsync(moderator, id);
 
         // The record moves again while the moderator reads the diff.
         await _fixture.EditDirectlyAsync("profile", user.Id, new Dictionary<string, string?> { ["DisplayName"] = "Lady Lovelace" });
-        var stale = await Changes.ApproveAsync(moderator, id, looked.Change.Version);
+        var stale = await Moderation.ApproveAsync(moderator, id, looked.Change.Version);
         var again = await ReviewAsync(moderator, id);
 
         Assert.Equal(ChangeOutcome.VersionChanged, stale.Outcome);
         Assert.Equal("Lady Lovelace", (await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
         Assert.Equal("Lady Lovelace", Assert.Single(again.Fields).Now);
         Assert.NotEqual(looked.Change.Version, again.Change.Version);
-        Assert.Equal(ChangeOutcome.Applied, (await Changes.ApproveAsync(moderator, id, again.Change.Version)).Outcome);
+        Assert.Equal(ChangeOutcome.Applied, (await Moderation.ApproveAsync(moderator, id, again.Change.Version)).Outcome);
         Assert.Equal("Ada L.", (await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
     }
 
@@ -237,13 +241,13 @@ public class ModerationTests : IAsyncLifetime
         var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
         var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
         await _fixture.EditDirectlyAsync("profile", user.Id, ConfirmationsPortal.Proposal("profile", variant: 1));
-        await Changes.ApproveAsync(moderator, id, (await ReviewAsync(moderator, id)).Change.Version);
+        await Moderation.ApproveAsync(moderator, id, (await ReviewAsync(moderator, id)).Change.Version);
         await _fixture.EditDirectlyAsync("profile", user.Id, new Dictionary<string, string?> { ["DisplayName"] = "Lady Lovelace" });
 
         var detail = await ReviewAsync(moderator, id);
 
         Assert.Equal("Lady Lovelace", Assert.Single(detail.Fields).Now);
-        Assert.Equal(ChangeOutcome.Applied, (await Changes.ApproveAsync(moderator, id, detail.Change.Version)).Outcome);
+        Assert.Equal(ChangeOutcome.Applied, (await Moderation.ApproveAsync(moderator, id, detail.Change.Version)).Outcome);
     }
 
     [DatabaseFact]
@@ -261,31 +265,6 @@ public class ModerationTests : IAsyncLifetime
     }
 
     [DatabaseFact]
-    public async Task The_dashboard_counts_changes_waiting_for_a_moderator_or_a_code_and_those_applied_or_expired_lately()
-    {
-        var (user, member) = await _fixture.PersonAsync("ada@example.org");
-        var (_, other) = await _fixture.PersonAsync("bob@example.org");
-        var (_, admin) = await _fixture.PersonAsync("admin@example.org", Roles.Admin);
-        var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
-        var expiring = (await _fixture.RequestAsync(other, "phone")).ChangeId!.Value;
-        _fixture.Clock.Advance(TimeSpan.FromMinutes(11));
-        await Changes.ExpireAsync();
-        var applied = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
-        await Changes.ApproveAsync(moderator, applied, (await ReviewAsync(moderator, applied)).Change.Version);
-        await _fixture.RequestAsync(member, "phone");
-        await _fixture.RequestAsync(member, "profile", variant: 1);
-
-        var counts = await Changes.CountsAsync(admin, 30);
-
-        Assert.Equal(new ChangeCounts(AwaitingConfirmation: 1, Applied: 1, Expired: 1), counts);
-        Assert.Equal(ChangeStatus.Expired, (await _fixture.RowAsync(expiring)).Status);
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Changes.CountsAsync(moderator, 30));
-        _fixture.Clock.Advance(TimeSpan.FromDays(31));
-        Assert.Equal((0, 0), ((await Changes.CountsAsync(admin, 30)).Applied, (await Changes.CountsAsync(admin, 30)).Expired));
-        Assert.Equal(user.Id, (await _fixture.RowAsync(applied)).TargetId);
-    }
-
-    [DatabaseFact]
     public async Task The_sites_own_profile_fields_are_changed_with_the_display_name_checked_and_may_be_left_empty()
     {
         await using var fixture = new ConfirmationsPortal(portal =>
@@ -298,14 +277,14 @@ public class ModerationTests : IAsyncLifetime
         }, database: _database);
         var (user, member) = await fixture.PersonAsync("ada@example.org");
         var (_, moderator) = await fixture.PersonAsync("mod@example.org", Roles.Moderator);
-        var kind = fixture.Changes.Kind("profile");
+        var kind = fixture.Lifecycle.Kind("profile");
 
-        var tooLong = await fixture.Changes.RequestAsync(member, "profile", user.Id,
+        var tooLong = await fixture.Requests.RequestAsync(member, "profile", user.Id,
             new Dictionary<string, string?> { ["DisplayName"] = "Ada", ["Pronouns"] = new string('x', 21) });
-        var id = (await fixture.Changes.RequestAsync(member, "profile", user.Id,
+        var id = (await fixture.Requests.RequestAsync(member, "profile", user.Id,
             new Dictionary<string, string?> { ["DisplayName"] = "Ada", ["Pronouns"] = " she/her ", ["Organisation"] = "" })).ChangeId!.Value;
-        var detail = (await fixture.Changes.ReviewAsync(moderator, id))!;
-        var applied = await fixture.Changes.ApproveAsync(moderator, id, detail.Change.Version);
+        var detail = (await fixture.Moderation.ReviewAsync(moderator, id))!;
+        var applied = await fixture.Moderation.ApproveAsync(moderator, id, detail.Change.Version);
 
         Assert.Equal("Profile", kind.Title);
         Assert.Equal(["DisplayName", "Pronouns", "Organisation"], kind.Fields.Select(f => f.Name));
@@ -334,14 +313,14 @@ public sealed class TwoApprovalTests : IAsyncLifetime
         var (user, member) = await _fixture.PersonAsync("ada@example.org");
         var (_, first) = await _fixture.PersonAsync("mod1@example.org", Roles.Moderator);
         var (_, second) = await _fixture.PersonAsync("mod2@example.org", Roles.Admin);
-        var changes = _fixture.Changes;
+        var moderation = _fixture.Moderation;
         var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
 
-        var one = await changes.ApproveAsync(first, id, (await changes.ReviewAsync(first, id))!.Change.Version);
-        var again = await changes.ApproveAsync(first, id, (await changes.ReviewAsync(first, id))!.Change.Version);
+        var one = await moderation.ApproveAsync(first, id, (await moderation.ReviewAsync(first, id))!.Change.Version);
+        var again = await moderation.ApproveAsync(first, id, (await moderation.ReviewAsync(first, id))!.Change.Version);
         Assert.Null((await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
-        var row = (await changes.ReviewAsync(second, id))!.Change;
-        var two = await changes.ApproveAsync(second, id, row.Version);
+        var row = (await moderation.ReviewAsync(second, id))!.Change;
+        var two = await moderation.ApproveAsync(second, id, row.Version);
 
         Assert.Equal((ChangeOutcome.Approved, ChangeOutcome.NotAllowed, ChangeOutcome.Applied), (one.Outcome, again.Outcome, two.Outcome));
         Assert.Equal((1, 2, first.Name), (row.ApprovalsGiven, row.ApprovalsNeeded, row.FirstApproverName));

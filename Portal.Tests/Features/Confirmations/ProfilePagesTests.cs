@@ -276,9 +276,9 @@ public sealed class ProfilePagesTests : IAsyncLifetime
     {
         var (user, actor) = await _fixture.PersonAsync("old@example.org");
         await _fixture.RequestAsync(actor, "email");
-        var token = await _fixture.TokenAsync("new0@example.net", nameof(EmailChangeMail), DeferredChanges.ConfirmLinkPath);
+        var token = await _fixture.TokenAsync("new0@example.net", nameof(EmailChangeMail), ChangeRequests.ConfirmLinkPath);
         using var client = Portal.CreateBrowserlikeClient();
-        var url = $"/{DeferredChanges.ConfirmLinkPath}/{token}";
+        var url = $"/{ChangeRequests.ConfirmLinkPath}/{token}";
 
         for (var i = 0; i < 2; i++)
         {
@@ -303,23 +303,23 @@ public sealed class ProfilePagesTests : IAsyncLifetime
         using var client = Portal.CreateBrowserlikeClient();
         async Task<string> HeadingAsync(string path) => (await client.GetPageAsync("/" + path)).QuerySelector("h1")!.TextContent;
 
-        Assert.Equal("This link is not valid", await HeadingAsync($"{DeferredChanges.ConfirmLinkPath}/{new string('x', 43)}"));
+        Assert.Equal("This link is not valid", await HeadingAsync($"{ChangeRequests.ConfirmLinkPath}/{new string('x', 43)}"));
 
         await _fixture.RequestAsync(actor, "email");
-        var first = await _fixture.TokenAsync("new0@example.net", nameof(EmailChangeMail), DeferredChanges.ConfirmLinkPath);
-        var cancel = await _fixture.TokenAsync("problems@example.org", nameof(EmailChangeNoticeMail), DeferredChanges.CancelLinkPath);
+        var first = await _fixture.TokenAsync("new0@example.net", nameof(EmailChangeMail), ChangeRequests.ConfirmLinkPath);
+        var cancel = await _fixture.TokenAsync("problems@example.org", nameof(EmailChangeNoticeMail), ChangeRequests.CancelLinkPath);
         _fixture.Clock.Advance(TimeSpan.FromHours(25));
-        Assert.Equal("This change has expired", await HeadingAsync($"{DeferredChanges.ConfirmLinkPath}/{first}"));
-        Assert.Equal("This change has expired", await HeadingAsync($"{DeferredChanges.CancelLinkPath}/{cancel}"));
+        Assert.Equal("This change has expired", await HeadingAsync($"{ChangeRequests.ConfirmLinkPath}/{first}"));
+        Assert.Equal("This change has expired", await HeadingAsync($"{ChangeRequests.CancelLinkPath}/{cancel}"));
 
         await _fixture.RequestAsync(actor, "email", variant: 1);
-        Assert.Equal("This change was cancelled", await HeadingAsync($"{DeferredChanges.ConfirmLinkPath}/{first}"));
-        var second = await _fixture.TokenAsync("new1@example.net", nameof(EmailChangeMail), DeferredChanges.ConfirmLinkPath);
-        using (var confirmed = await client.SubmitFormAsync($"/{DeferredChanges.ConfirmLinkPath}/{second}", new Dictionary<string, string>()))
+        Assert.Equal("This change was cancelled", await HeadingAsync($"{ChangeRequests.ConfirmLinkPath}/{first}"));
+        var second = await _fixture.TokenAsync("new1@example.net", nameof(EmailChangeMail), ChangeRequests.ConfirmLinkPath);
+        using (var confirmed = await client.SubmitFormAsync($"/{ChangeRequests.ConfirmLinkPath}/{second}", new Dictionary<string, string>()))
         {
             Assert.Equal("Your new address is in effect", (await Forms.ParseAsync(confirmed)).QuerySelector("h1")!.TextContent);
         }
-        Assert.Equal("This change is done already", await HeadingAsync($"{DeferredChanges.ConfirmLinkPath}/{second}"));
+        Assert.Equal("This change is done already", await HeadingAsync($"{ChangeRequests.ConfirmLinkPath}/{second}"));
     }
 
     [Fact]
@@ -327,10 +327,10 @@ public sealed class ProfilePagesTests : IAsyncLifetime
     {
         var (user, actor) = await _fixture.PersonAsync("mine@example.org");
         await _fixture.RequestAsync(actor, "email");
-        var confirm = await _fixture.TokenAsync("new0@example.net", nameof(EmailChangeMail), DeferredChanges.ConfirmLinkPath);
-        var cancel = await _fixture.TokenAsync("mine@example.org", nameof(EmailChangeNoticeMail), DeferredChanges.CancelLinkPath);
+        var confirm = await _fixture.TokenAsync("new0@example.net", nameof(EmailChangeMail), ChangeRequests.ConfirmLinkPath);
+        var cancel = await _fixture.TokenAsync("mine@example.org", nameof(EmailChangeNoticeMail), ChangeRequests.CancelLinkPath);
         using var client = Portal.CreateBrowserlikeClient();
-        var url = $"/{DeferredChanges.CancelLinkPath}/{cancel}";
+        var url = $"/{ChangeRequests.CancelLinkPath}/{cancel}";
 
         var shown = await client.GetPageAsync(url);
         Assert.Equal("Cancel the change of address", shown.QuerySelector("h1")!.TextContent);
@@ -338,9 +338,9 @@ public sealed class ProfilePagesTests : IAsyncLifetime
         using var cancelled = await client.SubmitFormAsync(url, new Dictionary<string, string>());
 
         Assert.Equal("The change is cancelled", (await Forms.ParseAsync(cancelled)).QuerySelector("h1")!.TextContent);
-        var confirmPage = await client.GetPageAsync($"/{DeferredChanges.ConfirmLinkPath}/{confirm}");
+        var confirmPage = await client.GetPageAsync($"/{ChangeRequests.ConfirmLinkPath}/{confirm}");
         Assert.Equal("This change was cancelled", confirmPage.QuerySelector("h1")!.TextContent);
-        using var pressed = await client.PostAsync($"/{DeferredChanges.ConfirmLinkPath}/{confirm}", new FormUrlEncodedContent([]));
+        using var pressed = await client.PostAsync($"/{ChangeRequests.ConfirmLinkPath}/{confirm}", new FormUrlEncodedContent([]));
         Assert.Equal("mine@example.org", (await _fixture.UserAsync(user.Id)).Email);
     }
 
@@ -355,12 +355,12 @@ public sealed class ProfilePagesTests : IAsyncLifetime
         var phone = (await fixture.RequestAsync(member, "phone")).ChangeId!.Value;
         var code = await fixture.CodeAsync(phone);
         await fixture.RequestAsync(member, "email");
-        var confirm = await fixture.TokenAsync("new0@example.net", nameof(EmailChangeMail), DeferredChanges.ConfirmLinkPath);
-        var cancel = await fixture.TokenAsync("quiet@example.org", nameof(EmailChangeNoticeMail), DeferredChanges.CancelLinkPath);
+        var confirm = await fixture.TokenAsync("new0@example.net", nameof(EmailChangeMail), ChangeRequests.ConfirmLinkPath);
+        var cancel = await fixture.TokenAsync("quiet@example.org", nameof(EmailChangeNoticeMail), ChangeRequests.CancelLinkPath);
 
         (await client.SubmitFormAsync($"/account/changes/{phone}/code", new Dictionary<string, string> { ["Code"] = code })).Dispose();
-        await client.GetPageAsync($"/{DeferredChanges.CancelLinkPath}/{cancel}");
-        (await client.SubmitFormAsync($"/{DeferredChanges.ConfirmLinkPath}/{confirm}", new Dictionary<string, string>())).Dispose();
+        await client.GetPageAsync($"/{ChangeRequests.CancelLinkPath}/{cancel}");
+        (await client.SubmitFormAsync($"/{ChangeRequests.ConfirmLinkPath}/{confirm}", new Dictionary<string, string>())).Dispose();
 
         Assert.Equal(ChangeStatus.Applied, (await fixture.RowAsync(phone)).Status);
         Assert.NotEmpty(logs.Lines);
@@ -375,11 +375,11 @@ public sealed class ProfilePagesTests : IAsyncLifetime
     {
         var (_, actor) = await _fixture.PersonAsync("headers@example.org");
         await _fixture.RequestAsync(actor, "email");
-        var confirm = await _fixture.TokenAsync("new0@example.net", nameof(EmailChangeMail), DeferredChanges.ConfirmLinkPath);
-        var cancel = await _fixture.TokenAsync("headers@example.org", nameof(EmailChangeNoticeMail), DeferredChanges.CancelLinkPath);
+        var confirm = await _fixture.TokenAsync("new0@example.net", nameof(EmailChangeMail), ChangeRequests.ConfirmLinkPath);
+        var cancel = await _fixture.TokenAsync("headers@example.org", nameof(EmailChangeNoticeMail), ChangeRequests.CancelLinkPath);
         using var client = Portal.CreateBrowserlikeClient();
 
-        foreach (var path in new[] { $"/{DeferredChanges.ConfirmLinkPath}/{confirm}", $"/{DeferredChanges.CancelLinkPath}/{cancel}", $"/{DeferredChanges.ConfirmLinkPath}/unknown" })
+        foreach (var path in new[] { $"/{ChangeRequests.ConfirmLinkPath}/{confirm}", $"/{ChangeRequests.CancelLinkPath}/{cancel}", $"/{ChangeRequests.ConfirmLinkPath}/unknown" })
         {
             using var response = await client.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -443,7 +443,7 @@ public sealed class ProfilePagesTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal((ChangeStatus.Cancelled, "Cancelled because the account's password changed."), ((await _fixture.RowAsync(id)).Status, (await _fixture.RowAsync(id)).Reason));
-        Assert.Equal(ChangeOutcome.NotPending, (await _fixture.Changes.ConfirmWithCodeAsync(member, id, code)).Outcome);
+        Assert.Equal(ChangeOutcome.NotPending, (await _fixture.Requests.ConfirmWithCodeAsync(member, id, code)).Outcome);
         Assert.Null((await _fixture.UserAsync(user.Id)).PhoneNumber);
     }
 

@@ -124,7 +124,7 @@ public sealed class ReviewInboxTests : IAsyncLifetime
         var decisions = await Inbox.RejectAsync(moderator, items, "Names must be your own.");
 
         Assert.All(decisions, d => Assert.True(d.Done, d.Message));
-        var mine = Assert.Single(await _fixture.Changes.MineAsync(member), c => c.Id == change);
+        var mine = Assert.Single(await _fixture.Requests.MineAsync(member), c => c.Id == change);
         Assert.Equal((ChangeStatus.Rejected, "Names must be your own."), (mine.Status, mine.Reason));
         await using var db = await _fixture.Portal.DbAsync();
         var application = await db.SignUps.SingleAsync(s => s.Id == signUp.Id);

@@ -307,24 +307,6 @@ public class InvitationsTests : IAsyncLifetime
     }
 
     [DatabaseFact]
-    public async Task The_daily_chart_counts_first_sends_and_acceptances()
-    {
-        var token = await _fixture.InviteAsync("chart@example.org");
-        await _fixture.InviteAsync("chart2@example.org");
-        await _fixture.Responses.AcceptAsync(token, new InviteeForm
-        {
-            UserName = "charted", Email = "chart@example.org", Password = TestPortal.DefaultPassword, ConfirmPassword = TestPortal.DefaultPassword,
-        });
-
-        var days = await Invitations.DailyAsync(Admin, 30);
-
-        Assert.Equal(30, days.Count);
-        Assert.Equal(DateOnly.FromDateTime(_fixture.Clock.Now.UtcDateTime), days[^1].Day);
-        Assert.Equal((2, 1), (days[^1].Sent, days[^1].Accepted));
-        Assert.All(days.Take(29), d => Assert.Equal((0, 0), (d.Sent, d.Accepted)));
-    }
-
-    [DatabaseFact]
     public async Task Only_admins_invite()
     {
         var moderator = new Actor("m", "mod", new HashSet<string> { Roles.Moderator });

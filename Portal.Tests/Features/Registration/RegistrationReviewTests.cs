@@ -163,7 +163,6 @@ public sealed class RegistrationReviewTests(RegistrationReviewTests.Fixture fixt
             await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Review.ApproveAsync(actor, [signUp.Id]));
             await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Review.RejectAsync(actor, [signUp.Id], "No."));
         }
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Review.StatsAsync(Moderator, 30));
 
         await using var db = await Portal.DbAsync();
         Assert.Equal(SignUpStatus.AwaitingApproval, (await db.SignUps.SingleAsync(s => s.Id == signUp.Id)).Status);
@@ -253,28 +252,6 @@ public sealed class RegistrationReviewTests(RegistrationReviewTests.Fixture fixt
         Assert.Equal([$"zed@{tag}.example", $"Again@{tag}.example"], byEmail.Items.Select(r => r.Email));
         Assert.Equal($"zed@{tag}.example", Assert.Single(searched.Items).Email);
         Assert.Equal($"again@{tag}.example", Assert.Single(rejected.Items).Email);
-    }
-
-    [Fact]
-    public async Task Stats_count_sign_ups_per_day_and_the_activation_rate()
-    {
-        var clock = new TestClock();
-        await using var portal = TestPortal.WithServices(services => services.AddSingleton<TimeProvider>(clock));
-        var today = clock.Now.UtcDateTime;
-        await portal.SeedSignUpAsync("one@stats.example", createdAt: today.AddDays(-2));
-        var (_, activeLater) = await portal.SeedSignUpAsync("two@stats.example", createdAt: today.AddDays(-2));
-        await portal.SeedSignUpAsync("three@stats.example", SignUpStatus.AwaitingActivation, createdAt: today);
-        await portal.SeedSignUpAsync("old@stats.example", createdAt: today.AddDays(-40));
-        await portal.Get<RegistrationReview>().ApproveAsync(Moderator, [activeLater.Id]);
-
-        var stats = await portal.Get<RegistrationReview>().StatsAsync(Admin, 30);
-
-        Assert.Equal(30, stats.Days.Count);
-        Assert.Equal(DateOnly.FromDateTime(today), stats.Days[^1].Day);
-        Assert.Equal(new DailySignUps(DateOnly.FromDateTime(today.AddDays(-2)), 2, 1), stats.Days[^3]);
-        Assert.Equal(new DailySignUps(DateOnly.FromDateTime(today), 1, 0), stats.Days[^1]);
-        Assert.Equal((3, 1), (stats.SignedUp, stats.Activated));
-        Assert.Equal(1.0 / 3, stats.ActivationRate!.Value, 6);
     }
 
     private async Task<SignInResult> CheckPasswordAsync(string userId)

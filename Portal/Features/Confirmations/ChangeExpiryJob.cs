@@ -9,7 +9,7 @@ namespace Portal.Features.Confirmations;
 /// each round). A failed run is logged and tried again next time.
 /// </summary>
 public sealed partial class ChangeExpiryJob(
-    DeferredChanges changes, JobSchedule schedule, IOptions<ConfirmationsOptions> options, ILogger<ChangeExpiryJob> logger) : BackgroundService
+    ChangeLifecycle changes, JobSchedule schedule, IOptions<ConfirmationsOptions> options, ILogger<ChangeExpiryJob> logger) : BackgroundService
 {
     public const string JobName = "change-expiry";
 

@@ -26,7 +26,7 @@ public sealed record ChangeNotice(
 /// Declares a deferrable edit in one place: which record and fields, how input is validated (the
 /// same checks a direct edit uses: <see cref="MemberDetailsRules"/>), how it is confirmed, how the
 /// requester is told, and how it is applied. Register implementations as <see cref="ChangeKind"/>
-/// singletons; <see cref="DeferredChanges"/> does the rest.
+/// singletons; <see cref="ChangeLifecycle"/> does the rest.
 /// </summary>
 public abstract class ChangeKind
 {

@@ -89,7 +89,7 @@ public sealed class EmailChangeKind(
         user.ConcurrencyStamp = Guid.NewGuid().ToString();
         await db.ActivationKeys.Where(k => k.UserId == user.Id && k.SpentAt == null && k.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken);
-        await DeferredChanges.RevokeSecretsAsync(db, user.Id, exceptChange, reason, now, cancellationToken);
+        await ChangeLifecycle.RevokeSecretsAsync(db, user.Id, exceptChange, reason, now, cancellationToken);
     }
 
     public override async Task<string> NotifyAsync(ChangeNotice notice, CancellationToken cancellationToken)
@@ -97,11 +97,11 @@ public sealed class EmailChangeKind(
         var newEmail = notice.Proposed[Field]!;
         var userName = notice.User.UserName!;
         await mailer.QueueAsync(notice.Db, newEmail,
-            new EmailChangeMail(userName, newEmail, portal.Value.Link($"{DeferredChanges.ConfirmLinkPath}/{notice.Secret}"), Settings.Lifetime));
+            new EmailChangeMail(userName, newEmail, portal.Value.Link($"{ChangeRequests.ConfirmLinkPath}/{notice.Secret}"), Settings.Lifetime));
         if (!notice.IsResend && notice.User.Email is { } oldEmail)
         {
             await mailer.QueueAsync(notice.Db, oldEmail,
-                new EmailChangeNoticeMail(userName, EmailAddress.Mask(newEmail), portal.Value.Link($"{DeferredChanges.CancelLinkPath}/{notice.CancelToken}")));
+                new EmailChangeNoticeMail(userName, EmailAddress.Mask(newEmail), portal.Value.Link($"{ChangeRequests.CancelLinkPath}/{notice.CancelToken}")));
         }
         return $"We sent a link to {newEmail}. Open it within {Duration.Describe(Settings.Lifetime)} to confirm the new address; until then your account keeps its current address.";
     }

@@ -3,7 +3,7 @@ using Portal.Identity;
 
 namespace Portal.Features.Confirmations;
 
-/// <summary>What became of a call on <see cref="DeferredChanges"/>.</summary>
+/// <summary>What became of a call on <see cref="ChangeRequests"/> and <see cref="ChangeModeration"/>.</summary>
 public enum ChangeOutcome
 {
     /// <summary>Stored and its secret sent (or queued for a moderator).</summary>
@@ -110,12 +110,6 @@ public sealed record ChangeDetail(ReviewRow Change, IReadOnlyList<FieldDiff> Fie
 
 /// <summary>A link opened: the change it confirms or cancels, or why it cannot.</summary>
 public sealed record OpenedChangeLink(ChangeSummary? Change, ChangeOutcome? Problem, string? Message);
-
-/// <summary>
-/// The dashboard's figures for deferred changes besides those waiting for a moderator (the review
-/// inbox counts those); the last two over the dashboard's window.
-/// </summary>
-public sealed record ChangeCounts(int AwaitingConfirmation, int Applied, int Expired);
 
 /// <summary>How the member pages answer a call refused for now.</summary>
 public static class ChangeResponses

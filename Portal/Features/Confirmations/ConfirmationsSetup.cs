@@ -19,8 +19,10 @@ public static class ConfirmationsSetup
         services.AddSingleton<SendLimits>();
         services.AddSingleton<CodeEntryLocks>();
         services.AddSingleton<EmailChangeReverts>();
-        services.AddSingleton<DeferredChanges>();
-        services.AddSingleton<IEventHandler<PasswordChanged>>(sp => sp.GetRequiredService<DeferredChanges>());
+        services.AddSingleton<ChangeLifecycle>();
+        services.AddSingleton<IEventHandler<PasswordChanged>>(sp => sp.GetRequiredService<ChangeLifecycle>());
+        services.AddSingleton<ChangeRequests>();
+        services.AddSingleton<ChangeModeration>();
         services.AddSingleton<ChannelQueues>();
         services.AddSingleton<ReviewInbox>();
         services.AddHostedService<ChangeExpiryJob>();

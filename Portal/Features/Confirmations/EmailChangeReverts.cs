@@ -84,7 +84,7 @@ public sealed class EmailChangeReverts(
         {
             return new ChangeResult(ChangeOutcome.NotPending, AlreadyUndone, change.Id);
         }
-        audit.Record(db, Actor.Visitor, AuditActions.ChangeReverted, await DeferredChanges.AuditTargetAsync(db, change, EmailChangeKind.KindTitle, cancellationToken),
+        audit.Record(db, Actor.Visitor, AuditActions.ChangeReverted, await ChangeLifecycle.AuditTargetAsync(db, change, EmailChangeKind.KindTitle, cancellationToken),
             $"undone from the old address {address}; the account was signed out everywhere");
         await EmailChangeKind.MoveAsync(db, normalizer, user, address, exceptChange: null, "Cancelled because the change of address was undone from the old address.", now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);

@@ -55,7 +55,7 @@ public sealed record InboxDecision(InboxItem Item, bool Done, string Message);
 /// approval, listed together and decided together. Each source keeps its own rules (four-eyes,
 /// versions, claims); this only merges and routes.
 /// </summary>
-public sealed class ReviewInbox(DeferredChanges changes, RegistrationReview signUps, TimeProvider clock)
+public sealed class ReviewInbox(ChangeModeration changes, RegistrationReview signUps, TimeProvider clock)
 {
     public const string SignUpKind = "sign-up";
     public const string SignUpTitle = "Sign-up";

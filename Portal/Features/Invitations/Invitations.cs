@@ -44,8 +44,6 @@ public sealed record InvitationCounts(int Pending, int Accepted, int Expired, in
     public int Total => Pending + Accepted + Expired + Revoked + OptedOut;
 }
 
-public sealed record DailyInvitations(DateOnly Day, int Sent, int Accepted);
-
 /// <summary>
 /// What the database says about an address: its account, that account's live invitation, the opt-out
 /// list, and the suppression list (its bounce, when it is on it).
@@ -326,23 +324,6 @@ public sealed class Invitations(
         return new InvitationCounts(
             Count(InvitationStatus.Pending), Count(InvitationStatus.Accepted), groups.Where(g => g.Expired).Sum(g => g.Count),
             Count(InvitationStatus.Revoked), Count(InvitationStatus.OptedOut));
-    }
-
-    /// <summary>Invitations first sent and invitations accepted per day, for the last <paramref name="days"/> days.</summary>
-    public async Task<IReadOnlyList<DailyInvitations>> DailyAsync(Actor actor, int days, CancellationToken cancellationToken = default)
-    {
-        actor.Require(Roles.Admin);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var since = today.AddDays(1 - days).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var sent = await db.Invitations.Where(i => i.CreatedAt >= since)
-            .GroupBy(i => i.CreatedAt.Date).Select(g => new { Day = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => DateOnly.FromDateTime(g.Day), g => g.Count, cancellationToken);
-        var accepted = await db.Invitations.Where(i => i.AcceptedAt >= since)
-            .GroupBy(i => i.AcceptedAt!.Value.Date).Select(g => new { Day = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => DateOnly.FromDateTime(g.Day), g => g.Count, cancellationToken);
-        return [.. Enumerable.Range(0, days).Select(n => today.AddDays(n + 1 - days))
-            .Select(day => new DailyInvitations(day, sent.GetValueOrDefault(day), accepted.GetValueOrDefault(day)))];
     }
 
     /// <summary>Filters by the status an admin sees, in which a pending invitation past its date is expired.</summary>

@@ -30,19 +30,6 @@ public sealed record SkippedSignUp(long Id, string? Email, string Why);
 /// <summary>How many of the asked sign-ups were decided, and the others with the reason.</summary>
 public sealed record ReviewResult(int Decided, IReadOnlyList<SkippedSignUp> Skipped);
 
-public sealed record DailySignUps(DateOnly Day, int SignedUp, int Activated);
-
-/// <summary>Sign-ups of the last days: per day, in all, and how many of them became active.</summary>
-public sealed record SignUpStats(IReadOnlyList<DailySignUps> Days)
-{
-    public int SignedUp => Days.Sum(d => d.SignedUp);
-
-    public int Activated => Days.Sum(d => d.Activated);
-
-    /// <summary>Activated of signed up in the window, or null when nobody signed up.</summary>
-    public double? ActivationRate => SignedUp == 0 ? null : (double)Activated / SignedUp;
-}
-
 /// <summary>
 /// The moderators' approval queue: sign-ups whose address is confirmed wait here until a moderator
 /// approves (the account becomes active) or rejects them (the account goes, the application and the
@@ -119,22 +106,6 @@ public sealed class RegistrationReview(
         actor.Require(Roles.Moderation);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.SignUps.CountAsync(s => s.Status == SignUpStatus.AwaitingApproval, cancellationToken);
-    }
-
-    /// <summary>Sign-ups per day over the last <paramref name="days"/> days, with how many of each day's became active.</summary>
-    public async Task<SignUpStats> StatsAsync(Actor actor, int days, CancellationToken cancellationToken = default)
-    {
-        actor.Require(Roles.Admin);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var since = today.AddDays(1 - days).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var daily = await db.SignUps.Where(s => s.CreatedAt >= since)
-            .GroupBy(s => s.CreatedAt.Date)
-            .Select(g => new { Day = g.Key, SignedUp = g.Count(), Activated = g.Count(s => s.Status == SignUpStatus.Active) })
-            .ToDictionaryAsync(g => DateOnly.FromDateTime(g.Day), cancellationToken);
-        return new SignUpStats(
-            [.. Enumerable.Range(0, days).Select(n => today.AddDays(n + 1 - days))
-                .Select(day => daily.TryGetValue(day, out var d) ? new DailySignUps(day, d.SignedUp, d.Activated) : new DailySignUps(day, 0, 0))]);
     }
 
     /// <summary>

@@ -117,7 +117,7 @@ public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, Audi
                 invitation.RevokedBy = actor.Name;
             }
             // The links and codes of the account's pending changes die as well.
-            await DeferredChanges.RevokeSecretsAsync(db, user.Id, except: null, "Cancelled because the account was deactivated.", now, cancellationToken);
+            await ChangeLifecycle.RevokeSecretsAsync(db, user.Id, except: null, "Cancelled because the account was deactivated.", now, cancellationToken);
             return null;
         }, user => $"{user.UserName} is deactivated: they cannot sign in and their open sessions end within a minute.");
 
