@@ -100,7 +100,7 @@ public sealed class AdminPagesAccessibilityTests(BrowserFixture fixture)
         await portal.SeedSignUpAsync(approval);
 
         var invited = $"a11y.invitee.{theme}@example.org";
-        Assert.Equal(InviteOutcome.Sent, (await portal.Get<Invitations>().InviteAsync(invited, adminActor)).Outcome);
+        Assert.Equal(InviteOutcome.Sent, (await portal.Get<InvitationService>().InviteAsync(invited, adminActor)).Outcome);
 
         var file = $"team-{theme}.csv";
         var bulk = portal.Get<BulkInvites>();

@@ -204,7 +204,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
             var removal = await db.AuditEntries.SingleAsync(e => e.Action == "suppression.removed" && e.TargetName == "bounced.reader@example.org");
             Assert.Equal("The mailbox was restored, said their IT on 2 March", removal.Details);
         }
-        var invited = await fixture.Portal.Get<Invitations>().InviteAsync("bounced.reader@example.org", InvitationPortal.Admin);
+        var invited = await fixture.Portal.Get<InvitationService>().InviteAsync("bounced.reader@example.org", InvitationPortal.Admin);
         Assert.Equal(InviteOutcome.Sent, invited.Outcome);
         session.AssertNoErrors();
     }

@@ -50,7 +50,7 @@ public sealed class PublicPagesAccessibilityTests(BrowserFixture fixture)
         var portal = fixture.Portal;
         var admin = await portal.CreateUserAsync($"mailed.admin.{theme}@example.org", roles: Roles.Admin);
         var invitee = $"mailed.invitee.{theme}@example.org";
-        var invited = await portal.Get<Invitations>().InviteAsync(invitee, new Actor(admin.Id, admin.UserName!, new HashSet<string> { Roles.Admin }));
+        var invited = await portal.Get<InvitationService>().InviteAsync(invitee, new Actor(admin.Id, admin.UserName!, new HashSet<string> { Roles.Admin }));
         Assert.Equal(InviteOutcome.Sent, invited.Outcome);
         var invitation = await portal.Mail.DeliveredAsync(invitee, "invited you");
 

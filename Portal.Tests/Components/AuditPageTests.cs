@@ -12,7 +12,7 @@ public sealed class AuditPageTests : AdminPageTest
     private async Task<IRenderedComponent<AuditPage>> OpenAsync()
     {
         await SignInAsAdminAsync();
-        var invitations = Portal.Get<Invitations>();
+        var invitations = Portal.Get<InvitationService>();
         await invitations.InviteAsync("ada@example.org", Admin);
         var grace = (await invitations.InviteAsync("grace@example.org", Admin)).InvitationId!.Value;
         Assert.True(await invitations.RevokeAsync(Admin, grace));

@@ -17,7 +17,7 @@ public sealed class DashboardPageTests : AdminPageTest
         await SignInAsAdminAsync();
         foreach (var invitee in new[] { "one@invited.example", "two@invited.example" })
         {
-            Assert.True((await Portal.Get<Invitations>().InviteAsync(invitee, Admin)).Sent);
+            Assert.True((await Portal.Get<InvitationService>().InviteAsync(invitee, Admin)).Sent);
         }
 
         var page = await RenderPageAsync<DashboardPage>();

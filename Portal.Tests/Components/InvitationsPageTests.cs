@@ -13,7 +13,7 @@ public sealed class InvitationsPageTests : AdminPageTest
         await SignInAsAdminAsync();
         foreach (var invitee in invitees)
         {
-            Assert.True((await Portal.Get<Invitations>().InviteAsync(invitee, Admin)).Sent);
+            Assert.True((await Portal.Get<InvitationService>().InviteAsync(invitee, Admin)).Sent);
         }
         var page = await RenderPageAsync<InvitationsPage>();
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-status-filter]")));
@@ -70,7 +70,7 @@ public sealed class InvitationsPageTests : AdminPageTest
     {
         var page = await OpenAsync("ada@example.org", "grace@example.org");
         var grace = await InvitationAsync("grace@example.org");
-        Assert.True(await Portal.Get<Invitations>().RevokeAsync(Admin, grace.Id));
+        Assert.True(await Portal.Get<InvitationService>().RevokeAsync(Admin, grace.Id));
 
         var revoked = page.Find("[data-status-filter=Revoked]");
         revoked.Click();

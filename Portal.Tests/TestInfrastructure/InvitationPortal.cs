@@ -40,7 +40,7 @@ public sealed class InvitationPortal : IAsyncDisposable
 
     public static Actor Admin { get; } = new("admin-id", "Grace Admin", new HashSet<string> { Roles.Admin });
 
-    public Invitations Invitations => Portal.Get<Invitations>();
+    public InvitationService Invitations => Portal.Get<InvitationService>();
 
     public InvitationResponses Responses => Portal.Get<InvitationResponses>();
 

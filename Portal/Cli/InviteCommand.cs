@@ -48,7 +48,7 @@ public static class InviteCommand
         var bulk = services.GetRequiredService<BulkInvites>();
         var options = new BulkRunOptions(canonicalRole, message, resend,
             days ?? services.GetRequiredService<Microsoft.Extensions.Options.IOptions<InvitationOptions>>().Value.ExpiryDays);
-        if (Invitations.CheckOptions(new InviteOptions(options.DefaultRole, options.DefaultMessage, options.ExpiryDays)) is { } problem)
+        if (InvitationService.CheckOptions(new InviteOptions(options.DefaultRole, options.DefaultMessage, options.ExpiryDays)) is { } problem)
         {
             throw new CliInputException(problem);
         }

@@ -120,7 +120,7 @@ public static class BulkBenchmark
         }
 
         var now = DateTime.UtcNow;
-        var invitations = services.GetRequiredService<Invitations>();
+        var invitations = services.GetRequiredService<InvitationService>();
         await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         var normalizer = services.GetRequiredService<Microsoft.AspNetCore.Identity.ILookupNormalizer>();
         foreach (var member in members)

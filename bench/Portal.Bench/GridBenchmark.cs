@@ -39,7 +39,7 @@ public static class GridBenchmark
             await bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, null, Resend: false, ExpiryDays: 14));
             await bulk.RunToEndAsync(jobId, CancellationToken.None);
 
-            var invitations = services.GetRequiredService<Invitations>();
+            var invitations = services.GetRequiredService<InvitationService>();
             var users = services.GetRequiredService<UserAdmin>();
             var total = (await invitations.SearchAsync(Admin, new InvitationQuery(), new PageRequest())).Total;
             var accounts = (await users.SearchAsync(Admin, new UserQuery(), new PageRequest())).Total;

@@ -1,6 +1,7 @@
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using Portal.Data;
+using Portal.Features.Invitations;
 using Portal.Features.Users;
 using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
@@ -30,7 +31,7 @@ public sealed class DashboardPageTests : IAsyncLifetime
         await _fixture.Portal.SeedSignUpAsync("activation@example.org", SignUpStatus.AwaitingActivation);
         foreach (var invitee in new[] { "one@invited.example", "two@invited.example", "three@invited.example" })
         {
-            Assert.True((await _fixture.Portal.Get<Portal.Features.Invitations.Invitations>().InviteAsync(invitee, _admin)).Sent);
+            Assert.True((await _fixture.Portal.Get<InvitationService>().InviteAsync(invitee, _admin)).Sent);
         }
 
         var page = await OpenDashboardAsync();

@@ -30,7 +30,7 @@ public sealed class InvitationPagesTests : IAsyncLifetime
 
     private async Task<(string Token, long Id)> InviteAsync(string address)
     {
-        var result = await _portal.Get<Portal.Features.Invitations.Invitations>().InviteAsync(address, new Actor("a", "Grace Admin", new HashSet<string> { Roles.Admin }));
+        var result = await _portal.Get<InvitationService>().InviteAsync(address, new Actor("a", "Grace Admin", new HashSet<string> { Roles.Admin }));
         var mail = await _portal.Mail.DeliveredAsync(address, "invited you");
         var link = mail.LinkContaining("/invite/");
         return (link[(link.LastIndexOf('/') + 1)..], result.InvitationId!.Value);
@@ -162,7 +162,7 @@ public sealed class InvitationPagesTests : IAsyncLifetime
         // Her mailbox is gone by the time the invitation is sent again: the server's reply names the
         // address, and it lands on the suppression list, the failed message and the audit log.
         smtp.Refuse("vera.gone@example.org", "5.1.1 <vera.gone@example.org>: Recipient address rejected: User unknown");
-        Assert.Equal(InviteOutcome.Resent, (await _portal.Get<Portal.Features.Invitations.Invitations>().InviteAsync("VERA.GONE@example.org", admin)).Outcome);
+        Assert.Equal(InviteOutcome.Resent, (await _portal.Get<InvitationService>().InviteAsync("VERA.GONE@example.org", admin)).Outcome);
         await _portal.DeliverMailAsync();
         Assert.Contains("MailSuppressions.Address", await PlacesHoldingAsync("vera.gone@example.org"));
         using var client = _portal.CreateBrowserlikeClient();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Cli;
 using Portal.Data;
+using Portal.Features.Invitations;
 using Portal.Features.Outbox;
 using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
@@ -33,7 +34,7 @@ public class SuppressionListTests : IAsyncLifetime
 
     private SuppressionList List => _portal.Get<SuppressionList>();
 
-    private Portal.Features.Invitations.Invitations Invitations => _portal.Get<Portal.Features.Invitations.Invitations>();
+    private InvitationService Invitations => _portal.Get<InvitationService>();
 
     public async Task InitializeAsync()
     {

@@ -131,7 +131,7 @@ public sealed class InvitationResponses(
             {
                 await accountEmails.QueueChangeConfirmationAsync(db, users, user, newEmail);
             }
-            audit.Record(db, Actor.Self(user), AuditActions.InvitationAccepted, Invitations.Target(invitation),
+            audit.Record(db, Actor.Self(user), AuditActions.InvitationAccepted, InvitationService.Target(invitation),
                 newEmail is null ? $"registered as {userName}" : $"registered as {userName}; asked to change the address to {newEmail}");
             try
             {
@@ -231,7 +231,7 @@ public sealed class InvitationResponses(
                 .SetProperty(m => m.TextBody, "(removed: the recipient opted out)")
                 .SetProperty(m => m.Headers, (string?)null), cancellationToken);
         var ids = invitationIds.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        await db.AuditEntries.Where(e => (e.TargetType == Invitations.AuditTargetType && ids.Contains(e.TargetId!)) || recipients.Contains(e.TargetName!))
+        await db.AuditEntries.Where(e => (e.TargetType == InvitationService.AuditTargetType && ids.Contains(e.TargetId!)) || recipients.Contains(e.TargetName!))
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.TargetName, OptedOutPlaceholder), cancellationToken);
         foreach (var spelling in recipients)
         {

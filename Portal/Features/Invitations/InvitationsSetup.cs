@@ -10,7 +10,7 @@ public static class InvitationsSetup
     {
         services.AddSettings<InvitationOptions>(InvitationOptions.Section);
         services.AddSingleton<IInvitationSender, OutboxInvitationSender>();
-        services.AddSingleton<Invitations>();
+        services.AddSingleton<InvitationService>();
         services.AddSingleton<InvitationResponses>();
         services.AddSettings<BulkInviteOptions>(BulkInviteOptions.Section);
         services.AddSingleton<BulkInvites>();

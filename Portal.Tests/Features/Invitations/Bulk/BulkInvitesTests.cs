@@ -38,8 +38,8 @@ public class BulkInvitesTests : IAsyncLifetime
     private async Task SetUpExistingAsync()
     {
         await _portal.CreateUserAsync("member@example.org");
-        await _portal.Get<Portal.Features.Invitations.Invitations>().InviteAsync("pending@example.org", Admin);
-        var optedOut = await _portal.Get<Portal.Features.Invitations.Invitations>().InviteAsync("gone@example.org", Admin);
+        await _portal.Get<InvitationService>().InviteAsync("pending@example.org", Admin);
+        var optedOut = await _portal.Get<InvitationService>().InviteAsync("gone@example.org", Admin);
         await using var db = await _portal.DbAsync();
         await _portal.Get<OptOutList>().AddAsync(db, "gone@example.org", OptOutSource.Page);
         await db.SaveChangesAsync();

@@ -39,7 +39,7 @@ public sealed record BulkFunnel(int Invited, int DeliveryFailed, int Accepted);
 /// </summary>
 public sealed class BulkInvites(
     IDbContextFactory<PortalDbContext> dbFactory,
-    Invitations invitations,
+    InvitationService invitations,
     AuditLog audit,
     EventPublisher events,
     IOptions<BulkInviteOptions> limits,
@@ -222,7 +222,7 @@ public sealed class BulkInvites(
     public async Task<string?> StartAsync(Actor actor, long jobId, BulkRunOptions options, CancellationToken cancellationToken = default)
     {
         actor.Require(Roles.Admin);
-        var problem = Invitations.CheckOptions(new InviteOptions(options.DefaultRole, options.DefaultMessage, options.ExpiryDays));
+        var problem = InvitationService.CheckOptions(new InviteOptions(options.DefaultRole, options.DefaultMessage, options.ExpiryDays));
         if (problem is not null)
         {
             return problem;

@@ -8,20 +8,20 @@ using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Features.Invitations;
 
-public class InvitationsTests : IAsyncLifetime
+public class InvitationServiceTests : IAsyncLifetime
 {
     private readonly InvitationPortal _fixture;
 
-    public InvitationsTests() : this(DatabaseProvider.Sqlite)
+    public InvitationServiceTests() : this(DatabaseProvider.Sqlite)
     {
     }
 
-    protected InvitationsTests(DatabaseProvider database)
+    protected InvitationServiceTests(DatabaseProvider database)
     {
         _fixture = new(database: database);
     }
 
-    private Portal.Features.Invitations.Invitations Invitations => _fixture.Invitations;
+    private InvitationService Invitations => _fixture.Invitations;
 
     private static Actor Admin => InvitationPortal.Admin;
 
@@ -277,7 +277,7 @@ public class InvitationsTests : IAsyncLifetime
     public async Task Pasted_lists_are_split_and_each_address_is_reported_once()
     {
         await _fixture.Portal.CreateUserAsync("member@example.org");
-        var addresses = Portal.Features.Invitations.Invitations.SplitAddresses("kim@example.org, KIM@example.org\nmember@example.org;\n\nnonsense\r\nlee@example.org");
+        var addresses = InvitationService.SplitAddresses("kim@example.org, KIM@example.org\nmember@example.org;\n\nnonsense\r\nlee@example.org");
 
         var results = await Invitations.InviteManyAsync(addresses, Admin, resend: true, new InviteOptions());
 
@@ -321,4 +321,4 @@ public class InvitationsTests : IAsyncLifetime
     public async Task DisposeAsync() => await _fixture.DisposeAsync();
 }
 
-public sealed class InvitationsOnPostgresTests() : InvitationsTests(DatabaseProvider.Postgres), IPostgresVariant;
+public sealed class InvitationServiceOnPostgresTests() : InvitationServiceTests(DatabaseProvider.Postgres), IPostgresVariant;

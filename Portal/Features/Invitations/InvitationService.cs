@@ -57,7 +57,7 @@ public sealed record AddressState(PortalUser? Account, Invitation? Live, bool Op
 /// Inviting people: the invite operation (one address, or many from the dialog), resend and
 /// revoke, and the admin's lists and counts.
 /// </summary>
-public sealed class Invitations(
+public sealed class InvitationService(
     IDbContextFactory<PortalDbContext> dbFactory,
     IInvitationSender sender,
     OptOutList optOuts,
