@@ -103,10 +103,11 @@ public sealed class AdminPagesAccessibilityTests(BrowserFixture fixture)
         Assert.Equal(InviteOutcome.Sent, (await portal.Get<InvitationService>().InviteAsync(invited, adminActor)).Outcome);
 
         var file = $"team-{theme}.csv";
-        var bulk = portal.Get<BulkInvites>();
+        var analysis = portal.Get<BulkAnalysis>();
+        var runs = portal.Get<BulkRuns>();
         var csv = $"email,name\na11y.one.{theme}@example.org,One\na11y.two.{theme}@example.org,Two\nnot an address,Three\n";
-        var job = await bulk.AnalyzeAsync(adminActor, file, new MemoryStream(Encoding.UTF8.GetBytes(csv)));
-        Assert.Null(await bulk.StartAsync(adminActor, job, new BulkRunOptions(null, null, false, 14)));
+        var job = await analysis.AnalyzeAsync(adminActor, file, new MemoryStream(Encoding.UTF8.GetBytes(csv)));
+        Assert.Null(await runs.StartAsync(adminActor, job, new BulkRunOptions(null, null, false, 14)));
 
         await using (var db = await portal.DbAsync())
         {

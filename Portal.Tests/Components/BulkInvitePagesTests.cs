@@ -16,7 +16,7 @@ public sealed class BulkInvitePagesTests : AdminPageTest
     private async Task<long> UploadAsync(string fileName = "team.csv", string csv = Team)
     {
         await SignInAsAdminAsync();
-        return await Portal.Get<BulkInvites>().AnalyzeAsync(Admin, fileName, new MemoryStream(Encoding.UTF8.GetBytes(csv)));
+        return await Portal.Get<BulkAnalysis>().AnalyzeAsync(Admin, fileName, new MemoryStream(Encoding.UTF8.GetBytes(csv)));
     }
 
     private async Task<IRenderedComponent<BulkJobPage>> OpenJobAsync(long id)
@@ -175,8 +175,8 @@ public sealed class BulkInvitePagesTests : AdminPageTest
     {
         var id = await UploadAsync();
         await Portal.Get<BulkJobRunner>().StopAsync(CancellationToken.None);
-        await Portal.Get<BulkInvites>().StartAsync(Admin, id, new BulkRunOptions(null, null, false, 14));
-        await Portal.Get<BulkInvites>().FailAsync(id, "The mail server went away.", CancellationToken.None);
+        await Portal.Get<BulkRuns>().StartAsync(Admin, id, new BulkRunOptions(null, null, false, 14));
+        await Portal.Get<BulkRuns>().FailAsync(id, "The mail server went away.", CancellationToken.None);
 
         var page = await OpenJobAsync(id);
         Assert.Contains("The run stopped: The mail server went away.", page.Markup);

@@ -35,9 +35,10 @@ public sealed class DashboardPageTests : AdminPageTest
     {
         await SignInAsAdminAsync();
         await Portal.Get<BulkJobRunner>().StopAsync(CancellationToken.None);
-        var bulk = Portal.Get<BulkInvites>();
-        var id = await bulk.AnalyzeAsync(Admin, "team.csv", new MemoryStream(Encoding.UTF8.GetBytes("email\na@example.org\nb@example.org\nc@example.org\n")));
-        await bulk.StartAsync(Admin, id, new BulkRunOptions(null, null, false, 14));
+        var analysis = Portal.Get<BulkAnalysis>();
+        var runs = Portal.Get<BulkRuns>();
+        var id = await analysis.AnalyzeAsync(Admin, "team.csv", new MemoryStream(Encoding.UTF8.GetBytes("email\na@example.org\nb@example.org\nc@example.org\n")));
+        await runs.StartAsync(Admin, id, new BulkRunOptions(null, null, false, 14));
         await using (var db = await Portal.DbAsync())
         {
             await db.BulkJobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, BulkJobStatus.Running).SetProperty(j => j.ProcessedRows, 1));

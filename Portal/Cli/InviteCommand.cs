@@ -45,7 +45,9 @@ public static class InviteCommand
         var canonicalRole = role is null ? null
             : Roles.All.FirstOrDefault(r => string.Equals(r, role, StringComparison.OrdinalIgnoreCase))
               ?? throw new CliInputException($"--role: there is no role called {role} (roles: {string.Join(", ", Roles.All)}).");
-        var bulk = services.GetRequiredService<BulkInvites>();
+        var analysis = services.GetRequiredService<BulkAnalysis>();
+        var queries = services.GetRequiredService<BulkQueries>();
+        var runs = services.GetRequiredService<BulkRuns>();
         var options = new BulkRunOptions(canonicalRole, message, resend,
             days ?? services.GetRequiredService<Microsoft.Extensions.Options.IOptions<InvitationOptions>>().Value.ExpiryDays);
         if (InvitationService.CheckOptions(new InviteOptions(options.DefaultRole, options.DefaultMessage, options.ExpiryDays)) is { } problem)
@@ -57,13 +59,13 @@ public static class InviteCommand
         try
         {
             await using var stream = file.OpenRead();
-            jobId = await bulk.AnalyzeAsync(actor, file.Name, stream, cancellationToken);
+            jobId = await analysis.AnalyzeAsync(actor, file.Name, stream, cancellationToken);
         }
         catch (CsvFileException ex)
         {
             throw new CliInputException($"{file.Name}: {ex.Message}");
         }
-        var job = (await bulk.GetAsync(actor, jobId, cancellationToken))!;
+        var job = (await queries.GetAsync(actor, jobId, cancellationToken))!;
         await output.WriteLineAsync($"{file.Name}: {job.TotalRows:N0} rows");
         foreach (var (rowClass, count) in job.Classes)
         {
@@ -72,12 +74,12 @@ public static class InviteCommand
 
         if (!dryRun)
         {
-            if (await bulk.StartAsync(actor, jobId, options, cancellationToken) is { } refused)
+            if (await runs.StartAsync(actor, jobId, options, cancellationToken) is { } refused)
             {
                 throw new CliInputException(refused);
             }
-            await bulk.RunToEndAsync(jobId, cancellationToken);
-            job = (await bulk.GetAsync(actor, jobId, cancellationToken))!;
+            await runs.RunToEndAsync(jobId, cancellationToken);
+            job = (await queries.GetAsync(actor, jobId, cancellationToken))!;
             await output.WriteLineAsync($"Sent {job.SentRows:N0} invitations ({job.Status}).");
         }
         else
@@ -88,7 +90,7 @@ public static class InviteCommand
         var results = Path.Combine(file.DirectoryName!, Path.GetFileNameWithoutExtension(file.Name) + ".results.csv");
         await using (var stream = File.Create(results))
         {
-            await bulk.WriteResultsAsync(actor, jobId, stream, cancellationToken);
+            await queries.WriteResultsAsync(actor, jobId, stream, cancellationToken);
         }
         await output.WriteLineAsync($"Results: {results}");
     }

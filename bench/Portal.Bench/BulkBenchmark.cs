@@ -56,22 +56,24 @@ public static class BulkBenchmark
 
             var csv = Path.Combine(dataDirectory, "people.csv");
             var pending = await SeedAsync(app.Services, csv, rows);
-            var bulk = app.Services.GetRequiredService<BulkInvites>();
+            var analysis = app.Services.GetRequiredService<BulkAnalysis>();
+            var queries = app.Services.GetRequiredService<BulkQueries>();
+            var runs = app.Services.GetRequiredService<BulkRuns>();
 
             var clock = Stopwatch.StartNew();
             long jobId;
             await using (var stream = File.OpenRead(csv))
             {
-                jobId = await bulk.AnalyzeAsync(Admin, "people.csv", stream);
+                jobId = await analysis.AnalyzeAsync(Admin, "people.csv", stream);
             }
             var dryRun = clock.Elapsed;
 
             clock.Restart();
-            await bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, "Welcome to the portal.", Resend: false, ExpiryDays: 14));
-            await bulk.RunToEndAsync(jobId, CancellationToken.None);
+            await runs.StartAsync(Admin, jobId, new BulkRunOptions(null, "Welcome to the portal.", Resend: false, ExpiryDays: 14));
+            await runs.RunToEndAsync(jobId, CancellationToken.None);
             var run = clock.Elapsed;
 
-            var job = (await bulk.GetAsync(Admin, jobId))!;
+            var job = (await queries.GetAsync(Admin, jobId))!;
             await using var db = await app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
             var mails = await db.OutboxMessages.CountAsync();
             if (job.Status != BulkJobStatus.Completed || mails != job.SentRows + pending)

@@ -30,14 +30,15 @@ public static class GridBenchmark
             var services = app.Services;
             var csv = Path.Combine(dataDirectory, "people.csv");
             await BulkBenchmark.SeedAsync(services, csv, rows);
-            var bulk = services.GetRequiredService<BulkInvites>();
+            var analysis = services.GetRequiredService<BulkAnalysis>();
+            var runs = services.GetRequiredService<BulkRuns>();
             long jobId;
             await using (var stream = File.OpenRead(csv))
             {
-                jobId = await bulk.AnalyzeAsync(Admin, "people.csv", stream);
+                jobId = await analysis.AnalyzeAsync(Admin, "people.csv", stream);
             }
-            await bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, null, Resend: false, ExpiryDays: 14));
-            await bulk.RunToEndAsync(jobId, CancellationToken.None);
+            await runs.StartAsync(Admin, jobId, new BulkRunOptions(null, null, Resend: false, ExpiryDays: 14));
+            await runs.RunToEndAsync(jobId, CancellationToken.None);
 
             var invitations = services.GetRequiredService<InvitationService>();
             var users = services.GetRequiredService<UserAdmin>();

@@ -81,7 +81,7 @@ public static partial class LoadTest
             var signUps = Task.WhenAll(Enumerable.Range(0, SignUps).Select(i => SignUpAsync(portal.BaseAddress, i, clock, firstForm)));
             // The bulk run starts once the sign-ups are going: the first form has been served.
             await Task.WhenAny(firstForm.Task, signUps);
-            var bulk = await BulkAsync(portal.Services.GetRequiredService<BulkInvites>(), csv, clock);
+            var bulk = await BulkAsync(portal.Services, csv, clock);
             var answers = await signUps;
             var wall = clock.Elapsed;
 
@@ -143,21 +143,22 @@ public static partial class LoadTest
     }
 
     /// <summary>What the admin's bulk page does: upload (the dry run), start, and watch the background runner finish it.</summary>
-    private static async Task<BulkAnswer> BulkAsync(BulkInvites bulk, byte[] csv, Stopwatch clock)
+    private static async Task<BulkAnswer> BulkAsync(IServiceProvider services, byte[] csv, Stopwatch clock)
     {
+        var (analysis, runs, queries) = (services.GetRequiredService<BulkAnalysis>(), services.GetRequiredService<BulkRuns>(), services.GetRequiredService<BulkQueries>());
         var started = clock.Elapsed;
         long jobId;
         await using (var stream = new MemoryStream(csv))
         {
-            jobId = await bulk.AnalyzeAsync(Admin, "load.csv", stream);
+            jobId = await analysis.AnalyzeAsync(Admin, "load.csv", stream);
         }
         var analysed = clock.Elapsed;
-        if (await bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, "Welcome to the portal.", Resend: false, ExpiryDays: 14)) is { } problem)
+        if (await runs.StartAsync(Admin, jobId, new BulkRunOptions(null, "Welcome to the portal.", Resend: false, ExpiryDays: 14)) is { } problem)
         {
             throw new InvalidOperationException($"The bulk run did not start: {problem}");
         }
         BulkJobView job;
-        while ((job = (await bulk.GetAsync(Admin, jobId))!).Active)
+        while ((job = (await queries.GetAsync(Admin, jobId))!).Active)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50));
         }

@@ -151,11 +151,13 @@ public sealed class InvitationPagesTests : IAsyncLifetime
         _portal.Settings["Email:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _portal.Settings["Email:Smtp:Security"] = "None";
         var admin = new Actor("a", "Grace Admin", new HashSet<string> { Roles.Admin });
-        var bulk = _portal.Get<BulkInvites>();
+        var analysis = _portal.Get<BulkAnalysis>();
+        var queries = _portal.Get<BulkQueries>();
+        var runs = _portal.Get<BulkRuns>();
         var csv = "email,name,message\nVera.Gone@Example.ORG,Vera Gone,See you there vera.gone@example.org\nstays@example.org,Stays,\n";
-        var jobId = await bulk.AnalyzeAsync(admin, "people.csv", new MemoryStream(Encoding.UTF8.GetBytes(csv)));
-        Assert.Null(await bulk.StartAsync(admin, jobId, new BulkRunOptions(null, null, Resend: false, ExpiryDays: 10)));
-        await bulk.RunToEndAsync(jobId, default);
+        var jobId = await analysis.AnalyzeAsync(admin, "people.csv", new MemoryStream(Encoding.UTF8.GetBytes(csv)));
+        Assert.Null(await runs.StartAsync(admin, jobId, new BulkRunOptions(null, null, Resend: false, ExpiryDays: 10)));
+        await runs.RunToEndAsync(jobId, default);
         await _portal.DeliverMailAsync();
         var mail = Assert.Single(smtp.ParsedByPython(), m => m.To.Contains("Vera.Gone@example.org", StringComparison.Ordinal));
         var link = mail.LinkContaining("/invite/");
@@ -173,7 +175,7 @@ public sealed class InvitationPagesTests : IAsyncLifetime
         Assert.Equal([], await PlacesHoldingAsync("vera.gone@example.org"));
         Assert.NotEmpty(await PlacesHoldingAsync("stays@example.org"));
         using var results = new MemoryStream();
-        await bulk.WriteResultsAsync(admin, jobId, results);
+        await queries.WriteResultsAsync(admin, jobId, results);
         Assert.DoesNotContain("vera.gone", Encoding.UTF8.GetString(results.ToArray()), StringComparison.OrdinalIgnoreCase);
     }
 

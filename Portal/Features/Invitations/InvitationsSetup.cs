@@ -13,7 +13,9 @@ public static class InvitationsSetup
         services.AddSingleton<InvitationService>();
         services.AddSingleton<InvitationResponses>();
         services.AddSettings<BulkInviteOptions>(BulkInviteOptions.Section);
-        services.AddSingleton<BulkInvites>();
+        services.AddSingleton<BulkAnalysis>();
+        services.AddSingleton<BulkRuns>();
+        services.AddSingleton<BulkQueries>();
         services.AddSingleton<BulkJobRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<BulkJobRunner>());
         return services;

@@ -30,10 +30,14 @@ public class BulkInvitesTests : IAsyncLifetime
         _portal = TestPortal.WithServices(services => services.RemoveAll<IHostedService>(), database);
     }
 
-    private BulkInvites Bulk => _portal.Get<BulkInvites>();
+    private BulkAnalysis Analysis => _portal.Get<BulkAnalysis>();
+
+    private BulkQueries Queries => _portal.Get<BulkQueries>();
+
+    private BulkRuns Runs => _portal.Get<BulkRuns>();
 
     private Task<long> AnalyzeAsync(string csv, string name = "people.csv") =>
-        Bulk.AnalyzeAsync(Admin, name, new MemoryStream(Encoding.UTF8.GetBytes(csv)));
+        Analysis.AnalyzeAsync(Admin, name, new MemoryStream(Encoding.UTF8.GetBytes(csv)));
 
     private async Task SetUpExistingAsync()
     {
@@ -70,7 +74,7 @@ public class BulkInvitesTests : IAsyncLifetime
 
         var jobId = await AnalyzeAsync(MixedFile);
 
-        var job = (await Bulk.GetAsync(Admin, jobId))!;
+        var job = (await Queries.GetAsync(Admin, jobId))!;
         Assert.Equal(BulkJobStatus.Analyzed, job.Status);
         Assert.Equal(9, job.TotalRows);
         Assert.Equal(2, job.Classes[BulkRowClass.New]);
@@ -79,7 +83,7 @@ public class BulkInvitesTests : IAsyncLifetime
         Assert.Equal(1, job.Classes[BulkRowClass.OptedOut]);
         Assert.Equal(3, job.Classes[BulkRowClass.Invalid]);
         Assert.Equal(1, job.Classes[BulkRowClass.DuplicateInFile]);
-        var rows = (await Bulk.RowsAsync(Admin, jobId, null, new PageRequest(0, 50))).Items;
+        var rows = (await Queries.RowsAsync(Admin, jobId, null, new PageRequest(0, 50))).Items;
         Assert.Equal([2, 3, 4, 5, 6, 7, 8, 9, 10], rows.Select(r => r.Line));
         Assert.Equal(
             [BulkRowClass.New, BulkRowClass.AlreadyMember, BulkRowClass.PendingInvitation, BulkRowClass.OptedOut, BulkRowClass.Invalid,
@@ -88,7 +92,7 @@ public class BulkInvitesTests : IAsyncLifetime
         Assert.Contains("needs a name, an @", rows[4].Reason);
         Assert.Contains("no role called \"Overlord\"", rows[5].Reason);
         Assert.Contains("from 1 to 365", rows[6].Reason);
-        var invalid = await Bulk.RowsAsync(Admin, jobId, BulkRowClass.Invalid, new PageRequest());
+        var invalid = await Queries.RowsAsync(Admin, jobId, BulkRowClass.Invalid, new PageRequest());
         Assert.Equal(3, invalid.Total);
         await using var check = await _portal.DbAsync();
         Assert.Equal(invitationsBefore, await check.Invitations.CountAsync());
@@ -101,12 +105,12 @@ public class BulkInvitesTests : IAsyncLifetime
         await SetUpExistingAsync();
         var jobId = await AnalyzeAsync(MixedFile);
 
-        Assert.Null(await Bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, "Welcome aboard", Resend: false, ExpiryDays: 10)));
-        await Bulk.RunToEndAsync(jobId, default);
+        Assert.Null(await Runs.StartAsync(Admin, jobId, new BulkRunOptions(null, "Welcome aboard", Resend: false, ExpiryDays: 10)));
+        await Runs.RunToEndAsync(jobId, default);
 
-        var job = (await Bulk.GetAsync(Admin, jobId))!;
+        var job = (await Queries.GetAsync(Admin, jobId))!;
         Assert.Equal((BulkJobStatus.Completed, 9, 2), (job.Status, job.ProcessedRows, job.SentRows));
-        var rows = (await Bulk.RowsAsync(Admin, jobId, null, new PageRequest(0, 50))).Items;
+        var rows = (await Queries.RowsAsync(Admin, jobId, null, new PageRequest(0, 50))).Items;
         Assert.Equal(
             [InviteOutcome.Sent, InviteOutcome.AlreadyMember, InviteOutcome.AlreadyInvited, InviteOutcome.OptedOut, InviteOutcome.Invalid,
              InviteOutcome.Invalid, InviteOutcome.Invalid, InviteOutcome.Duplicate, InviteOutcome.Sent],
@@ -135,10 +139,10 @@ public class BulkInvitesTests : IAsyncLifetime
         await SetUpExistingAsync();
         var jobId = await AnalyzeAsync("email\npending@example.org\n");
 
-        await Bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, null, Resend: true, ExpiryDays: 14));
-        await Bulk.RunToEndAsync(jobId, default);
+        await Runs.StartAsync(Admin, jobId, new BulkRunOptions(null, null, Resend: true, ExpiryDays: 14));
+        await Runs.RunToEndAsync(jobId, default);
 
-        var row = Assert.Single((await Bulk.RowsAsync(Admin, jobId, null, new PageRequest())).Items);
+        var row = Assert.Single((await Queries.RowsAsync(Admin, jobId, null, new PageRequest())).Items);
         Assert.Equal(InviteOutcome.Resent, row.Outcome);
         await using var db = await _portal.DbAsync();
         Assert.Equal(2, (await db.Invitations.SingleAsync(i => i.EmailKey == "pending@example.org")).SendCount);
@@ -156,10 +160,10 @@ public class BulkInvitesTests : IAsyncLifetime
         }
         await _portal.CreateUserAsync("late-member@example.org");
 
-        await Bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, null, false, 14));
-        await Bulk.RunToEndAsync(jobId, default);
+        await Runs.StartAsync(Admin, jobId, new BulkRunOptions(null, null, false, 14));
+        await Runs.RunToEndAsync(jobId, default);
 
-        var rows = (await Bulk.RowsAsync(Admin, jobId, null, new PageRequest())).Items;
+        var rows = (await Queries.RowsAsync(Admin, jobId, null, new PageRequest())).Items;
         Assert.Equal([InviteOutcome.OptedOut, InviteOutcome.AlreadyMember, InviteOutcome.Suppressed], rows.Select(r => r.Outcome!.Value));
         Assert.StartsWith("Mail to this address bounced on ", rows[2].Reason);
         Assert.Contains(": 550 5.1.1 no such user; remove it from the suppression list to invite again.", rows[2].Reason);
@@ -173,19 +177,19 @@ public class BulkInvitesTests : IAsyncLifetime
         _portal.Settings["BulkInvitations:BatchSize"] = "15";
         var file = "email\n" + string.Concat(Enumerable.Range(0, 240).Select(i => $"crowd{i}@example.org\n"));
         var jobId = await AnalyzeAsync(file);
-        Assert.Null(await Bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, null, Resend: false, 14)));
+        Assert.Null(await Runs.StartAsync(Admin, jobId, new BulkRunOptions(null, null, Resend: false, 14)));
 
         // Three nodes' runners pick the same job up at the same moment and run it side by side.
-        var picked = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => Bulk.NextRunnableAsync(default))));
+        var picked = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => Runs.NextRunnableAsync(default))));
         Assert.All(picked, id => Assert.Equal(jobId, id));
         await Task.WhenAll(picked.Select(id => Task.Run(async () =>
         {
-            while (await Bulk.RunBatchAsync(id!.Value, default))
+            while (await Runs.RunBatchAsync(id!.Value, default))
             {
             }
         })));
 
-        var job = (await Bulk.GetAsync(Admin, jobId))!;
+        var job = (await Queries.GetAsync(Admin, jobId))!;
         Assert.Equal((BulkJobStatus.Completed, 240, 240), (job.Status, job.ProcessedRows, job.SentRows));
         await using var db = await _portal.DbAsync();
         Assert.Equal(240, await db.Invitations.CountAsync(i => i.BulkJobId == jobId));
@@ -201,8 +205,8 @@ public class BulkInvitesTests : IAsyncLifetime
         foreach (var _ in Enumerable.Range(0, 2))
         {
             var jobId = await AnalyzeAsync(file);
-            await Bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, null, Resend: false, 14));
-            await Bulk.RunToEndAsync(jobId, default);
+            await Runs.StartAsync(Admin, jobId, new BulkRunOptions(null, null, Resend: false, 14));
+            await Runs.RunToEndAsync(jobId, default);
         }
 
         await using var db = await _portal.DbAsync();
@@ -214,11 +218,11 @@ public class BulkInvitesTests : IAsyncLifetime
     public async Task The_results_file_has_a_line_per_row_and_defuses_formulas()
     {
         var jobId = await AnalyzeAsync("email,name\nok@example.org,Ok\n=HYPERLINK(\"http://evil\"),x\n+1@example.org,\n-cmd@example.org,\n@sum@example.org,\n");
-        await Bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, null, false, 14));
-        await Bulk.RunToEndAsync(jobId, default);
+        await Runs.StartAsync(Admin, jobId, new BulkRunOptions(null, null, false, 14));
+        await Runs.RunToEndAsync(jobId, default);
 
         using var output = new MemoryStream();
-        await Bulk.WriteResultsAsync(Admin, jobId, output);
+        await Queries.WriteResultsAsync(Admin, jobId, output);
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal("line,email,outcome,reason", lines[0]);
@@ -247,14 +251,14 @@ public class BulkInvitesTests : IAsyncLifetime
     public async Task A_cancelled_run_stops_and_says_so()
     {
         var jobId = await AnalyzeAsync("email\na@example.org\nb@example.org\n");
-        await Bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, null, false, 14));
+        await Runs.StartAsync(Admin, jobId, new BulkRunOptions(null, null, false, 14));
 
-        Assert.True(await Bulk.CancelAsync(Admin, jobId));
-        await Bulk.RunToEndAsync(jobId, default);
+        Assert.True(await Runs.CancelAsync(Admin, jobId));
+        await Runs.RunToEndAsync(jobId, default);
 
-        var job = (await Bulk.GetAsync(Admin, jobId))!;
+        var job = (await Queries.GetAsync(Admin, jobId))!;
         Assert.Equal((BulkJobStatus.Cancelled, 0), (job.Status, job.ProcessedRows));
-        Assert.NotNull(await Bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, null, false, 14)));
+        Assert.NotNull(await Runs.StartAsync(Admin, jobId, new BulkRunOptions(null, null, false, 14)));
     }
 
     [DatabaseFact]
@@ -263,8 +267,8 @@ public class BulkInvitesTests : IAsyncLifetime
         var moderator = new Actor("m", "mod", new HashSet<string> { Roles.Moderator });
 
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() =>
-            Bulk.AnalyzeAsync(moderator, "x.csv", new MemoryStream("email\na@example.org\n"u8.ToArray())));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Bulk.StartAsync(moderator, 1, new BulkRunOptions(null, null, false, 14)));
+            Analysis.AnalyzeAsync(moderator, "x.csv", new MemoryStream("email\na@example.org\n"u8.ToArray())));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Runs.StartAsync(moderator, 1, new BulkRunOptions(null, null, false, 14)));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

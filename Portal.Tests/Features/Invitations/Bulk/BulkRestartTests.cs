@@ -26,9 +26,10 @@ public sealed class BulkRestartTests
         await using (first)
         {
             var csv = "email\n" + string.Concat(Enumerable.Range(0, Rows).Select(i => $"person{i}@example.org\n"));
-            var bulk = first.Get<BulkInvites>();
-            jobId = await bulk.AnalyzeAsync(Admin, "restart.csv", new MemoryStream(Encoding.UTF8.GetBytes(csv)));
-            await bulk.StartAsync(Admin, jobId, new BulkRunOptions(null, null, false, 14));
+            var analysis = first.Get<BulkAnalysis>();
+            var runs = first.Get<BulkRuns>();
+            jobId = await analysis.AnalyzeAsync(Admin, "restart.csv", new MemoryStream(Encoding.UTF8.GetBytes(csv)));
+            await runs.StartAsync(Admin, jobId, new BulkRunOptions(null, null, false, 14));
 
             // The runner stalls in its third batch; the host is stopped under it.
             await Patience.For(stalled.Reached.Task, "the run to reach its stalling send");
@@ -43,7 +44,7 @@ public sealed class BulkRestartTests
 
         await using var second = TestPortal.Restart(first);
         await Patience.For(second.Get<BulkJobRunner>().RunNowAsync(), "the restarted portal to run the job to its end");
-        var done = await second.Get<BulkInvites>().GetAsync(Admin, jobId);
+        var done = await second.Get<BulkQueries>().GetAsync(Admin, jobId);
 
         Assert.Equal((BulkJobStatus.Completed, Rows, Rows), (done!.Status, done.ProcessedRows, done.SentRows));
         await using var check = await second.DbAsync();

@@ -9,9 +9,9 @@ public static class BulkEndpoints
     public static IEndpointRouteBuilder MapBulkInviteEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var files = endpoints.MapGroup("/admin/invitations/bulk").RequireAuthorization(Policies.Admin);
-        files.MapGet("/template.csv", () => Results.Text(BulkInvites.TemplateCsv, "text/csv; charset=utf-8"))
+        files.MapGet("/template.csv", () => Results.Text(BulkAnalysis.TemplateCsv, "text/csv; charset=utf-8"))
             .WithMetadata(new ResponseCacheAttribute { NoStore = true });
-        files.MapGet("/{id:long}/results.csv", async (long id, HttpContext context, BulkInvites bulk, ActorLookup actors) =>
+        files.MapGet("/{id:long}/results.csv", async (long id, HttpContext context, BulkQueries queries, ActorLookup actors) =>
         {
             // The cookie may still carry a role removed since it was issued: the database decides.
             var actor = await actors.CurrentAsync(context.User, context.RequestAborted);
@@ -20,13 +20,13 @@ public static class BulkEndpoints
                 await actors.RecordRefusalAsync(actor, context.Request.Path, "The results file needs the role Admin.", context.RequestAborted);
                 return Results.Forbid();
             }
-            var job = await bulk.GetAsync(actor, id, context.RequestAborted);
+            var job = await queries.GetAsync(actor, id, context.RequestAborted);
             if (job is null)
             {
                 return Results.NotFound();
             }
             var name = $"{Path.GetFileNameWithoutExtension(job.FileName)}-results.csv";
-            return Results.Stream(stream => bulk.WriteResultsAsync(actor, id, stream, context.RequestAborted), "text/csv; charset=utf-8", name);
+            return Results.Stream(stream => queries.WriteResultsAsync(actor, id, stream, context.RequestAborted), "text/csv; charset=utf-8", name);
         });
         return endpoints;
     }

@@ -6,7 +6,7 @@ namespace Portal.Features.Invitations.Bulk;
 /// Runs started bulk invitations in the background, batch after batch, whether or not anybody
 /// watches. After a restart it picks up the run that was going, where it stopped.
 /// </summary>
-public sealed partial class BulkJobRunner(BulkInvites bulk, TimeProvider clock, ILogger<BulkJobRunner> logger) : BackgroundService
+public sealed partial class BulkJobRunner(BulkRuns runs, TimeProvider clock, ILogger<BulkJobRunner> logger) : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
 
@@ -21,13 +21,13 @@ public sealed partial class BulkJobRunner(BulkInvites bulk, TimeProvider clock, 
     /// <summary>Runs the next runnable job to its end; true when there was one (there may be another).</summary>
     private async Task<bool> RunNextAsync(CancellationToken stoppingToken)
     {
-        if (await bulk.NextRunnableAsync(stoppingToken) is not { } jobId)
+        if (await runs.NextRunnableAsync(stoppingToken) is not { } jobId)
         {
             return false;
         }
         try
         {
-            while (await bulk.RunBatchAsync(jobId, stoppingToken))
+            while (await runs.RunBatchAsync(jobId, stoppingToken))
             {
             }
             return true;
@@ -35,7 +35,7 @@ public sealed partial class BulkJobRunner(BulkInvites bulk, TimeProvider clock, 
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
             LogFailed(ex, jobId);
-            await bulk.FailAsync(jobId, ex.Message, CancellationToken.None);
+            await runs.FailAsync(jobId, ex.Message, CancellationToken.None);
             return false;
         }
     }
