@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Data;
-using Portal.Events;
 using Portal.Features.Confirmations;
 using Portal.Features.Dashboard;
 using Portal.Identity;
@@ -13,7 +12,7 @@ using Portal.Identity;
 namespace Portal.Tests.TestInfrastructure;
 
 /// <summary>
-/// A portal on a test clock recording the deferred-change events, with helpers to make members
+/// A portal on a test clock, with helpers to make members
 /// and moderators and to read secrets where their channels put them (they are stored only as hashes).
 /// </summary>
 public sealed partial class ConfirmationsPortal : IAsyncDisposable
@@ -28,13 +27,9 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
                 services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
             }
             services.AddSingleton<TimeProvider>(Clock);
-            services.AddSingleton<IEventHandler<ChangeRequested>>(Requested);
-            services.AddSingleton<IEventHandler<ChangeConfirmed>>(Confirmed);
             var gate = new TransactionGate(this);
             services.ConfigureDbContext<PortalDbContext>(options => options.AddInterceptors(gate));
             services.ConfigureDbContext<PostgresPortalDbContext>(options => options.AddInterceptors(gate));
-            services.AddSingleton<IEventHandler<ChangeApplied>>(Applied);
-            services.AddSingleton<IEventHandler<ChangeRejected>>(Rejected);
         }, database);
         configure?.Invoke(Portal);
     }
@@ -42,14 +37,6 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
     public TestPortal Portal { get; }
 
     public TestClock Clock { get; } = new(DateTimeOffset.UtcNow);
-
-    public EventRecorder<ChangeRequested> Requested { get; } = new();
-
-    public EventRecorder<ChangeConfirmed> Confirmed { get; } = new();
-
-    public EventRecorder<ChangeApplied> Applied { get; } = new();
-
-    public EventRecorder<ChangeRejected> Rejected { get; } = new();
 
     public ChangeRequests Requests => Portal.Get<ChangeRequests>();
 

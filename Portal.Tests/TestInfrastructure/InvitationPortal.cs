@@ -1,14 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
-using Portal.Events;
 using Portal.Features.Invitations;
 using Portal.Identity;
 
 namespace Portal.Tests.TestInfrastructure;
 
 /// <summary>
-/// A portal on a test clock, recording invitation events and capturing each invitation's link token
+/// A portal on a test clock, capturing each invitation's link token
 /// as it is sent (tokens are stored only as hashes, so tests take them from the sender).
 /// </summary>
 public sealed class InvitationPortal : IAsyncDisposable
@@ -18,9 +17,6 @@ public sealed class InvitationPortal : IAsyncDisposable
         Portal = TestPortal.WithServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
-            services.AddSingleton<IEventHandler<InvitationSent>>(Sent);
-            services.AddSingleton<IEventHandler<InvitationAccepted>>(Accepted);
-            services.AddSingleton<IEventHandler<OptedOut>>(OptedOut);
             services.AddSingleton<IInvitationSender>(sp => new TokenCapture(ActivatorUtilities.CreateInstance<OutboxInvitationSender>(sp), Tokens));
         }, database);
     }
@@ -28,12 +24,6 @@ public sealed class InvitationPortal : IAsyncDisposable
     public TestPortal Portal { get; }
 
     public TestClock Clock { get; } = new(DateTimeOffset.UtcNow);
-
-    public EventRecorder<InvitationSent> Sent { get; } = new();
-
-    public EventRecorder<InvitationAccepted> Accepted { get; } = new();
-
-    public EventRecorder<OptedOut> OptedOut { get; } = new();
 
     /// <summary>The latest token sent for each address (by match key).</summary>
     public Dictionary<string, string> Tokens { get; } = [];

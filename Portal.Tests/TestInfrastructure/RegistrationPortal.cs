@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Email.Mails.Registration;
-using Portal.Events;
 using Portal.Features.Registration;
 using Portal.Features.Settings;
 using Portal.Identity;
@@ -11,7 +10,7 @@ using Portal.Identity;
 namespace Portal.Tests.TestInfrastructure;
 
 /// <summary>
-/// A portal on a test clock recording the registration events, with helpers to sign up and to
+/// A portal on a test clock, with helpers to sign up and to
 /// read the activation key out of the queued activation email (keys are stored only as hashes).
 /// </summary>
 public sealed partial class RegistrationPortal : IAsyncDisposable
@@ -21,18 +20,12 @@ public sealed partial class RegistrationPortal : IAsyncDisposable
         Portal = TestPortal.WithServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
-            services.AddSingleton<IEventHandler<UserRegistered>>(Registered);
-            services.AddSingleton<IEventHandler<UserActivated>>(Activated);
         }, database);
     }
 
     public TestPortal Portal { get; }
 
     public TestClock Clock { get; } = new(DateTimeOffset.UtcNow);
-
-    public EventRecorder<UserRegistered> Registered { get; } = new();
-
-    public EventRecorder<UserActivated> Activated { get; } = new();
 
     public Registrations Registrations => Portal.Get<Registrations>();
 

@@ -168,6 +168,13 @@ public class TestPortal : WebApplicationFactory<Program>
     public async Task<PortalDbContext> DbAsync() =>
         await Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
 
+    /// <summary>The audit log's entries of one action, oldest first: what each operation that happened left behind.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> AuditAsync(string action)
+    {
+        await using var db = await DbAsync();
+        return await db.AuditEntries.AsNoTracking().Where(e => e.Action == action).OrderBy(e => e.Id).ToListAsync();
+    }
+
     /// <summary>Creates an account directly, as the features that create accounts would leave it.</summary>
     public async Task<PortalUser> CreateUserAsync(
         string email, string? password = DefaultPassword, AccountState state = AccountState.Active,

@@ -47,7 +47,6 @@ public class CodeChangesTests : IAsyncLifetime
         var code = await _fixture.CodeAsync(row.Id);
         Assert.Matches("^[0-9]{6}$", code);
         Assert.DoesNotContain(code, row.SecretHash);
-        Assert.Equal(new ChangeRequested(row.Id, "phone", user.Id), Assert.Single(_fixture.Requested.Events));
         Assert.Equal(1, await _fixture.AuditCountAsync("change.requested", row.Id));
         Assert.Null((await _fixture.UserAsync(user.Id)).PhoneNumber);
     }
@@ -96,8 +95,6 @@ public class CodeChangesTests : IAsyncLifetime
         var expected = (await Lifecycle.Kind(kind).ValidateAsync(await _fixture.Portal.DbAsync(), user.Id, ConfirmationsPortal.Proposal(kind), default)).Values;
         Assert.Equal(expected, values);
         Assert.Equal(ChangeStatus.Applied, (await _fixture.RowAsync(id)).Status);
-        Assert.Equal(new ChangeApplied(id, kind, user.Id), Assert.Single(_fixture.Applied.Events));
-        Assert.Single(_fixture.Confirmed.Events);
         Assert.Equal(1, await _fixture.AuditCountAsync("change.applied", id));
     }
 
@@ -127,7 +124,7 @@ public class CodeChangesTests : IAsyncLifetime
         var row = await _fixture.RowAsync(id);
         Assert.Equal((ChangeStatus.Failed, "Too many wrong codes.", 5), (row.Status, row.Reason, row.Attempts));
         Assert.Equal(ConfirmationsPortal.Proposal(kind).Keys.ToDictionary(k => k, _ => (string?)null), await _fixture.ValuesAsync(kind, user.Id));
-        Assert.Empty(_fixture.Applied.Events);
+        Assert.Equal(0, await _fixture.AuditCountAsync("change.applied", id));
     }
 
     [DatabaseTheory]
@@ -174,8 +171,6 @@ public class CodeChangesTests : IAsyncLifetime
             Task.Run(() => Requests.ConfirmWithCodeAsync(member, id, code)));
 
         Assert.Equal([ChangeOutcome.NotPending, ChangeOutcome.Applied], results.Select(r => r.Outcome).Order());
-        Assert.Single(_fixture.Applied.Events);
-        Assert.Single(_fixture.Confirmed.Events);
         Assert.Equal(1, await _fixture.AuditCountAsync("change.applied", id));
     }
 
@@ -224,7 +219,7 @@ public class CodeChangesTests : IAsyncLifetime
         Assert.Equal(ChangeOutcome.Failed, result.Outcome);
         var row = await _fixture.RowAsync(id);
         Assert.Equal((ChangeStatus.Failed, "The record no longer exists."), (row.Status, row.Reason));
-        Assert.Empty(_fixture.Applied.Events);
+        Assert.Equal(0, await _fixture.AuditCountAsync("change.applied", id));
     }
 
     [DatabaseTheory]

@@ -175,7 +175,6 @@ public sealed class EmailChangeTests : IAsyncLifetime
         var results = await Task.WhenAll(Task.Run(() => Requests.ConfirmLinkAsync(token)), Task.Run(() => Requests.ConfirmLinkAsync(token)));
 
         Assert.Equal([ChangeOutcome.NotPending, ChangeOutcome.Applied], results.Select(r => r.Outcome).Order());
-        Assert.Single(_fixture.Confirmed.Events);
         Assert.Equal(1, await _fixture.AuditCountAsync("change.applied", id));
     }
 

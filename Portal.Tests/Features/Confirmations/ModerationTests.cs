@@ -53,7 +53,6 @@ public class ModerationTests : IAsyncLifetime
         var applied = await _fixture.RowAsync(id);
         Assert.Equal((ChangeStatus.Applied, moderator.UserId, 1), (applied.Status, applied.DecidedById, applied.ApprovalsGiven));
         Assert.Empty((await Moderation.ReviewQueueAsync(moderator, new ReviewFilter(), new PageRequest())).Items);
-        Assert.Single(_fixture.Applied.Events);
         Assert.Equal(1, await _fixture.AuditCountAsync("change.applied", id));
     }
 
@@ -144,7 +143,6 @@ public class ModerationTests : IAsyncLifetime
         var mail = await _fixture.Portal.Mail.DeliveredAsync("ada@example.org", "was not approved");
         Assert.Contains(Moderation.RejectionReasons[0], mail.Text);
         Assert.Contains("Display name", mail.Text);
-        Assert.Equal(new ChangeRejected(id, "profile", user.Id, Moderation.RejectionReasons[0]), Assert.Single(_fixture.Rejected.Events));
         Assert.Equal(Moderation.RejectionReasons[0], Assert.Single(await Requests.MineAsync(member)).Reason);
         Assert.Null((await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
         Assert.Equal(1, await _fixture.AuditCountAsync("change.rejected", id));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
@@ -69,9 +70,10 @@ public class InvitationResponsesTests : IAsyncLifetime
         Assert.True(await users.CheckPasswordAsync(user, TestPortal.DefaultPassword));
         Assert.True(await users.IsInRoleAsync(user, Roles.Moderator));
         Assert.True(await scope.ServiceProvider.GetRequiredService<SignInManager<PortalUser>>().CanSignInAsync(user));
-        var accepted = Assert.Single(_fixture.Accepted.Events);
-        Assert.Equal(user.Id, accepted.UserId);
-        var invitation = await _fixture.InvitationAsync(accepted.InvitationId);
+        var accepted = Assert.Single(await _fixture.Portal.AuditAsync(AuditActions.InvitationAccepted));
+        Assert.Equal(user.Id, accepted.ActorId);
+        var invitation = await _fixture.InvitationAsync(long.Parse(accepted.TargetId!, CultureInfo.InvariantCulture));
+        Assert.Equal(user.Id, invitation.UserId);
         Assert.Equal(InvitationStatus.Accepted, invitation.Status);
         Assert.Equal(_fixture.Clock.Now.UtcDateTime, invitation.AcceptedAt);
         Assert.Equal(InvitationProblem.Used, (await Responses.OpenAsync(token)).Problem);
@@ -89,7 +91,7 @@ public class InvitationResponsesTests : IAsyncLifetime
         Assert.All(attempts.Where(a => !a.Succeeded), a => Assert.Equal(InvitationProblem.Used, a.Problem));
         var user = await _fixture.UserByEmailAsync("race@example.org");
         Assert.Equal(winner.UserId, user!.Id);
-        Assert.Single(_fixture.Accepted.Events);
+        Assert.Single(await _fixture.Portal.AuditAsync(AuditActions.InvitationAccepted));
     }
 
     [DatabaseFact]
@@ -172,8 +174,12 @@ public class InvitationResponsesTests : IAsyncLifetime
     public async Task Opting_out_deletes_the_unused_account_and_keeps_only_a_keyed_hash()
     {
         var token = await _fixture.InviteAsync("Eve.Private@Example.org");
-        var invitationId = _fixture.Sent.Events.Single().InvitationId;
-        var userId = _fixture.Sent.Events.Single().UserId;
+        Invitation invited;
+        await using (var before = await _fixture.Portal.DbAsync())
+        {
+            invited = await before.Invitations.AsNoTracking().SingleAsync();
+        }
+        var (invitationId, userId) = (invited.Id, invited.UserId);
 
         Assert.Null(await Responses.OptOutAsync(token, OptOutSource.Page));
         Assert.Null(await Responses.OptOutAsync(token, OptOutSource.Page));
@@ -198,8 +204,7 @@ public class InvitationResponsesTests : IAsyncLifetime
         Assert.False(await db.OutboxMessages.AnyAsync(m => m.Recipient.Contains("eve.private") || m.Recipient.Contains("Eve.Private")));
         Assert.False(await db.AuditEntries.AnyAsync(e => e.TargetName!.Contains("Eve.Private") || e.Details!.Contains("Eve.Private")));
         Assert.False(await db.Users.AnyAsync(u => u.Id == userId));
-        var optedOut = Assert.Single(_fixture.OptedOut.Events);
-        Assert.Equal([invitationId], optedOut.InvitationIds);
+        Assert.EndsWith("; 1 invitation(s) closed", Assert.Single(await _fixture.Portal.AuditAsync(AuditActions.OptOutRecorded)).Details);
     }
 
     [DatabaseFact]

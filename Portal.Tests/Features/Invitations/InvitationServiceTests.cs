@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Features.Audit;
 using Portal.Features.Invitations;
 using Portal.Features.Outbox;
 using Portal.Identity;
@@ -49,8 +51,9 @@ public class InvitationServiceTests : IAsyncLifetime
         var mail = await db.OutboxMessages.SingleAsync(m => m.Recipient == "Ada@example.org");
         Assert.Equal("Grace Admin invited you to join Portal", mail.Subject);
         Assert.Contains($"https://portal.test/invite/{_fixture.TokenFor("ada@example.org")}", mail.TextBody);
-        var sentEvent = Assert.Single(_fixture.Sent.Events);
-        Assert.Equal((invitation.Id, userId, false), (sentEvent.InvitationId, sentEvent.UserId, sentEvent.Resent));
+        var sentEntry = Assert.Single(await _fixture.Portal.AuditAsync(AuditActions.InvitationSent));
+        Assert.Equal((InvitationService.AuditTargetType, invitation.Id.ToString(CultureInfo.InvariantCulture)), (sentEntry.TargetType, sentEntry.TargetId));
+        Assert.Empty(await _fixture.Portal.AuditAsync(AuditActions.InvitationResent));
     }
 
     [DatabaseFact]
@@ -69,7 +72,8 @@ public class InvitationServiceTests : IAsyncLifetime
         await using var db = await _fixture.Portal.DbAsync();
         Assert.Equal(1, await db.Users.CountAsync(u => u.NormalizedEmail == "BOB@EXAMPLE.ORG"));
         Assert.Equal(2, await db.OutboxMessages.CountAsync(m => m.Recipient == "bob@example.org"));
-        Assert.True(_fixture.Sent.Events.Last().Resent);
+        Assert.Single(await _fixture.Portal.AuditAsync(AuditActions.InvitationSent));
+        Assert.Equal(invitation.Id.ToString(CultureInfo.InvariantCulture), Assert.Single(await _fixture.Portal.AuditAsync(AuditActions.InvitationResent)).TargetId);
     }
 
     [DatabaseFact]
@@ -244,7 +248,10 @@ public class InvitationServiceTests : IAsyncLifetime
 
         Assert.Equal(InviteOutcome.Invalid, result.Outcome);
         Assert.Contains(reason, result.Description);
-        Assert.Empty(_fixture.Sent.Events);
+        await using var db = await _fixture.Portal.DbAsync();
+        Assert.False(await db.Invitations.AnyAsync());
+        Assert.False(await db.OutboxMessages.AnyAsync());
+        Assert.Empty(await _fixture.Portal.AuditAsync(AuditActions.InvitationSent));
     }
 
     [DatabaseFact]

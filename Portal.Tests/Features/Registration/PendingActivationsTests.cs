@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
-using Portal.Events;
+using Portal.Features.Audit;
 using Portal.Features.Registration;
 using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
@@ -14,16 +14,11 @@ public sealed class PendingActivationsTests : IAsyncLifetime
     private static readonly Actor Admin = new("admin-id", "Grace Admin", new HashSet<string> { Roles.Admin });
 
     private readonly TestClock _clock = new();
-    private readonly EventRecorder<UserActivated> _activated = new();
     private readonly TestPortal _portal;
 
     public PendingActivationsTests()
     {
-        _portal = TestPortal.WithServices(services =>
-        {
-            services.AddSingleton<TimeProvider>(_clock);
-            services.AddSingleton<IEventHandler<UserActivated>>(_activated);
-        });
+        _portal = TestPortal.WithServices(services => services.AddSingleton<TimeProvider>(_clock));
     }
 
     private DateTime Now => _clock.Now.UtcDateTime;
@@ -122,7 +117,6 @@ public sealed class PendingActivationsTests : IAsyncLifetime
         var activated = await UserAsync(user.Id);
         Assert.Equal((AccountStatus.Active, Now, true), (activated.Status, activated.ActivatedAt, activated.EmailConfirmed));
         Assert.Equal((SignUpStatus.Active, Now), ((await ApplicationAsync("manual@example.org")).Status, (await ApplicationAsync("manual@example.org")).ConfirmedAt));
-        Assert.Equal(user.Id, Assert.Single(_activated.Events).UserId);
         await using var db = await _portal.DbAsync();
         var entry = await db.AuditEntries.SingleAsync(e => e.Action == "registration.activated");
         Assert.Equal((user.Id, "activated by admin", "Grace Admin"), (entry.TargetId, entry.Details, entry.ActorName));
@@ -172,7 +166,7 @@ public sealed class PendingActivationsTests : IAsyncLifetime
         Assert.Equal(new[] { member.Id, deactivated.Id }.Order(), (await check.Users.Where(u => u.Id == member.Id || u.Id == deactivated.Id || u.Id == one.Id || u.Id == two.Id)
             .Select(u => u.Id).ToListAsync()).Order());
         Assert.Equal(2, await check.AuditEntries.CountAsync(e => e.Action == "registration.deleted"));
-        Assert.Empty(_activated.Events);
+        Assert.Empty(await _portal.AuditAsync(AuditActions.RegistrationActivated));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
+using Portal.Features.Audit;
 using Portal.Features.OptOut;
 using Portal.Features.Registration;
 using Portal.Identity;
@@ -47,7 +48,7 @@ public class RegistrationsTests : IAsyncLifetime
             (signUp.UserId, signUp.Domain, signUp.UserName, signUp.Status, signUp.CreatedAt));
         var stored = await _fixture.KeyRowAsync(key);
         Assert.Equal(_fixture.Clock.Now.UtcDateTime.AddDays(7), stored.ExpiresAt);
-        Assert.Equal(new UserRegistered(signUp.Id, user.Id, "ada@example.org"), Assert.Single(_fixture.Registered.Events));
+        Assert.Equal(user.Id, Assert.Single(await _fixture.Portal.AuditAsync(AuditActions.RegistrationSignedUp)).TargetId);
         await using var db = await _fixture.Portal.DbAsync();
         Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == "registration.signed-up" && e.TargetId == user.Id));
         Assert.False(await db.ActivationKeys.AnyAsync(k => k.KeyHash == key));
@@ -86,7 +87,7 @@ public class RegistrationsTests : IAsyncLifetime
         Assert.Equal(_fixture.Clock.Now.UtcDateTime, user.ActivatedAt);
         Assert.Equal(_fixture.Clock.Now.UtcDateTime, (await _fixture.KeyRowAsync(key)).SpentAt);
         Assert.Equal(SignUpStatus.Active, (await _fixture.SignUpRowAsync("linus@example.org")).Status);
-        Assert.Equal(user.Id, Assert.Single(_fixture.Activated.Events).UserId);
+        Assert.Equal(user.Id, Assert.Single(await _fixture.Portal.AuditAsync(AuditActions.RegistrationActivated)).TargetId);
         await using var db = await _fixture.Portal.DbAsync();
         Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == "registration.activated" && e.TargetId == user.Id));
     }
@@ -102,7 +103,7 @@ public class RegistrationsTests : IAsyncLifetime
 
         Assert.Equal(AccountStatus.AwaitingActivation, (await _fixture.UserAsync("late@example.org"))!.Status);
         Assert.Null((await _fixture.KeyRowAsync(key)).SpentAt);
-        Assert.Empty(_fixture.Activated.Events);
+        Assert.Empty(await _fixture.Portal.AuditAsync(AuditActions.RegistrationActivated));
     }
 
     [DatabaseFact]
@@ -126,7 +127,7 @@ public class RegistrationsTests : IAsyncLifetime
 
         Assert.Equal(ActivationProblem.AlreadyActivated, again.Problem);
         Assert.Equal(ActivationProblem.AlreadyActivated, (await Registrations.OpenActivationAsync(key)).Problem);
-        Assert.Single(_fixture.Activated.Events);
+        Assert.Single(await _fixture.Portal.AuditAsync(AuditActions.RegistrationActivated));
     }
 
     [DatabaseFact]
@@ -174,7 +175,7 @@ public class RegistrationsTests : IAsyncLifetime
         var user = (await _fixture.UserAsync("closed@example.org"))!;
         Assert.Equal((AccountState.AwaitingActivation, (DateTime?)null), (user.State, user.ActivatedAt));
         Assert.Null((await _fixture.KeyRowAsync(key)).SpentAt);
-        Assert.Empty(_fixture.Activated.Events);
+        Assert.Empty(await _fixture.Portal.AuditAsync(AuditActions.RegistrationActivated));
     }
 
     [DatabaseFact]
@@ -186,7 +187,7 @@ public class RegistrationsTests : IAsyncLifetime
 
         Assert.Single(attempts, a => a.Outcome == ActivationOutcome.Activated);
         Assert.All(attempts.Where(a => a.Outcome is null), a => Assert.Equal(ActivationProblem.AlreadyActivated, a.Problem));
-        Assert.Single(_fixture.Activated.Events);
+        Assert.Single(await _fixture.Portal.AuditAsync(AuditActions.RegistrationActivated));
         await using var db = await _fixture.Portal.DbAsync();
         Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "registration.activated"));
     }
@@ -208,7 +209,7 @@ public class RegistrationsTests : IAsyncLifetime
         Assert.Null(user.ActivatedAt);
         var signUp = await _fixture.SignUpRowAsync("pending@example.org");
         Assert.Equal((SignUpStatus.AwaitingApproval, _fixture.Clock.Now.UtcDateTime), (signUp.Status, signUp.ConfirmedAt!.Value));
-        Assert.Empty(_fixture.Activated.Events);
+        Assert.Empty(await _fixture.Portal.AuditAsync(AuditActions.RegistrationActivated));
         Assert.Equal(submitted, (await Registrations.OpenActivationAsync(key)).WaitingSince);
         await using var db = await _fixture.Portal.DbAsync();
         Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == "registration.confirmed" && e.TargetId == user.Id));
@@ -280,7 +281,7 @@ public class RegistrationsTests : IAsyncLifetime
         Assert.Equal(0, await _fixture.MailCountAsync("member@example.org", nameof(ActivationMail)));
         var user = (await _fixture.UserAsync("member@example.org"))!;
         Assert.Equal((member.UserName, member.PasswordHash), (user.UserName, user.PasswordHash));
-        Assert.Empty(_fixture.Registered.Events);
+        Assert.Empty(await _fixture.Portal.AuditAsync(AuditActions.RegistrationSignedUp));
         await using var db = await _fixture.Portal.DbAsync();
         Assert.False(await db.SignUps.AnyAsync());
     }
@@ -299,7 +300,7 @@ public class RegistrationsTests : IAsyncLifetime
         Assert.Equal(ActivationProblem.Replaced, (await Registrations.OpenActivationAsync(old)).Problem);
         var after = (await _fixture.UserAsync("again@example.org"))!;
         Assert.Equal((before!.UserName, before.PasswordHash), (after.UserName, after.PasswordHash));
-        Assert.Single(_fixture.Registered.Events);
+        Assert.Single(await _fixture.Portal.AuditAsync(AuditActions.RegistrationSignedUp));
     }
 
     [DatabaseFact]
@@ -320,7 +321,7 @@ public class RegistrationsTests : IAsyncLifetime
         Assert.Equal(invited.UserName, (await _fixture.UserAsync("invited@example.org"))!.UserName);
         await using var check = await _fixture.Portal.DbAsync();
         Assert.False(await check.OutboxMessages.AnyAsync(m => m.Recipient == "gone@example.org" || m.Recipient == "invited@example.org"));
-        Assert.Empty(_fixture.Registered.Events);
+        Assert.Empty(await _fixture.Portal.AuditAsync(AuditActions.RegistrationSignedUp));
     }
 
     [DatabaseFact]
@@ -338,7 +339,7 @@ public class RegistrationsTests : IAsyncLifetime
         await using var db = await _fixture.Portal.DbAsync();
         Assert.Equal(9, await db.SignUps.CountAsync());
         Assert.Equal(9, await db.ActivationKeys.CountAsync());
-        Assert.Equal(9, _fixture.Registered.Events.Count);
+        Assert.Equal(9, (await _fixture.Portal.AuditAsync(AuditActions.RegistrationSignedUp)).Count);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

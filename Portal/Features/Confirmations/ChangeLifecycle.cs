@@ -19,7 +19,6 @@ public sealed partial class ChangeLifecycle(
     IDbContextFactory<PortalDbContext> dbFactory,
     IEnumerable<ChangeKind> kinds,
     AuditLog audit,
-    EventPublisher events,
     TimeProvider clock,
     ILogger<ChangeLifecycle> logger) : IEventHandler<PasswordChanged>
 {
@@ -151,15 +150,6 @@ public sealed partial class ChangeLifecycle(
             };
         }
         LogDecided(change.Id, change.Kind, result.Outcome);
-        if (!byModerator)
-        {
-            // Raised by the one confirmation that moved the change, never by a second press that lost.
-            await events.PublishAsync(new ChangeConfirmed(change.Id, change.Kind, change.TargetId), cancellationToken);
-        }
-        if (result.Outcome == ChangeOutcome.Applied)
-        {
-            await events.PublishAsync(new ChangeApplied(change.Id, change.Kind, change.TargetId), cancellationToken);
-        }
         return result;
     }
 

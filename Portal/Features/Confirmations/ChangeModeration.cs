@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Email;
 using Portal.Email.Mails.Confirmations;
-using Portal.Events;
 using Portal.Features.Audit;
 using Portal.Identity;
 
@@ -22,8 +21,7 @@ public sealed class ChangeModeration(
     IOptions<ConfirmationsOptions> options,
     IOptions<PortalOptions> portal,
     Mailer mailer,
-    AuditLog audit,
-    EventPublisher events)
+    AuditLog audit)
 {
     private static readonly Dictionary<string, Expression<Func<DeferredChange, object?>>> ReviewColumns = new()
     {
@@ -182,7 +180,7 @@ public sealed class ChangeModeration(
         {
             return problem;
         }
-        var result = await lifecycle.CloseAsync(db, change!, actor, ChangeStatus.Rejected, reason, AuditActions.ChangeRejected, cancellationToken, async () =>
+        return await lifecycle.CloseAsync(db, change!, actor, ChangeStatus.Rejected, reason, AuditActions.ChangeRejected, cancellationToken, async () =>
         {
             var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == change!.TargetId, cancellationToken);
             if (user?.Email is { } email)
@@ -191,11 +189,6 @@ public sealed class ChangeModeration(
                     portal.Value.Link(ChangeRequests.ProfilePath)));
             }
         });
-        if (result.Outcome == ChangeOutcome.Rejected)
-        {
-            await events.PublishAsync(new ChangeRejected(change!.Id, change.Kind, change.TargetId, reason), cancellationToken);
-        }
-        return result;
     }
 
     /// <summary>Rejects many with one reason.</summary>

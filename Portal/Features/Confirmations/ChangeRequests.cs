@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Events;
 using Portal.Features.Audit;
 using Portal.Identity;
 
@@ -18,7 +17,6 @@ public sealed partial class ChangeRequests(
     IServiceScopeFactory scopes,
     ChangeLifecycle lifecycle,
     AuditLog audit,
-    EventPublisher events,
     SendLimits limits,
     CodeEntryLocks locks,
     ILogger<ChangeRequests> logger)
@@ -119,7 +117,6 @@ public sealed partial class ChangeRequests(
             await transaction.CommitAsync(cancellationToken);
         }
         LogRequested(change.Id, change.Kind);
-        await events.PublishAsync(new ChangeRequested(change.Id, change.Kind, change.TargetId), cancellationToken);
         return new ChangeResult(ChangeOutcome.Requested, message, change.Id);
     }
 

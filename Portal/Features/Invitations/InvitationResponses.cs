@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Email;
-using Portal.Events;
 using Portal.Features.Account;
 using Portal.Features.Audit;
 using Portal.Features.OptOut;
@@ -63,7 +62,6 @@ public sealed class InvitationResponses(
     OptOutList optOuts,
     AccountEmails accountEmails,
     AuditLog audit,
-    EventPublisher events,
     TimeProvider clock)
 {
     public async Task<OpenedInvitation> OpenAsync(string token, CancellationToken cancellationToken = default)
@@ -145,8 +143,6 @@ public sealed class InvitationResponses(
             }
             await transaction.CommitAsync(cancellationToken);
         }
-
-        await events.PublishAsync(new InvitationAccepted(invitation.Id, user.Id), cancellationToken);
         return new AcceptResult(user.Id, null, errors, newEmail);
     }
 
@@ -242,8 +238,6 @@ public sealed class InvitationResponses(
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.LastError, m => m.LastError!.Replace(spelling, OptedOutPlaceholder)), cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-
-        await events.PublishAsync(new OptedOut(invitationIds, now), cancellationToken);
         return null;
     }
 

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
-using Portal.Events;
 using Portal.Features.Audit;
 using Portal.Features.OptOut;
 using Portal.Features.Outbox;
@@ -63,7 +62,6 @@ public sealed class InvitationService(
     OptOutList optOuts,
     ILookupNormalizer normalizer,
     AuditLog audit,
-    EventPublisher events,
     IOptions<InvitationOptions> options,
     IOptions<PortalOptions> portal,
     TimeProvider clock)
@@ -158,8 +156,6 @@ public sealed class InvitationService(
         audit.Record(db, inviter, outcome == InviteOutcome.Resent ? AuditActions.InvitationResent : AuditActions.InvitationSent, Target(invitation), Details(invitation));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-
-        await events.PublishAsync(new InvitationSent(invitation.Id, invitation.UserId!, canonical, outcome == InviteOutcome.Resent), cancellationToken);
         return new InviteResult(canonical, outcome, invitation.UserId, invitation.Id);
     }
 

@@ -1,7 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Events;
 using Portal.Features.Audit;
 using Portal.Features.Users;
 using Portal.Identity;
@@ -33,7 +32,6 @@ public sealed class PendingActivations(
     IDbContextFactory<PortalDbContext> dbFactory,
     ActivationKeys keys,
     AuditLog audit,
-    EventPublisher events,
     TimeProvider clock)
 {
     public async Task<Page<PendingActivationRow>> ListAsync(
@@ -93,19 +91,12 @@ public sealed class PendingActivations(
     /// <summary>Activates each account as its link would have (the person asked support, say); audited as done by an admin.</summary>
     public async Task<BulkResult> ActivateAsync(Actor actor, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
     {
-        var activated = new List<string>();
-        var result = await EachAsync(actor, userIds, cancellationToken, (db, user, application, now) =>
+        return await EachAsync(actor, userIds, cancellationToken, (db, user, application, now) =>
         {
             AccountActivation.Activate(user, application, now);
             audit.Record(db, actor, AuditActions.RegistrationActivated, UserTarget(user), "activated by admin");
-            activated.Add(user.Id);
             return Task.CompletedTask;
         });
-        foreach (var userId in activated)
-        {
-            await events.PublishAsync(new UserActivated(userId), cancellationToken);
-        }
-        return result;
     }
 
     /// <summary>

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Email;
-using Portal.Events;
 using Portal.Features.Audit;
 using Portal.Identity;
 using Portal.Email.Mails.Registration;
@@ -39,7 +38,6 @@ public sealed class RegistrationReview(
     IDbContextFactory<PortalDbContext> dbFactory,
     Mailer mailer,
     AuditLog audit,
-    EventPublisher events,
     IOptions<RegistrationOptions> options,
     IOptions<PortalOptions> portal,
     TimeProvider clock)
@@ -213,16 +211,6 @@ public sealed class RegistrationReview(
             return Skip(signUp, "changed while it was being decided: reload and look again");
         }
         await transaction.CommitAsync(cancellationToken);
-
-        if (decision == SignUpStatus.Active)
-        {
-            await events.PublishAsync(new RegistrationApproved(id, user.Id, actor.Name), cancellationToken);
-            await events.PublishAsync(new UserActivated(user.Id), cancellationToken);
-        }
-        else
-        {
-            await events.PublishAsync(new RegistrationRejected(id, signUp.Email, reason!, actor.Name), cancellationToken);
-        }
         return null;
     }
 

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Email;
-using Portal.Events;
 using Portal.Features.Audit;
 using Portal.Features.OptOut;
 using Portal.Features.Settings;
@@ -92,7 +91,6 @@ public sealed class Registrations(
     OptOutList optOuts,
     Mailer mailer,
     AuditLog audit,
-    EventPublisher events,
     IOptions<RegistrationOptions> options,
     IOptions<PortalOptions> portal,
     TimeProvider clock,
@@ -213,10 +211,6 @@ public sealed class Registrations(
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        if (outcome == ActivationOutcome.Activated)
-        {
-            await events.PublishAsync(new UserActivated(found!.Id), cancellationToken);
-        }
         return new ActivationResult(found!.Id, outcome, null, outcome == ActivationOutcome.AwaitingApproval ? signUp?.CreatedAt ?? found.CreatedAt : null);
     }
 
@@ -318,7 +312,6 @@ public sealed class Registrations(
         }
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Sign-up {SignUpId} from {ClientIp}", signUp.Id, clientIp);
-        await events.PublishAsync(new UserRegistered(signUp.Id, user.Id, canonical), cancellationToken);
         return true;
     }
 

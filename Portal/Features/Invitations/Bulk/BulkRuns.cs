@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
-using Portal.Events;
 using Portal.Features.Audit;
 using Portal.Identity;
 
@@ -17,7 +16,6 @@ public sealed class BulkRuns(
     IDbContextFactory<PortalDbContext> dbFactory,
     InvitationService invitations,
     AuditLog audit,
-    EventPublisher events,
     IOptions<BulkInviteOptions> limits,
     TimeProvider clock)
 {
@@ -104,7 +102,7 @@ public sealed class BulkRuns(
     public async Task<bool> RunBatchAsync(long jobId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var sent = new List<(Invitation Invitation, bool Resent)>();
+        var sent = 0;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             // Changes are looked for once, before saving, not on every entity added.
@@ -155,8 +153,8 @@ public sealed class BulkRuns(
                 if (action != InviteAction.Nothing)
                 {
                     var choices = new InviteOptions(row.Role ?? job.DefaultRole, row.Message ?? job.DefaultMessage, row.ExpiresDays ?? job.ExpiryDays);
-                    sent.Add((await invitations.ApplyAsync(db, row.Canonical!, state, action, actor, choices, row.Name, job.Id, now, cancellationToken),
-                        outcome == InviteOutcome.Resent));
+                    await invitations.ApplyAsync(db, row.Canonical!, state, action, actor, choices, row.Name, job.Id, now, cancellationToken);
+                    sent++;
                 }
             }
             // New accounts, invitations and mail go in by the prepared-statement path; the few
@@ -172,15 +170,10 @@ public sealed class BulkRuns(
             }
             job.ProcessedRows += rows.Count;
             job.LastLine = rows[^1].Line;
-            job.SentRows += sent.Count;
+            job.SentRows += sent;
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-        }
-
-        foreach (var (invitation, resent) in sent)
-        {
-            await events.PublishAsync(new InvitationSent(invitation.Id, invitation.UserId!, invitation.Email!, resent), cancellationToken);
         }
         return true;
     }
