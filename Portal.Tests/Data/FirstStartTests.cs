@@ -20,7 +20,7 @@ public abstract class FirstStartTestsBase : IAsyncLifetime
     protected TestPortal Portal { get; }
 
     [DatabaseFact]
-    public async Task A_first_start_applies_every_migration_and_logs_no_error()
+    public async Task A_first_start_applies_every_migration_and_logs_no_error_nor_EF_warning()
     {
         await using var db = await Portal.DbAsync();
 
@@ -28,6 +28,8 @@ public abstract class FirstStartTestsBase : IAsyncLifetime
         Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
         Assert.Equal(0, await db.Users.CountAsync());
         Assert.DoesNotContain(_logs.Lines, line => line.Contains(" Error: ", StringComparison.Ordinal) || line.Contains(" Critical: ", StringComparison.Ordinal));
+        // Nor an EF warning: pending model changes, a migration step that cannot run in a transaction.
+        Assert.DoesNotContain(_logs.Lines, line => line.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal) && line.Contains(" Warning: ", StringComparison.Ordinal));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -2,20 +2,17 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portal.Data;
 
 #nullable disable
 
-namespace Portal.Data.Migrations
+namespace Portal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261129021753_DeferredChangeSeenValues")]
-    partial class DeferredChangeSeenValues
+    partial class PortalDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
@@ -441,6 +438,39 @@ namespace Portal.Data.Migrations
                     b.ToTable("BulkJobRows");
                 });
 
+            modelBuilder.Entity("Portal.Data.ChangeSend", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ChangeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SentAt");
+
+                    b.HasIndex("ChangeId", "SentAt");
+
+                    b.HasIndex("TargetId", "SentAt");
+
+                    b.ToTable("ChangeSends");
+                });
+
             modelBuilder.Entity("Portal.Data.DeferredChange", b =>
                 {
                     b.Property<long>("Id")
@@ -530,6 +560,13 @@ namespace Portal.Data.Migrations
                     b.Property<int>("Resends")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("RevertHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevertUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SecretHash")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -566,13 +603,17 @@ namespace Portal.Data.Migrations
 
                     b.HasIndex("CancelHash")
                         .IsUnique()
-                        .HasFilter("CancelHash IS NOT NULL");
+                        .HasFilter("\"CancelHash\" IS NOT NULL");
 
                     b.HasIndex("RequestedById");
 
+                    b.HasIndex("RevertHash")
+                        .IsUnique()
+                        .HasFilter("\"RevertHash\" IS NOT NULL");
+
                     b.HasIndex("SecretHash")
                         .IsUnique()
-                        .HasFilter("SecretHash IS NOT NULL");
+                        .HasFilter("\"SecretHash\" IS NOT NULL");
 
                     b.HasIndex("Status", "CreatedAt");
 
@@ -720,6 +761,35 @@ namespace Portal.Data.Migrations
                     b.ToTable("Letters");
                 });
 
+            modelBuilder.Entity("Portal.Data.MailSuppression", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Address")
+                        .IsUnique();
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("MailSuppressions");
+                });
+
             modelBuilder.Entity("Portal.Data.MemberProfile", b =>
                 {
                     b.Property<string>("UserId")
@@ -743,6 +813,9 @@ namespace Portal.Data.Migrations
 
                     b.Property<string>("DisplayName")
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExtraFieldsJson")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Iban")
@@ -800,6 +873,12 @@ namespace Portal.Data.Migrations
 
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ClaimId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -868,6 +947,9 @@ namespace Portal.Data.Migrations
                     b.Property<DateTime?>("ActivatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("CodeEntryLockedUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -923,6 +1005,9 @@ namespace Portal.Data.Migrations
                     b.Property<string>("UserName")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("WrongCodes")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

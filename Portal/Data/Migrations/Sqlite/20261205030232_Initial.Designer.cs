@@ -8,11 +8,11 @@ using Portal.Data;
 
 #nullable disable
 
-namespace Portal.Data.Migrations
+namespace Portal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261129040419_OutboxClaims")]
-    partial class OutboxClaims
+    [Migration("20261205030232_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -441,6 +441,39 @@ namespace Portal.Data.Migrations
                     b.ToTable("BulkJobRows");
                 });
 
+            modelBuilder.Entity("Portal.Data.ChangeSend", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ChangeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SentAt");
+
+                    b.HasIndex("ChangeId", "SentAt");
+
+                    b.HasIndex("TargetId", "SentAt");
+
+                    b.ToTable("ChangeSends");
+                });
+
             modelBuilder.Entity("Portal.Data.DeferredChange", b =>
                 {
                     b.Property<long>("Id")
@@ -530,6 +563,13 @@ namespace Portal.Data.Migrations
                     b.Property<int>("Resends")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("RevertHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevertUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SecretHash")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -569,6 +609,10 @@ namespace Portal.Data.Migrations
                         .HasFilter("\"CancelHash\" IS NOT NULL");
 
                     b.HasIndex("RequestedById");
+
+                    b.HasIndex("RevertHash")
+                        .IsUnique()
+                        .HasFilter("\"RevertHash\" IS NOT NULL");
 
                     b.HasIndex("SecretHash")
                         .IsUnique()
@@ -718,6 +762,35 @@ namespace Portal.Data.Migrations
                     b.HasIndex("PostedAt", "CreatedAt");
 
                     b.ToTable("Letters");
+                });
+
+            modelBuilder.Entity("Portal.Data.MailSuppression", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Address")
+                        .IsUnique();
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("MailSuppressions");
                 });
 
             modelBuilder.Entity("Portal.Data.MemberProfile", b =>
@@ -877,6 +950,9 @@ namespace Portal.Data.Migrations
                     b.Property<DateTime?>("ActivatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("CodeEntryLockedUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -932,6 +1008,9 @@ namespace Portal.Data.Migrations
                     b.Property<string>("UserName")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("WrongCodes")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

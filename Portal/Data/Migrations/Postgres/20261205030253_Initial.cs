@@ -9,7 +9,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Portal.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class PostgresInitial : Migration
+    public partial class Initial : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -38,6 +38,8 @@ namespace Portal.Data.Migrations.Postgres
                     ActivatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     DeactivatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     LastSignInAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    WrongCodes = table.Column<int>(type: "integer", nullable: false),
+                    CodeEntryLockedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -133,6 +135,36 @@ namespace Portal.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "ChangeSends",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ChangeId = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    TargetId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ChangeSends", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DeferredChanges",
                 columns: table => new
                 {
@@ -148,6 +180,8 @@ namespace Portal.Data.Migrations.Postgres
                     Channel = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     CancelHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    RevertHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    RevertUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     Attempts = table.Column<int>(type: "integer", nullable: false),
                     MaxAttempts = table.Column<int>(type: "integer", nullable: false),
                     Resends = table.Column<int>(type: "integer", nullable: false),
@@ -196,6 +230,21 @@ namespace Portal.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "MailSuppressions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Address = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MailSuppressions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OptOutEntries",
                 columns: table => new
                 {
@@ -228,7 +277,9 @@ namespace Portal.Data.Migrations.Postgres
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     NextAttemptAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    LastError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                    LastError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    ClaimId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ClaimedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -652,6 +703,21 @@ namespace Portal.Data.Migrations.Postgres
                 column: "Status");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ChangeSends_ChangeId_SentAt",
+                table: "ChangeSends",
+                columns: new[] { "ChangeId", "SentAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChangeSends_SentAt",
+                table: "ChangeSends",
+                column: "SentAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChangeSends_TargetId_SentAt",
+                table: "ChangeSends",
+                columns: new[] { "TargetId", "SentAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_DeferredChanges_CancelHash",
                 table: "DeferredChanges",
                 column: "CancelHash",
@@ -662,6 +728,13 @@ namespace Portal.Data.Migrations.Postgres
                 name: "IX_DeferredChanges_RequestedById",
                 table: "DeferredChanges",
                 column: "RequestedById");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeferredChanges_RevertHash",
+                table: "DeferredChanges",
+                column: "RevertHash",
+                unique: true,
+                filter: "\"RevertHash\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_DeferredChanges_SecretHash",
@@ -725,6 +798,17 @@ namespace Portal.Data.Migrations.Postgres
                 name: "IX_Letters_PostedAt_CreatedAt",
                 table: "Letters",
                 columns: new[] { "PostedAt", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MailSuppressions_Address",
+                table: "MailSuppressions",
+                column: "Address",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MailSuppressions_CreatedAt",
+                table: "MailSuppressions",
+                column: "CreatedAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_OptOutEntries_CreatedAt",
@@ -809,10 +893,19 @@ namespace Portal.Data.Migrations.Postgres
                 name: "BulkJobRows");
 
             migrationBuilder.DropTable(
+                name: "ChangeSends");
+
+            migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
                 name: "DeferredChanges");
 
             migrationBuilder.DropTable(
                 name: "Letters");
+
+            migrationBuilder.DropTable(
+                name: "MailSuppressions");
 
             migrationBuilder.DropTable(
                 name: "MemberProfiles");
