@@ -1,5 +1,4 @@
 using Portal.Events;
-using Portal.Features.Account;
 using Portal.Features.Audit;
 using Portal.Features.Confirmations;
 using Portal.Features.Invitations;
@@ -19,7 +18,6 @@ public static class FeatureSetup
         services.AddEvents();
         services.AddAudit();
         services.AddSiteSettings();
-        services.AddAccount();
         services.AddUsers();
         services.AddOutboxAdmin();
         services.AddOptOut();

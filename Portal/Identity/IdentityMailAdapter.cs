@@ -7,7 +7,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Email;
-using Portal.Features.Account;
 using Portal.Email.Mails.Account;
 
 namespace Portal.Identity;

@@ -53,6 +53,7 @@ public static class IdentitySetup
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingAuthStateProvider>();
         services.AddSingleton<ActorLookup>();
+        services.AddSingleton<AccountEmails>();
         services.AddTransient<IEmailSender, IdentityMailAdapter>();
         services.AddPortalRateLimits();
         return builder;

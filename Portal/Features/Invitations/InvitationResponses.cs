@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Email;
 using Portal.Events;
-using Portal.Features.Account;
 using Portal.Features.Audit;
 using Portal.Features.OptOut;
 using Portal.Identity;

@@ -5,10 +5,10 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Email;
 using Portal.Features.Audit;
-using Portal.Identity;
+using Portal.Features.Users;
 using Portal.Email.Mails.Account;
 
-namespace Portal.Features.Account;
+namespace Portal.Identity;
 
 public enum AddressConfirmation
 {
@@ -88,7 +88,7 @@ public sealed class AccountEmails(IServiceScopeFactory scopes, Mailer mailer, Au
         {
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
             audit.Record(db, Actor.Self(user), AuditActions.UserEmailChanged,
-                new AuditTarget(Users.UserAdmin.AuditTargetType, user.Id, user.Email), $"from {before}");
+                new AuditTarget(UserAdmin.AuditTargetType, user.Id, user.Email), $"from {before}");
             await db.SaveChangesAsync();
         }
         return AddressConfirmation.Confirmed;
