@@ -36,7 +36,6 @@ public sealed class IdentityPagesTests(TestPortal portal) : IClassFixture<TestPo
     [Theory]
     [InlineData("/Identity/Account/ConfirmEmail")]
     [InlineData("/Identity/Account/ConfirmEmailChange")]
-    [InlineData("/Identity/Account/RegisterConfirmation")]
     public async Task A_confirmation_link_cut_short_leads_to_the_start_page(string path)
     {
         using var client = portal.CreateBrowserlikeClient();
@@ -46,6 +45,19 @@ public sealed class IdentityPagesTests(TestPortal portal) : IClassFixture<TestPo
 
         Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (response.StatusCode, next.StatusCode));
         Assert.Equal("/", next.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Identity_sign_up_confirmation_leads_to_the_start_page_whether_or_not_the_address_has_an_account()
+    {
+        await portal.CreateUserAsync("known.signup@example.org");
+        using var client = portal.CreateBrowserlikeClient();
+
+        using var known = await client.GetAsync("/Identity/Account/RegisterConfirmation?email=known.signup%40example.org");
+        using var unknown = await client.GetAsync("/Identity/Account/RegisterConfirmation?email=unknown.signup%40example.org");
+
+        Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (known.StatusCode, unknown.StatusCode));
+        Assert.Equal(("/", "/"), (known.Headers.Location!.OriginalString, unknown.Headers.Location!.OriginalString));
     }
 
     [Fact]

@@ -25,6 +25,26 @@ public sealed class PasswordResetTests(TestPortal portal) : IClassFixture<TestPo
     }
 
     [Fact]
+    public async Task The_reset_link_is_on_the_public_base_url_whatever_host_the_request_named()
+    {
+        await using var anyHost = new TestPortal();
+        // As if AllowedHosts were set too wide: the request reaches the page with the Host the client chose.
+        anyHost.Settings["AllowedHosts"] = "*";
+        await anyHost.CreateUserAsync("hosted@example.org");
+        using var client = anyHost.CreateBrowserlikeClient();
+        client.DefaultRequestHeaders.Host = "attacker.example";
+
+        using var response = await client.SubmitFormAsync("/Identity/Account/ForgotPassword",
+            new Dictionary<string, string> { ["Input.Email"] = "hosted@example.org" });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var mail = await anyHost.Mail.DeliveredAsync("hosted@example.org", "Reset your Portal password");
+        Assert.All(mail.TextLinks, link => Assert.StartsWith("https://portal.test/", link));
+        Assert.DoesNotContain("attacker.example", mail.Html);
+        Assert.StartsWith("https://portal.test/Identity/Account/ResetPassword?code=", mail.LinkContaining("ResetPassword"));
+    }
+
+    [Fact]
     public async Task The_reset_link_sets_a_new_password_once()
     {
         await portal.CreateUserAsync("twice@example.org");
@@ -66,6 +86,21 @@ public sealed class PasswordResetTests(TestPortal portal) : IClassFixture<TestPo
         Assert.EndsWith("/Identity/Account/ForgotPasswordConfirmation", response.Headers.Location!.ToString());
         await using var db = await portal.DbAsync();
         Assert.False(await db.OutboxMessages.AnyAsync(m => m.Recipient == "stranger@example.org"));
+    }
+
+    [Fact]
+    public async Task An_address_not_yet_confirmed_gets_the_same_answer_and_no_mail()
+    {
+        await portal.CreateUserAsync("unconfirmed.reset@example.org", emailConfirmed: false);
+        using var client = portal.CreateBrowserlikeClient();
+
+        using var response = await client.SubmitFormAsync("/Identity/Account/ForgotPassword",
+            new Dictionary<string, string> { ["Input.Email"] = "unconfirmed.reset@example.org" });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.EndsWith("/Identity/Account/ForgotPasswordConfirmation", response.Headers.Location!.ToString());
+        await using var db = await portal.DbAsync();
+        Assert.False(await db.OutboxMessages.AnyAsync(m => m.Recipient == "unconfirmed.reset@example.org"));
     }
 
     [Fact]

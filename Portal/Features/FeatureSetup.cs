@@ -1,5 +1,4 @@
 using Portal.Events;
-using Portal.Features.Account;
 using Portal.Features.Audit;
 using Portal.Features.Confirmations;
 using Portal.Features.Dashboard;
@@ -20,7 +19,6 @@ public static class FeatureSetup
         services.AddEvents();
         services.AddAudit();
         services.AddSiteSettings();
-        services.AddAccount();
         services.AddUsers();
         services.AddOutboxAdmin();
         services.AddOptOut();

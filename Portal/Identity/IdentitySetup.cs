@@ -34,7 +34,7 @@ public static class IdentitySetup
             .AddTokenProvider<EmailChangeTokenProvider>(EmailChangeTokenProviderOptions.ProviderName);
 
         services.AddSingleton<ILookupNormalizer, PortalLookupNormalizer>();
-        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = IdentityMailAdapter.ResetLinkLifetime);
+        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = AccountMailer.ResetLinkLifetime);
         // A deactivation or a password change reaches other sessions within a minute.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.ConfigureApplicationCookie(o =>
@@ -53,7 +53,12 @@ public static class IdentitySetup
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingAuthStateProvider>();
         services.AddSingleton<ActorLookup>();
-        services.AddTransient<IEmailSender, IdentityMailAdapter>();
+        services.AddSingleton<AccountEmails>();
+        services.AddSingleton<AccountMailer>();
+        // Identity's pages ask for the typed sender; Identity UI's default one would hand the
+        // message to the untyped sender, which nothing may use.
+        services.AddSingleton<IEmailSender<PortalUser>>(s => s.GetRequiredService<AccountMailer>());
+        services.AddSingleton<IEmailSender, UntypedEmailSender>();
         services.AddPortalRateLimits();
         return builder;
     }

@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Email;
-using Portal.Features.Account;
 using Portal.Features.Audit;
 using Portal.Features.Invitations;
 using Portal.Features.OptOut;

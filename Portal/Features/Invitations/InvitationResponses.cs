@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Email;
-using Portal.Features.Account;
 using Portal.Features.Audit;
 using Portal.Features.OptOut;
 using Portal.Identity;

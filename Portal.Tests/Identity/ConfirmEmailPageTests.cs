@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
-using Portal.Features.Account;
+using Portal.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portal.Tests.TestInfrastructure;
 
-namespace Portal.Tests.Features.Account;
+namespace Portal.Tests.Identity;
 
 /// <summary>Changing the address by Identity's change token: the link goes to the portal's confirmation page.</summary>
 public sealed class ConfirmEmailPageTests(TestPortal portal) : IClassFixture<TestPortal>

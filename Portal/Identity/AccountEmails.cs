@@ -3,12 +3,10 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Portal.Data;
-using Portal.Email;
 using Portal.Features.Audit;
-using Portal.Identity;
-using Portal.Email.Mails.Account;
+using Portal.Features.Users;
 
-namespace Portal.Features.Account;
+namespace Portal.Identity;
 
 public enum AddressConfirmation
 {
@@ -22,29 +20,38 @@ public enum AddressConfirmation
 }
 
 /// <summary>
-/// Confirming an address by a link sent to it: a new address replaces the old one only when its
-/// owner opens the link and presses the button (Identity's own pages act on the GET, which mail
-/// scanners trigger, and make the address the user name: the portal's links come here instead).
+/// The links account mail carries, built on the public base URL (never from the request's Host),
+/// and confirming an address by one: a new address replaces the old one only when its owner opens
+/// the link and presses the button (Identity's own pages act on the GET, which mail scanners
+/// trigger, and make the address the user name: the portal's links come here instead).
 /// </summary>
-public sealed class AccountEmails(IServiceScopeFactory scopes, Mailer mailer, AuditLog audit, IOptions<PortalOptions> portal)
+public sealed class AccountEmails(IServiceScopeFactory scopes, AccountMailer mailer, AuditLog audit, IOptions<PortalOptions> portal)
 {
     public const string ConfirmPath = "account/confirm-email";
+    private const string ResetPasswordPath = "Identity/Account/ResetPassword";
 
     /// <summary>Queues, in the caller's context, a link that makes <paramref name="newEmail"/> the account's address.</summary>
-    public async Task QueueChangeConfirmationAsync(PortalDbContext db, UserManager<PortalUser> users, PortalUser user, string newEmail)
-    {
-        var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GenerateChangeEmailTokenAsync(user, newEmail)));
-        await mailer.QueueAsync(db, newEmail, new EmailConfirmationMail(user.UserName!, newEmail, ConfirmLink(user.Id, newEmail, code)));
-    }
+    public async Task QueueChangeConfirmationAsync(PortalDbContext db, UserManager<PortalUser> users, PortalUser user, string newEmail) =>
+        await mailer.QueueConfirmationAsync(db, user, newEmail, ConfirmLink(user.Id, newEmail, await users.GenerateChangeEmailTokenAsync(user, newEmail)));
 
-    /// <summary>The absolute link to the confirmation page; <paramref name="code"/> is Identity's token, base64url-encoded.</summary>
-    public string ConfirmLink(string userId, string? email, string code) =>
+    /// <summary>
+    /// The absolute link to the confirmation page for Identity's <paramref name="token"/>: of the
+    /// account's address, or (with <paramref name="email"/>) of a change to that address.
+    /// </summary>
+    public string ConfirmLink(string userId, string? email, string token) =>
         portal.Value.Link(QueryHelpers.AddQueryString(ConfirmPath, new Dictionary<string, string?>
         {
             ["userId"] = userId,
             ["email"] = email,
-            ["code"] = code,
+            ["code"] = Encode(token),
         }.Where(p => p.Value is not null)));
+
+    /// <summary>The absolute link to Identity's page that sets a new password with the reset <paramref name="token"/>.</summary>
+    public string ResetPasswordLink(string token) =>
+        portal.Value.Link(QueryHelpers.AddQueryString(ResetPasswordPath, "code", Encode(token)));
+
+    /// <summary>Identity's tokens travel base64url-encoded, as its own pages expect them.</summary>
+    private static string Encode(string token) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
 
     /// <summary>Confirms the account's address (no <paramref name="email"/>) or changes it to <paramref name="email"/>.</summary>
     public async Task<AddressConfirmation> ConfirmAsync(string? userId, string? email, string? code)
@@ -88,7 +95,7 @@ public sealed class AccountEmails(IServiceScopeFactory scopes, Mailer mailer, Au
         {
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
             audit.Record(db, Actor.Self(user), AuditActions.UserEmailChanged,
-                new AuditTarget(Users.UserAdmin.AuditTargetType, user.Id, user.Email), $"from {before}");
+                new AuditTarget(UserAdmin.AuditTargetType, user.Id, user.Email), $"from {before}");
             await db.SaveChangesAsync();
         }
         return AddressConfirmation.Confirmed;
