@@ -1,4 +1,3 @@
-using Portal.Events;
 using Portal.Features.Audit;
 using Portal.Features.Confirmations;
 using Portal.Features.Dashboard;
@@ -16,7 +15,6 @@ public static class FeatureSetup
     public static WebApplicationBuilder AddPortalFeatures(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddEvents();
         services.AddAudit();
         services.AddSiteSettings();
         services.AddUsers();

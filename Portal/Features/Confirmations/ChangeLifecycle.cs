@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using Portal.Data;
-using Portal.Events;
 using Portal.Features.Audit;
 using Portal.Identity;
 
@@ -20,7 +19,7 @@ public sealed partial class ChangeLifecycle(
     IEnumerable<ChangeKind> kinds,
     AuditLog audit,
     TimeProvider clock,
-    ILogger<ChangeLifecycle> logger) : IEventHandler<PasswordChanged>
+    ILogger<ChangeLifecycle> logger)
 {
     public const string AuditTargetType = "deferred-change";
 
@@ -184,11 +183,11 @@ public sealed partial class ChangeLifecycle(
     }
 
     /// <summary>A password change revokes the account's outstanding links and codes: whoever asked for them may not be the owner.</summary>
-    public async Task HandleAsync(PasswordChanged portalEvent, CancellationToken cancellationToken)
+    public async Task RevokeAfterPasswordChangeAsync(string userId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var ids = await RevokeSecretsAsync(db, portalEvent.UserId, except: null, "Cancelled because the account's password changed.", Now, cancellationToken);
+        var ids = await RevokeSecretsAsync(db, userId, except: null, "Cancelled because the account's password changed.", Now, cancellationToken);
         if (ids.Count > 0)
         {
             audit.Record(db, Actor.System, AuditActions.ChangeCancelled, null, $"password changed: #{string.Join(", #", ids)}");

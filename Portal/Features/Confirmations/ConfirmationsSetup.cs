@@ -1,4 +1,3 @@
-using Portal.Events;
 using Portal.Identity;
 
 namespace Portal.Features.Confirmations;
@@ -20,7 +19,6 @@ public static class ConfirmationsSetup
         services.AddSingleton<CodeEntryLocks>();
         services.AddSingleton<EmailChangeReverts>();
         services.AddSingleton<ChangeLifecycle>();
-        services.AddSingleton<IEventHandler<PasswordChanged>>(sp => sp.GetRequiredService<ChangeLifecycle>());
         services.AddSingleton<ChangeRequests>();
         services.AddSingleton<ChangeModeration>();
         services.AddSingleton<ChannelQueues>();
