@@ -7,5 +7,5 @@ public sealed record EmailConfirmationMail(string UserName, string Email, string
     public static string Title => "Email address confirmation";
 
     public static EmailConfirmationMail Sample(MailBrand brand) =>
-        new("ada", "ada@example.org", brand.Link("Identity/Account/ConfirmEmail?code=SAMPLE"));
+        new("ada", "ada@example.org", brand.Link($"{Identity.AccountEmails.ConfirmPath}?userId=SAMPLE&code=SAMPLE"));
 }
