@@ -125,7 +125,7 @@ public static partial class LoadTest
                 firstForm.TrySetResult();
                 page = await form.Content.ReadAsStringAsync();
             }
-            var fields = HiddenField().Matches(page).ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value));
+            var fields = PeersBenchmark.HiddenFields(page);
             fields["Input.UserName"] = $"visitor{visitor}";
             fields["Input.Email"] = $"visitor{visitor}@signup.example.org";
             fields["Input.Password"] = fields["Input.ConfirmPassword"] = Password;
@@ -247,7 +247,4 @@ public static partial class LoadTest
         using var command = new NpgsqlCommand(sql, connection);
         command.ExecuteNonQuery();
     }
-
-    [GeneratedRegex("""<input type="hidden" name="([^"]+)" value="([^"]*)"\s*/?>""")]
-    private static partial Regex HiddenField();
 }

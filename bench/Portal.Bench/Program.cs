@@ -7,11 +7,12 @@ return args.FirstOrDefault() switch
     "load" => await LoadTest.RunAsync(),
     "smtp" => await SmtpBenchmark.RunAsync(args.Skip(1).ToArray()),
     "grids" => await GridBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "peers" => await PeersBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Portal.Bench render [--seconds N] | bulk [--rows N] | load | smtp [--messages N] [--delay-ms N] [--connections N] | grids [--rows N]");
+    Console.Error.WriteLine("usage: Portal.Bench render [--seconds N] | bulk [--rows N] | load | smtp [--messages N] [--delay-ms N] [--connections N] | grids [--rows N] | peers [--n N] [--hashed-n N] [--hash-samples N] [--phases a,b]");
     return 2;
 }
