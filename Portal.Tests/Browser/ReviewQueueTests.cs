@@ -252,6 +252,10 @@ public sealed class ReviewQueueTests(BrowserFixture fixture)
         await session.ScreenshotAsync(screenshot);
         await Accessibility.AssertNoSidewaysScrollingAsync(page);
         await page.SetViewportSizeAsync(size.Width, size.Height);
+        // The layout answers a change of width through the circuit (the menu opens beside the page
+        // again); a click before that can land on a button the answer replaces, and be lost.
+        await Assertions.Expect(page.Locator(".mud-drawer.mud-drawer--open")).ToBeVisibleAsync();
+        await Settling.WaitAsync(page);
     }
 
     private async Task<(PortalUser User, Actor Actor)> MemberAsync(string email)
