@@ -38,13 +38,16 @@ public sealed class AccountEmails(IServiceScopeFactory scopes, AccountMailer mai
     /// The absolute link to the confirmation page for Identity's <paramref name="token"/>: of the
     /// account's address, or (with <paramref name="email"/>) of a change to that address.
     /// </summary>
-    public string ConfirmLink(string userId, string? email, string token) =>
-        portal.Value.Link(QueryHelpers.AddQueryString(ConfirmPath, new Dictionary<string, string?>
+    public string ConfirmLink(string userId, string? email, string token) => portal.Value.Link(ConfirmPage(userId, email, Encode(token)));
+
+    /// <summary>The confirmation page, relative to the site, for a <paramref name="code"/> (a token, base64url-encoded).</summary>
+    public static string ConfirmPage(string? userId, string? email, string? code) =>
+        QueryHelpers.AddQueryString(ConfirmPath, new Dictionary<string, string?>
         {
             ["userId"] = userId,
             ["email"] = email,
-            ["code"] = Encode(token),
-        }.Where(p => p.Value is not null)));
+            ["code"] = code,
+        }.Where(p => p.Value is not null));
 
     /// <summary>The absolute link to Identity's page that sets a new password with the reset <paramref name="token"/>.</summary>
     public string ResetPasswordLink(string token) =>
