@@ -104,6 +104,25 @@ public sealed class PasswordResetTests(TestPortal portal) : IClassFixture<TestPo
     }
 
     [Fact]
+    public async Task A_deactivated_account_gets_the_same_answer_and_no_mail()
+    {
+        var user = await portal.CreateUserAsync("closed.reset@example.org");
+        await using (var db = await portal.DbAsync())
+        {
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.DeactivatedAt, DateTime.UtcNow));
+        }
+        using var client = portal.CreateBrowserlikeClient();
+
+        using var response = await client.SubmitFormAsync("/Identity/Account/ForgotPassword",
+            new Dictionary<string, string> { ["Input.Email"] = "closed.reset@example.org" });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.EndsWith("/Identity/Account/ForgotPasswordConfirmation", response.Headers.Location!.ToString());
+        await using var check = await portal.DbAsync();
+        Assert.False(await check.OutboxMessages.AnyAsync(m => m.Recipient == "closed.reset@example.org"));
+    }
+
+    [Fact]
     public async Task A_weak_new_password_is_refused_with_reasons()
     {
         await portal.CreateUserAsync("weak@example.org");

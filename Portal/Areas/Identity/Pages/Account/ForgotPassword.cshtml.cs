@@ -23,9 +23,9 @@ public sealed class ForgotPasswordModel(UserManager<PortalUser> users, AccountEm
         {
             return Page();
         }
-        // The same answer whether or not the address belongs to an account with a confirmed address.
+        // The same answer whether or not the address belongs to an open account with a confirmed address.
         var user = await users.FindByEmailAsync(Input.Email);
-        if (user is not null && await users.IsEmailConfirmedAsync(user))
+        if (user is { DeactivatedAt: null } && await users.IsEmailConfirmedAsync(user))
         {
             var link = links.ResetPasswordLink(await users.GeneratePasswordResetTokenAsync(user));
             await mail.SendPasswordResetLinkAsync(user, user.Email!, link);
