@@ -41,22 +41,26 @@ public static class DataSetup
         var database = DatabaseSettings.Read(builder.Configuration);
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContextFactory<PostgresPortalDbContext>(options => options
+            // Pooled: a context is reset and reused rather than built for every operation.
+            services.AddPooledDbContextFactory<PostgresPortalDbContext>(options => options
                 // Lists in queries (Contains) go as one array parameter (= ANY), as on SQLite below.
                 .UseNpgsql(database.ConnectionString, npgsql => npgsql.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)));
             // Services ask for the portal's context; on PostgreSQL that is the context owning the PostgreSQL migrations.
             services.AddSingleton<IDbContextFactory<PortalDbContext>, PostgresPortalDbContextFactory>();
+            services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PostgresPortalDbContext>>().CreateDbContext());
             services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<PostgresPortalDbContext>());
         }
         else
         {
             var connectionString = (database.ConnectionString ?? DefaultConnectionString)
                 .Replace("|DataDirectory|", paths.DataDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-            services.AddDbContextFactory<PortalDbContext>(options => options
+            services.AddPooledDbContextFactory<PortalDbContext>(options => options
                 // Lists in queries (Contains) go as one JSON parameter: one cached query plan whatever
                 // the list's length, where a parameter per element would compile a query per length.
                 .UseSqlite(connectionString, sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                 .AddInterceptors(new SqlitePragmas()));
+            // Identity's stores take the context of the request (or circuit); it comes from the pool too.
+            services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
         }
 
         var dataProtection = services.AddDataProtection().SetApplicationName("Portal");
