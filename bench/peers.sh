@@ -8,7 +8,8 @@
 # The peers' harness is the folder named by PEERS_DIR (default: ../shared/peers beside the
 # repository); it installs Django and the peers from Debian's packages the first time. Both sides
 # run SQLite in WAL mode with synchronous=NORMAL, the portal's own settings. With --runs 3 each side
-# runs three times, alternating, and every run's figures are kept (results/ under a temporary folder).
+# runs three times, alternating, with a table per pair; every run's figures are kept in a temporary
+# folder, named at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +38,7 @@ for run in $(seq 1 "$runs"); do
 done
 
 echo "figures: $out" >&2
-files=()
-for run in $(seq 1 "$runs"); do files+=("$out/django-$run.txt" "$out/portal-$run.txt"); done
-/usr/bin/python3 "$peers/table.py" --ratio-to "$out/django-1.txt" "${files[@]}"
+for run in $(seq 1 "$runs"); do
+  [ "$runs" -gt 1 ] && printf '\nRun %s of %s\n\n' "$run" "$runs"
+  /usr/bin/python3 "$peers/table.py" --ratio-to "$out/django-$run.txt" "$out/django-$run.txt" "$out/portal-$run.txt"
+done
