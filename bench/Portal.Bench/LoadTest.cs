@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -22,7 +21,7 @@ namespace Portal.Bench;
 /// runner. Then every account, key, invitation and message is counted, every answer and log line
 /// checked. The exit code says whether every check passed.
 /// </summary>
-public static partial class LoadTest
+public static class LoadTest
 {
     private const string PostgresVariable = "PORTAL_BENCH_POSTGRES";
     private const int SignUps = 50;
@@ -125,7 +124,7 @@ public static partial class LoadTest
                 firstForm.TrySetResult();
                 page = await form.Content.ReadAsStringAsync();
             }
-            var fields = PeersBenchmark.HiddenFields(page);
+            var fields = FormFields.Hidden(page);
             fields["Input.UserName"] = $"visitor{visitor}";
             fields["Input.Email"] = $"visitor{visitor}@signup.example.org";
             fields["Input.Password"] = fields["Input.ConfirmPassword"] = Password;

@@ -133,7 +133,7 @@ public static partial class PeersBenchmark
                     {
                         form = await page.Content.ReadAsStringAsync();
                     }
-                    var fields = HiddenFields(form);
+                    var fields = FormFields.Hidden(form);
                     fields["Input.UserName"] = userName;
                     fields["Input.Email"] = $"{userName}@peerbench.test";
                     fields["Input.Password"] = fields["Input.ConfirmPassword"] = Password;
@@ -165,7 +165,7 @@ public static partial class PeersBenchmark
                     {
                         page = await opened.Content.ReadAsStringAsync();
                     }
-                    var fields = HiddenFields(page);
+                    var fields = FormFields.Hidden(page);
                     using var pressed = await visitor.PostAsync(link, new FormUrlEncodedContent(fields));
                     Check(pressed.StatusCode == HttpStatusCode.Redirect && pressed.Headers.Location?.OriginalString.Contains("activated=true", StringComparison.Ordinal) == true,
                         $"activate: HTTP {(int)pressed.StatusCode} for {link}");
@@ -259,7 +259,7 @@ public static partial class PeersBenchmark
     }
 
     private static void Out(string metric, double value, string unit) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{metric} {(value < 1000 ? value.ToString("0.000", CultureInfo.InvariantCulture) : value.ToString("0.0", CultureInfo.InvariantCulture))} {unit}"));
+        Console.WriteLine($"{metric} {value.ToString(value < 1000 ? "0.000" : "0.0", CultureInfo.InvariantCulture)} {unit}");
 
     private static void Out(string metric, int value, string unit) => Console.WriteLine($"{metric} {value.ToString(CultureInfo.InvariantCulture)} {unit}");
 
@@ -278,13 +278,6 @@ public static partial class PeersBenchmark
 
     private static string? OptionText(string[] args, string name) =>
         Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-
-    /// <summary>A page's hidden form fields (the antiforgery token, the form's name), by name.</summary>
-    internal static Dictionary<string, string> HiddenFields(string html) =>
-        HiddenField().Matches(html).ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value));
-
-    [GeneratedRegex("""<input type="hidden" name="([^"]+)" value="([^"]*)"\s*/?>""")]
-    private static partial Regex HiddenField();
 
     [GeneratedRegex("""https://peers\.example/(invite/[A-Za-z0-9_-]+)""")]
     private static partial Regex InviteLink();

@@ -202,14 +202,9 @@ public sealed partial class ChangeLifecycle(
     /// </summary>
     internal static Task<IReadOnlyList<long>> RevokeSecretsAsync(
         PortalDbContext db, string userId, long? except, string reason, DateTime now, CancellationToken cancellationToken) =>
-        CancelAllAsync(db, db.DeferredChanges
+        MoveAllAsync(db, db.DeferredChanges
             .Where(c => c.TargetType == ChangeKind.UserTarget && c.TargetId == userId && c.Id != except
-                && c.Status == ChangeStatus.Pending && c.Channel != ChangeChannel.Moderator), reason, now, cancellationToken);
-
-    /// <summary>Cancels the chosen changes; their secrets and channel items die with them. Returns their ids; the caller saves.</summary>
-    internal static async Task<IReadOnlyList<long>> CancelAllAsync(
-        PortalDbContext db, IQueryable<DeferredChange> which, string reason, DateTime now, CancellationToken cancellationToken) =>
-        await MoveAllAsync(db, which, ChangeStatus.Cancelled, reason, now, cancellationToken);
+                && c.Status == ChangeStatus.Pending && c.Channel != ChangeChannel.Moderator), ChangeStatus.Cancelled, reason, now, cancellationToken);
 
     /// <summary>Marks pending changes past their expiry as Expired; their secrets die. Returns how many.</summary>
     public async Task<int> ExpireAsync(CancellationToken cancellationToken = default)
@@ -230,7 +225,7 @@ public sealed partial class ChangeLifecycle(
     }
 
     /// <summary>Moves the chosen changes to a final status; their secrets and channel items die with them. The caller saves.</summary>
-    private static async Task<IReadOnlyList<long>> MoveAllAsync(
+    internal static async Task<IReadOnlyList<long>> MoveAllAsync(
         PortalDbContext db, IQueryable<DeferredChange> which, ChangeStatus to, string reason, DateTime now, CancellationToken cancellationToken)
     {
         var ids = await which.Select(c => c.Id).ToListAsync(cancellationToken);

@@ -85,9 +85,9 @@ public sealed partial class ChangeRequests(
             {
                 return TooMany(next, now);
             }
-            var replaced = await ChangeLifecycle.CancelAllAsync(db, db.DeferredChanges
+            var replaced = await ChangeLifecycle.MoveAllAsync(db, db.DeferredChanges
                 .Where(c => c.TargetType == changeKind.TargetType && c.TargetId == targetId && c.Kind == changeKind.Name
-                    && (c.Status == ChangeStatus.Pending || c.Status == ChangeStatus.Confirmed)), Replaced, now, cancellationToken);
+                    && (c.Status == ChangeStatus.Pending || c.Status == ChangeStatus.Confirmed)), ChangeStatus.Cancelled, Replaced, now, cancellationToken);
 
             change = new DeferredChange
             {
