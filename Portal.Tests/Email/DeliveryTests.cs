@@ -46,6 +46,32 @@ public sealed partial class DeliveryTests
     }
 
     [Fact]
+    public async Task Many_messages_rendered_side_by_side_each_reach_their_own_recipient_with_their_own_content_in_order()
+    {
+        await using var portal = new TestPortal();
+        var mails = Enumerable.Range(0, 40).Select(i => new QueuedMail<EmailConfirmationMail>($"many{i}@example.org",
+            new EmailConfirmationMail($"Person {i}", $"many{i}@example.org", $"https://portal.test/confirm/{i}"), UnsubscribeHeaders)).ToList();
+        await using (var db = await portal.DbAsync())
+        {
+            await portal.Get<Mailer>().QueueAllAsync(db, mails, CancellationToken.None);
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = await portal.DbAsync())
+        {
+            var stored = await db.OutboxMessages.OrderBy(m => m.Id).Select(m => m.Recipient).ToListAsync();
+            Assert.Equal(mails.Select(m => m.Recipient), stored);
+        }
+        for (var i = 0; i < mails.Count; i++)
+        {
+            var mail = await portal.Mail.DeliveredAsync($"many{i}@example.org", "Confirm your email address");
+            Assert.Contains($"Hello Person {i},", mail.Text);
+            Assert.Contains($"https://portal.test/confirm/{i}", mail.TextLinks);
+            Assert.Equal("<https://portal.test/u/1>", mail.Header("List-Unsubscribe"));
+        }
+    }
+
+    [Fact]
     public async Task Queued_messages_survive_a_restart_and_are_delivered_after_it()
     {
         var first = TestPortal.WithServices(services => services.RemoveAll<IHostedService>());

@@ -60,13 +60,16 @@ public sealed class InvitationPortal : IAsyncDisposable
 
     private sealed class TokenCapture(IInvitationSender inner, Dictionary<string, string> tokens) : IInvitationSender
     {
-        public Task SendAsync(PortalDbContext db, InvitationLetter letter, CancellationToken cancellationToken)
+        public Task SendAsync(PortalDbContext db, IReadOnlyList<InvitationLetter> letters, CancellationToken cancellationToken)
         {
             lock (tokens)
             {
-                tokens[letter.Invitation.EmailKey!] = letter.AcceptUrl[(letter.AcceptUrl.LastIndexOf('/') + 1)..];
+                foreach (var letter in letters)
+                {
+                    tokens[letter.Invitation.EmailKey!] = letter.AcceptUrl[(letter.AcceptUrl.LastIndexOf('/') + 1)..];
+                }
             }
-            return inner.SendAsync(db, letter, cancellationToken);
+            return inner.SendAsync(db, letters, cancellationToken);
         }
     }
 }

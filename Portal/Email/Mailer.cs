@@ -22,6 +22,27 @@ public sealed class Mailer(MailRenderer renderer, IOptions<PortalOptions> portal
         return message;
     }
 
+    /// <summary>
+    /// Queues many messages of one kind, rendered side by side on every core (a bulk run's batch);
+    /// they are added to the context in the order given.
+    /// </summary>
+    public async Task QueueAllAsync<TMail>(PortalDbContext db, IReadOnlyList<QueuedMail<TMail>> mails, CancellationToken cancellationToken)
+        where TMail : IMail<TMail>
+    {
+        var rendered = new RenderedMail[mails.Count];
+        if (mails.Count > 0)
+        {
+            // The first alone: a template not compiled yet is compiled once, not by every worker.
+            rendered[0] = await renderer.RenderAsync(mails[0].Mail);
+        }
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+        await Parallel.ForAsync(1, mails.Count, parallel, async (i, _) => rendered[i] = await renderer.RenderAsync(mails[i].Mail));
+        for (var i = 0; i < mails.Count; i++)
+        {
+            db.OutboxMessages.Add(Create(typeof(TMail).Name, mails[i].Recipient, rendered[i], mails[i].Headers));
+        }
+    }
+
     public OutboxMessage Create(string template, string recipient, RenderedMail rendered, IReadOnlyDictionary<string, string>? headers)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -43,3 +64,6 @@ public sealed class Mailer(MailRenderer renderer, IOptions<PortalOptions> portal
     private string NewMessageId() =>
         $"<{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}@{portal.Value.BaseUri.IdnHost}>";
 }
+
+/// <summary>A message for <see cref="Mailer.QueueAllAsync"/>: who it goes to, what it says, and any extra headers.</summary>
+public sealed record QueuedMail<TMail>(string Recipient, TMail Mail, IReadOnlyDictionary<string, string>? Headers);

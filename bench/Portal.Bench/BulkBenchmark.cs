@@ -141,10 +141,9 @@ public static class BulkBenchmark
         }
         await db.SaveChangesAsync();
         var states = await invitations.LoadStatesAsync(db, pending, now, CancellationToken.None);
-        foreach (var address in pending)
-        {
-            await invitations.ApplyAsync(db, address, states[address], InviteAction.CreateAccount, Admin, new InviteOptions(), null, null, now, CancellationToken.None);
-        }
+        var letters = pending.Select(address =>
+            invitations.Apply(db, address, states[address], InviteAction.CreateAccount, Admin, new InviteOptions(), null, null, now)).ToList();
+        await services.GetRequiredService<IInvitationSender>().SendAsync(db, letters, CancellationToken.None);
         await db.SaveChangesAsync();
         return pending.Count;
     }

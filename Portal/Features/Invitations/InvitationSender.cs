@@ -8,18 +8,22 @@ namespace Portal.Features.Invitations;
 public sealed record InvitationLetter(Invitation Invitation, string AcceptUrl, string OptOutUrl, string OneClickOptOutUrl);
 
 /// <summary>
-/// How an invitation reaches its invitee (django-inviter's <c>sendfn</c>). It is called inside the
-/// invitation's transaction: whatever it stores commits or rolls back with the invitation.
+/// How invitations reach their invitees (django-inviter's <c>sendfn</c>): the letters of one
+/// transaction, one invitation or a bulk run's batch. It is called inside that transaction: whatever
+/// it stores commits or rolls back with the invitations.
 /// </summary>
 public interface IInvitationSender
 {
-    Task SendAsync(PortalDbContext db, InvitationLetter letter, CancellationToken cancellationToken);
+    Task SendAsync(PortalDbContext db, IReadOnlyList<InvitationLetter> letters, CancellationToken cancellationToken);
 }
 
 /// <summary>The default: the invitation template, queued through the outbox, with one-click opt-out headers.</summary>
 public sealed class OutboxInvitationSender(Mailer mailer) : IInvitationSender
 {
-    public Task SendAsync(PortalDbContext db, InvitationLetter letter, CancellationToken cancellationToken)
+    public Task SendAsync(PortalDbContext db, IReadOnlyList<InvitationLetter> letters, CancellationToken cancellationToken) =>
+        mailer.QueueAllAsync(db, [.. letters.Select(Queued)], cancellationToken);
+
+    private static QueuedMail<InvitationMail> Queued(InvitationLetter letter)
     {
         var invitation = letter.Invitation;
         var mail = new InvitationMail(invitation.InviterName, invitation.Name, invitation.Email!, invitation.Message, invitation.Role,
@@ -30,6 +34,6 @@ public sealed class OutboxInvitationSender(Mailer mailer) : IInvitationSender
             ["List-Unsubscribe"] = $"<{letter.OneClickOptOutUrl}>",
             ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
         };
-        return mailer.QueueAsync(db, invitation.Email!, mail, headers);
+        return new QueuedMail<InvitationMail>(invitation.Email!, mail, headers);
     }
 }

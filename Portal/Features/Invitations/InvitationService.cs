@@ -150,7 +150,9 @@ public sealed class InvitationService(
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var invitation = await ApplyAsync(db, canonical, state, action, inviter, choices, name: null, bulkJobId: null, now, cancellationToken);
+        var letter = Apply(db, canonical, state, action, inviter, choices, name: null, bulkJobId: null, now);
+        await sender.SendAsync(db, [letter], cancellationToken);
+        var invitation = letter.Invitation;
         // The audit entry names the invitation, which has its id once saved; both commit together.
         await db.SaveChangesAsync(cancellationToken);
         audit.Record(db, inviter, outcome == InviteOutcome.Resent ? AuditActions.InvitationResent : AuditActions.InvitationSent, Target(invitation), Details(invitation));
@@ -192,11 +194,12 @@ public sealed class InvitationService(
 
     /// <summary>
     /// Carries out what the rules decided for one address, in the caller's context: the invited
-    /// account, the invitation (or its new link) and its mail are added; nothing is saved.
+    /// account and the invitation (or its new link) are added, nothing is saved. The letter returned
+    /// is for <see cref="IInvitationSender"/>, in the same transaction.
     /// </summary>
-    public async Task<Invitation> ApplyAsync(
+    public InvitationLetter Apply(
         PortalDbContext db, string canonical, AddressState state, InviteAction action, Actor inviter, InviteOptions choices,
-        string? name, long? bulkJobId, DateTime now, CancellationToken cancellationToken)
+        string? name, long? bulkJobId, DateTime now)
     {
         var account = state.Account;
         if (action == InviteAction.CreateAccount)
@@ -241,8 +244,7 @@ public sealed class InvitationService(
             };
             db.Invitations.Add(invitation);
         }
-        await sender.SendAsync(db, Letter(invitation, token), cancellationToken);
-        return invitation;
+        return Letter(invitation, token);
     }
 
     /// <summary>Sends an invitation again (a new link, or a new invitation when it expired or was revoked).</summary>

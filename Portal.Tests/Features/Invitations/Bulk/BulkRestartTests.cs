@@ -65,7 +65,7 @@ public sealed class BulkRestartTests
         return db;
     }
 
-    /// <summary>Sends normally, then hangs at the given send until the host stops.</summary>
+    /// <summary>Sends normally, then hangs at the send that goes past the given number of letters, until the host stops.</summary>
     private sealed class StallingSender(int after)
     {
         private readonly int _after = after;
@@ -77,14 +77,14 @@ public sealed class BulkRestartTests
 
         private sealed class Sender(StallingSender owner, IInvitationSender inner) : IInvitationSender
         {
-            public async Task SendAsync(PortalDbContext db, InvitationLetter letter, CancellationToken cancellationToken)
+            public async Task SendAsync(PortalDbContext db, IReadOnlyList<InvitationLetter> letters, CancellationToken cancellationToken)
             {
-                if (Interlocked.Increment(ref owner._sent) > owner._after)
+                if (Interlocked.Add(ref owner._sent, letters.Count) > owner._after)
                 {
                     owner.Reached.TrySetResult();
                     await Task.Delay(Timeout.Infinite, cancellationToken);
                 }
-                await inner.SendAsync(db, letter, cancellationToken);
+                await inner.SendAsync(db, letters, cancellationToken);
             }
         }
     }

@@ -15,6 +15,7 @@ namespace Portal.Features.Invitations.Bulk;
 public sealed class BulkRuns(
     IDbContextFactory<PortalDbContext> dbFactory,
     InvitationService invitations,
+    IInvitationSender sender,
     AuditLog audit,
     IOptions<BulkInviteOptions> limits,
     TimeProvider clock)
@@ -102,7 +103,6 @@ public sealed class BulkRuns(
     public async Task<bool> RunBatchAsync(long jobId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var sent = 0;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             // Changes are looked for once, before saving, not on every entity added.
@@ -133,6 +133,7 @@ public sealed class BulkRuns(
             var actionable = rows.Where(Actionable).Select(r => r.Canonical!).Distinct().ToList();
             var states = await invitations.LoadStatesAsync(db, actionable, now, cancellationToken);
             var actor = new Actor(job.CreatedById, job.CreatedByName, new HashSet<string> { Roles.Admin });
+            var letters = new List<InvitationLetter>();
             foreach (var row in rows)
             {
                 if (!Actionable(row))
@@ -153,10 +154,10 @@ public sealed class BulkRuns(
                 if (action != InviteAction.Nothing)
                 {
                     var choices = new InviteOptions(row.Role ?? job.DefaultRole, row.Message ?? job.DefaultMessage, row.ExpiresDays ?? job.ExpiryDays);
-                    await invitations.ApplyAsync(db, row.Canonical!, state, action, actor, choices, row.Name, job.Id, now, cancellationToken);
-                    sent++;
+                    letters.Add(invitations.Apply(db, row.Canonical!, state, action, actor, choices, row.Name, job.Id, now));
                 }
             }
+            await sender.SendAsync(db, letters, cancellationToken);
             // New accounts, invitations and mail go in by the prepared-statement path; the few
             // changed rows (resent invitations, the job) through the context.
             await BulkInsert.FlushAddedAsync(db, cancellationToken,
@@ -170,7 +171,7 @@ public sealed class BulkRuns(
             }
             job.ProcessedRows += rows.Count;
             job.LastLine = rows[^1].Line;
-            job.SentRows += sent;
+            job.SentRows += letters.Count;
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
