@@ -56,7 +56,8 @@ public sealed class WaitingWriters(TimeProvider clock) : DbTransactionIntercepto
 
     // The interceptor begins the transaction itself, rather than counting from TransactionStarting to
     // TransactionStarted: EF Core reports nothing when beginning fails (locked too long, cancelled),
-    // and a count that missed its decrement would slow every batch after it.
+    // and a count that missed its decrement would slow every batch after it. So an interceptor added
+    // after this one finds the transaction begun, the lock held.
     public override InterceptionResult<DbTransaction> TransactionStarting(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
