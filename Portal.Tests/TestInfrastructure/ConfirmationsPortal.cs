@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Data;
@@ -27,9 +28,11 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
                 services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
             }
             services.AddSingleton<TimeProvider>(Clock);
+            // Ahead of the portal's own interceptors: on SQLite the one that counts writers waiting for
+            // the lock begins the transaction, and a confirmation held here must not hold the lock.
             var gate = new TransactionGate(this);
-            services.ConfigureDbContext<PortalDbContext>(options => options.AddInterceptors(gate));
-            services.ConfigureDbContext<PostgresPortalDbContext>(options => options.AddInterceptors(gate));
+            services.Insert(0, ServiceDescriptor.Singleton<IDbContextOptionsConfiguration<PortalDbContext>>(new FirstInterceptor<PortalDbContext>(gate)));
+            services.Insert(0, ServiceDescriptor.Singleton<IDbContextOptionsConfiguration<PostgresPortalDbContext>>(new FirstInterceptor<PostgresPortalDbContext>(gate)));
         }, database);
         configure?.Invoke(Portal);
     }
@@ -71,6 +74,13 @@ public sealed partial class ConfirmationsPortal : IAsyncDisposable
     public void BeforeApplying(Func<Task> action) => _onConfirmed = action;
 
     private Func<Task>? _onConfirmed;
+
+    /// <summary>Options applied before any others, so the interceptor comes first.</summary>
+    private sealed class FirstInterceptor<TContext>(IInterceptor interceptor) : IDbContextOptionsConfiguration<TContext>
+        where TContext : DbContext
+    {
+        public void Configure(IServiceProvider serviceProvider, DbContextOptionsBuilder optionsBuilder) => optionsBuilder.AddInterceptors(interceptor);
+    }
 
     private sealed class TransactionGate(ConfirmationsPortal owner) : DbTransactionInterceptor
     {

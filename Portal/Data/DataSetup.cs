@@ -37,6 +37,7 @@ public static class DataSetup
         var paths = new PortalPaths(contentRoot, DataDirectory(portal.DataDirectory, contentRoot));
         services.AddSingleton(paths);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<WaitingWriters>();
 
         var database = DatabaseSettings.Read(builder.Configuration);
         if (database.Provider == DatabaseProvider.Postgres)
@@ -54,11 +55,11 @@ public static class DataSetup
         {
             var connectionString = (database.ConnectionString ?? DefaultConnectionString)
                 .Replace("|DataDirectory|", paths.DataDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-            services.AddPooledDbContextFactory<PortalDbContext>(options => options
+            services.AddPooledDbContextFactory<PortalDbContext>((sp, options) => options
                 // Lists in queries (Contains) go as one JSON parameter: one cached query plan whatever
                 // the list's length, where a parameter per element would compile a query per length.
                 .UseSqlite(connectionString, sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
-                .AddInterceptors(new SqlitePragmas()));
+                .AddInterceptors(new SqlitePragmas(), sp.GetRequiredService<WaitingWriters>()));
             // Identity's stores take the context of the request (or circuit); it comes from the pool too.
             services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
         }

@@ -16,16 +16,15 @@ using Portal.Email.Mails.Registration;
 namespace Portal.Bench;
 
 /// <summary>
-/// The whole portal on Kestrel, once per database provider: 50 visitors sign up through HTTP at once
-/// while an admin's 10,000-row bulk invitation is analysed and run by the portal's background
-/// runner. Then every account, key, invitation and message is counted, every answer and log line
+/// The whole portal on Kestrel, once per database provider: 50 sign-ups through HTTP (by 50 visitors
+/// at once, or fewer each signing up several times in a row) while an admin's bulk invitation
+/// (10,000 rows unless told) is analysed and run by the portal's background runner. Then every account, key, invitation and message is counted, every answer and log line
 /// checked. The exit code says whether every check passed.
 /// </summary>
 public static class LoadTest
 {
     private const string PostgresVariable = "PORTAL_BENCH_POSTGRES";
     private const int SignUps = 50;
-    private const int BulkRows = 10_000;
     private const string Password = "a long enough passphrase";
     private static readonly Actor Admin = new("bench-admin", "Bench Admin", new HashSet<string> { Roles.Admin });
 
@@ -35,10 +34,51 @@ public static class LoadTest
     /// <summary>The bulk run: its timings, when it ran (from the start), and the job as it ended.</summary>
     private sealed record BulkAnswer(TimeSpan DryRun, TimeSpan Run, TimeSpan StartedAt, TimeSpan FinishedAt, BulkJobView Job);
 
-    public static async Task<int> RunAsync()
+    /// <summary>
+    /// What to run: <paramref name="BulkRows"/> rows (0: the sign-ups alone); the sign-ups by
+    /// <paramref name="Visitors"/> visitors at once; <paramref name="DuringRun"/>: the sign-ups start
+    /// once the bulk run is going, rather than with its upload.
+    /// </summary>
+    private sealed record Options(int BulkRows, int Visitors, bool DuringRun)
     {
+        public static Options? Parse(string[] args)
+        {
+            var options = new Options(10_000, SignUps, false);
+            for (var i = 0; i < args.Length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--rows" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var rows) && rows >= 0:
+                        options = options with { BulkRows = rows };
+                        i++;
+                        break;
+                    case "--visitors" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var visitors)
+                            && visitors > 0 && SignUps % visitors == 0:
+                        options = options with { Visitors = visitors };
+                        i++;
+                        break;
+                    case "--during-run":
+                        options = options with { DuringRun = true };
+                        break;
+                    default:
+                        return null;
+                }
+            }
+            return options;
+        }
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (Options.Parse(args) is not { } options)
+        {
+            Console.Error.WriteLine($"usage: Portal.Bench load [--rows N (10000; 0: no bulk run)] [--visitors N (a divisor of {SignUps}; {SignUps})] [--during-run]");
+            return 2;
+        }
         Console.WriteLine($"load average before the run: {LoadAverage()}");
-        var passed = await RunOneAsync("SQLite", null);
+        Console.WriteLine($"{SignUps} sign-ups by {options.Visitors} visitors at once ({SignUps / options.Visitors} each, one after another), " +
+            (options.BulkRows == 0 ? "no bulk run" : $"{options.BulkRows:N0}-row bulk run, the sign-ups starting {(options.DuringRun ? "once it is running" : "with its upload")}"));
+        var passed = await RunOneAsync("SQLite", null, options);
         if (Environment.GetEnvironmentVariable(PostgresVariable) is not { Length: > 0 } server)
         {
             Console.WriteLine();
@@ -51,7 +91,7 @@ public static class LoadTest
             Execute(server, $"CREATE DATABASE \"{database}\"");
             try
             {
-                passed &= await RunOneAsync("PostgreSQL", new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString);
+                passed &= await RunOneAsync("PostgreSQL", new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString, options);
             }
             finally
             {
@@ -64,7 +104,7 @@ public static class LoadTest
         return passed ? 0 : 1;
     }
 
-    private static async Task<bool> RunOneAsync(string provider, string? postgres)
+    private static async Task<bool> RunOneAsync(string provider, string? postgres, Options options)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "portal-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -73,14 +113,27 @@ public static class LoadTest
             await using var portal = new LoadPortal(dataDirectory, postgres);
             portal.Start();
             var started = portal.Log.Count;
-            var csv = Csv();
+            var csv = Csv(options.BulkRows);
 
             var clock = Stopwatch.StartNew();
             var firstForm = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var signUps = Task.WhenAll(Enumerable.Range(0, SignUps).Select(i => SignUpAsync(portal.BaseAddress, i, clock, firstForm)));
-            // The bulk run starts once the sign-ups are going: the first form has been served.
-            await Task.WhenAny(firstForm.Task, signUps);
-            var bulk = await BulkAsync(portal.Services, csv, clock);
+            var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Task<BulkAnswer?> bulk;
+            Task<SignUpAnswer[]> signUps;
+            if (options.DuringRun && options.BulkRows > 0)
+            {
+                bulk = BulkAsync(portal.Services, csv, clock, running);
+                await Task.WhenAny(running.Task, bulk);
+                signUps = SignUpAllAsync(portal.BaseAddress, options.Visitors, clock, firstForm);
+            }
+            else
+            {
+                signUps = SignUpAllAsync(portal.BaseAddress, options.Visitors, clock, firstForm);
+                // The bulk run starts once the sign-ups are going: the first form has been served.
+                await Task.WhenAny(firstForm.Task, signUps);
+                bulk = options.BulkRows > 0 ? BulkAsync(portal.Services, csv, clock, running) : Task.FromResult<BulkAnswer?>(null);
+            }
+            var run = await bulk;
             var answers = await signUps;
             var wall = clock.Elapsed;
 
@@ -88,19 +141,41 @@ public static class LoadTest
             Console.WriteLine($"{provider}");
             var last = answers.Max(a => a.AnsweredAt);
             var latencies = answers.Select(a => a.Latency).Order().ToList();
+            var during = run is null ? "no bulk run"
+                : $"{answers.Count(a => a.AnsweredAt >= run.StartedAt && a.AnsweredAt <= run.FinishedAt)} answered while the bulk invitation was going";
             Console.WriteLine($"  sign-ups   {SignUps} (form and post) in {last.TotalSeconds:0.00} s: {SignUps / last.TotalSeconds:0.0}/s, " +
-                $"latency of the post p50 {Percentile(latencies, 0.50).TotalMilliseconds:N0} ms, p95 {Percentile(latencies, 0.95).TotalMilliseconds:N0} ms; " +
-                $"{answers.Count(a => a.AnsweredAt >= bulk.StartedAt && a.AnsweredAt <= bulk.FinishedAt)} answered while the bulk invitation was going");
-            Console.WriteLine($"  bulk       {BulkRows:N0} rows: dry run {bulk.DryRun.TotalSeconds:0.00} s, run {bulk.Run.TotalSeconds:0.00} s " +
-                $"({bulk.Job.ProcessedRows / bulk.Run.TotalSeconds:N0} rows/s), from {bulk.StartedAt.TotalSeconds:0.00} s to {bulk.FinishedAt.TotalSeconds:0.00} s");
+                $"latency of the post p50 {Percentile(latencies, 0.50).TotalMilliseconds:N0} ms, p95 {Percentile(latencies, 0.95).TotalMilliseconds:N0} ms, " +
+                $"max {latencies[^1].TotalMilliseconds:N0} ms; {during}");
+            if (run is not null)
+            {
+                Console.WriteLine($"  bulk       {options.BulkRows:N0} rows: dry run {run.DryRun.TotalSeconds:0.00} s, run {run.Run.TotalSeconds:0.00} s " +
+                    $"({run.Job.ProcessedRows / run.Run.TotalSeconds:N0} rows/s), from {run.StartedAt.TotalSeconds:0.00} s to {run.FinishedAt.TotalSeconds:0.00} s; " +
+                    $"first sign-up posted at {answers.Min(a => a.AnsweredAt - a.Latency).TotalSeconds:0.00} s");
+            }
             Console.WriteLine($"  wall time  {wall.TotalSeconds:0.00} s");
-            return await CheckAsync(portal, started, answers, bulk.Job);
+            return await CheckAsync(portal, started, answers, options.BulkRows, run?.Job);
         }
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(dataDirectory, recursive: true);
         }
+    }
+
+    /// <summary>The sign-ups, by <paramref name="visitors"/> visitors at once, each signing up in turn in a browser of its own.</summary>
+    private static async Task<SignUpAnswer[]> SignUpAllAsync(Uri portal, int visitors, Stopwatch clock, TaskCompletionSource firstForm)
+    {
+        var each = SignUps / visitors;
+        var answers = await Task.WhenAll(Enumerable.Range(0, visitors).Select(async visitor =>
+        {
+            var own = new List<SignUpAnswer>();
+            for (var i = 0; i < each; i++)
+            {
+                own.Add(await SignUpAsync(portal, visitor * each + i, clock, firstForm));
+            }
+            return own;
+        }));
+        return answers.SelectMany(a => a).ToArray();
     }
 
     /// <summary>
@@ -141,8 +216,11 @@ public static class LoadTest
         }
     }
 
-    /// <summary>What the admin's bulk page does: upload (the dry run), start, and watch the background runner finish it.</summary>
-    private static async Task<BulkAnswer> BulkAsync(IServiceProvider services, byte[] csv, Stopwatch clock)
+    /// <summary>
+    /// What the admin's bulk page does: upload (the dry run), start, and watch the background runner
+    /// finish it; <paramref name="running"/> completes once the runner has taken it.
+    /// </summary>
+    private static async Task<BulkAnswer?> BulkAsync(IServiceProvider services, byte[] csv, Stopwatch clock, TaskCompletionSource running)
     {
         var (analysis, runs, queries) = (services.GetRequiredService<BulkAnalysis>(), services.GetRequiredService<BulkRuns>(), services.GetRequiredService<BulkQueries>());
         var started = clock.Elapsed;
@@ -159,8 +237,13 @@ public static class LoadTest
         BulkJobView job;
         while ((job = (await queries.GetAsync(Admin, jobId))!).Active)
         {
+            if (job.Status == BulkJobStatus.Running)
+            {
+                running.TrySetResult();
+            }
             await Task.Delay(TimeSpan.FromMilliseconds(50));
         }
+        running.TrySetResult();
         var finished = clock.Elapsed;
         // The run's own span, as the runner recorded it: the runner looks for work once a second.
         var run = job.FinishedAt is { } end && job.StartedAt is { } begin ? end - begin : finished - analysed;
@@ -171,7 +254,7 @@ public static class LoadTest
     /// Nothing lost, nothing failed: every count exact, every answer a success, no error logged under
     /// load (from the log's line <paramref name="loadFrom"/> on) and nowhere a locked database.
     /// </summary>
-    private static async Task<bool> CheckAsync(LoadPortal portal, int loadFrom, IReadOnlyList<SignUpAnswer> answers, BulkJobView job)
+    private static async Task<bool> CheckAsync(LoadPortal portal, int loadFrom, IReadOnlyList<SignUpAnswer> answers, int bulkRows, BulkJobView? job)
     {
         await using var db = await portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         var accounts = await db.SignUps.CountAsync();
@@ -191,9 +274,11 @@ public static class LoadTest
         {
             (accounts == SignUps && keyed == SignUps, $"{accounts} sign-ups, {keyed} accounts awaiting activation with a key (expected {SignUps})"),
             (activationMails == SignUps, $"{activationMails} activation messages in the outbox (expected {SignUps})"),
-            (job.Status == BulkJobStatus.Completed && job.SentRows == BulkRows, $"bulk run {job.Status}, {job.SentRows:N0} rows sent (expected {BulkRows:N0}){(job.Error is null ? "" : ": " + job.Error)}"),
-            (invitations == BulkRows, $"{invitations:N0} invitations (expected {BulkRows:N0})"),
-            (invitationMails == BulkRows, $"{invitationMails:N0} invitation messages in the outbox (expected {BulkRows:N0})"),
+            job is null
+                ? (bulkRows == 0, "no bulk run")
+                : (job.Status == BulkJobStatus.Completed && job.SentRows == bulkRows, $"bulk run {job.Status}, {job.SentRows:N0} rows sent (expected {bulkRows:N0}){(job.Error is null ? "" : ": " + job.Error)}"),
+            (invitations == bulkRows, $"{invitations:N0} invitations (expected {bulkRows:N0})"),
+            (invitationMails == bulkRows, $"{invitationMails:N0} invitation messages in the outbox (expected {bulkRows:N0})"),
             (failedAnswers.Count == 0 && serverErrors == 0, $"{answers.Count - failedAnswers.Count} of {SignUps} sign-ups answered with the success page, {serverErrors} 5xx answers"),
             (errors.Count == 0, $"{errors.Count} errors logged under load ({atStart} at start)"),
             (locked.Count == 0, $"{locked.Count} log lines mentioning \"database is locked\""),
@@ -223,10 +308,10 @@ public static class LoadTest
     }
 
     /// <summary>A file of new people only, each with a name: every row is an invitation and a message.</summary>
-    private static byte[] Csv()
+    private static byte[] Csv(int bulkRows)
     {
         var csv = new StringBuilder("email,name,role,message,expires_days\n");
-        for (var i = 0; i < BulkRows; i++)
+        for (var i = 0; i < bulkRows; i++)
         {
             csv.Append(CultureInfo.InvariantCulture, $"invitee{i}@example{i % 97}.org,Invitee {i},,,\n");
         }

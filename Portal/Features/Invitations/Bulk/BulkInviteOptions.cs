@@ -23,7 +23,7 @@ public sealed class BulkInviteOptions
 
     /// <summary>
     /// Rows sent per transaction: large enough that committing costs little per row, short enough
-    /// (about a second) not to hold other writers up for long.
+    /// (about a second) not to hold other writers up for long; those waiting go before the next one.
     /// </summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 2000;

@@ -18,6 +18,7 @@ public sealed class BulkRuns(
     IInvitationSender sender,
     AuditLog audit,
     IOptions<BulkInviteOptions> limits,
+    WaitingWriters waitingWriters,
     TimeProvider clock)
 {
     public const string AuditTargetType = "bulk-invite";
@@ -102,6 +103,9 @@ public sealed class BulkRuns(
     /// </summary>
     public async Task<bool> RunBatchAsync(long jobId, CancellationToken cancellationToken)
     {
+        // On SQLite a batch begun right after the previous one would keep the lock from the
+        // sign-ups and other writers waiting for it until the whole run ended.
+        await waitingWriters.LetThemGoFirstAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
