@@ -53,6 +53,22 @@ public sealed class TemplatesCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Templates_see_the_base_library_but_not_the_apps_other_libraries()
+    {
+        _templates.Edit("Invitations/Invitation.cshtml", t => t.Replace("@Greeting</p>",
+            "@Greeting @System.Globalization.CultureInfo.InvariantCulture.Name @string.Join(\",\", new[] { 1, 2 }.Select(i => i * 2))</p>"));
+        _templates.Edit("Registration/Activation.cshtml", t => t.Replace("Hello @Model.UserName,</p>",
+            "Hello @typeof(Microsoft.EntityFrameworkCore.DbContext).Name,</p>"));
+
+        var (code, _, error) = await RunAsync("templates", "check");
+
+        Assert.Equal(PortalCli.BadInput, code);
+        Assert.DoesNotContain(_templates.PathOf("Invitations/Invitation.cshtml"), error);
+        Assert.Contains($"{_templates.PathOf("Registration/Activation.cshtml")}:4: ", error);
+        Assert.Contains("EntityFrameworkCore", error);
+    }
+
+    [Fact]
     public async Task Check_names_a_missing_layout_with_each_template_that_uses_it()
     {
         File.Delete(_templates.PathOf("_Layout.cshtml"));
