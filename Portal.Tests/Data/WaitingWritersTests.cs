@@ -16,6 +16,16 @@ public class WaitingWritersTests
     public WaitingWritersTests() => _writers = new WaitingWriters(_clock);
 
     [Fact]
+    public async Task A_portal_on_SQLite_starts_pool_threads_at_once_for_the_writers_that_wait_on_them()
+    {
+        await using var portal = new TestPortal();
+        _ = portal.Services;
+
+        ThreadPool.GetMinThreads(out var workers, out _);
+        Assert.True(workers >= SqlitePragmas.ReservedThreads, $"{workers} threads started at once");
+    }
+
+    [Fact]
     public void With_no_writer_waiting_a_batch_goes_at_once()
     {
         Assert.True(_writers.LetThemGoFirstAsync(CancellationToken.None).IsCompletedSuccessfully);

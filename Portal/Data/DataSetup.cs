@@ -62,6 +62,7 @@ public static class DataSetup
                 .AddInterceptors(new SqlitePragmas(), sp.GetRequiredService<WaitingWriters>()));
             // Identity's stores take the context of the request (or circuit); it comes from the pool too.
             services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
+            SqlitePragmas.ReserveThreads();
         }
 
         var dataProtection = services.AddDataProtection().SetApplicationName("Portal");
