@@ -25,6 +25,7 @@ public sealed class SettingsValidationTests : IDisposable
         ("Confirmations:ProfileFields:0:Name", "Iban", "is Iban, a name that is taken"),
         ("RateLimits:SignIn:Window", "5 minutes", "must be a duration written hh:mm:ss or d.hh:mm:ss, such as 00:05:00 (it is '5 minutes')"),
         ("Proxy:KnownNetworks:1", "10.0.0.300", "is '10.0.0.300', which is neither an address nor a network"),
+        ("Localization:Languages:1", "fr", "is 'fr', a language the portal has no texts for (it has: en, de)"),
     ];
 
     /// <summary>Good settings the bad ones above need beside them.</summary>
@@ -32,6 +33,7 @@ public sealed class SettingsValidationTests : IDisposable
     {
         ["Confirmations:ProfileFields:0:Label"] = "Bank",
         ["Proxy:KnownNetworks:0"] = "10.0.0.0/8",
+        ["Localization:Languages:0"] = "en",
     };
 
     private Dictionary<string, string> Settings(params (string Key, string Value)[] settings)

@@ -5,6 +5,7 @@ using Portal.Data;
 using Portal.Email;
 using Portal.Features;
 using Portal.Identity;
+using Portal.Localization;
 
 var command = PortalCli.IsCommand(args);
 try
@@ -15,6 +16,7 @@ try
     builder.AddPortalEmail();
     builder.AddPortalFeatures();
     builder.AddPortalWeb();
+    builder.AddPortalLanguages();
 
     var app = builder.Build();
     app.ValidatePortalSettings();

@@ -32,12 +32,14 @@ public class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (no cookies) with a page that records console errors.</summary>
-    public async Task<BrowserSession> NewSessionAsync()
+    /// <param name="locale">The browser's language, which it asks the portal for (Accept-Language).</param>
+    public async Task<BrowserSession> NewSessionAsync(string locale = "en-US")
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Portal.PublicBaseUrl,
             ViewportSize = Accessibility.Desktop,
+            Locale = locale,
         });
         context.SetDefaultTimeout((float)Patience.Deadline.TotalMilliseconds);
         return new BrowserSession(context, await context.NewPageAsync());

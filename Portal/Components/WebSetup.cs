@@ -5,6 +5,7 @@ using Microsoft.Extensions.WebEncoders;
 using Microsoft.Net.Http.Headers;
 using Portal.Features.Invitations;
 using Portal.Identity;
+using Portal.Localization;
 using MudBlazor;
 using MudBlazor.Services;
 using Portal.Components.Layout;
@@ -51,6 +52,7 @@ public static class WebSetup
         }
         app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         app.Use(SecurityHeaders);
+        app.UsePortalLanguages();
         app.UseStaticFiles();
         app.UsePortalRateLimits();
         app.UseAuthentication();

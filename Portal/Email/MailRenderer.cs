@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Portal.Email.Mails;
@@ -15,10 +16,15 @@ public sealed record RenderedMail(string Subject, string Html, string Text);
 /// </summary>
 public sealed partial class MailRenderer(MailTemplateEngine templates, IOptions<PortalOptions> portal)
 {
+    private static readonly CultureInfo TemplateLanguage = CultureInfo.GetCultureInfo("en");
+
     public Task<RenderedMail> RenderAsync<TMail>(TMail mail) where TMail : IMail<TMail> => RenderAsync(TMail.Template, mail);
 
     public async Task<RenderedMail> RenderAsync(string template, object mail)
     {
+        // The templates are written in English: the language of the page that sends a message (its
+        // request's) must not reach into it. Set here, it holds for this rendering only.
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = TemplateLanguage;
         var rendering = new MailRendering(portal.Value.Brand);
         var html = await templates.RenderAsync(template, mail, rendering);
         if (rendering.Subject is null || rendering.Text is null)

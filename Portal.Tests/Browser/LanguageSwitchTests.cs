@@ -1,0 +1,51 @@
+using Microsoft.Playwright;
+using Portal.Tests.TestInfrastructure;
+
+namespace Portal.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed class LanguageSwitchTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task A_German_browser_reads_the_start_and_sign_up_pages_in_German_without_choosing()
+    {
+        await using var session = await fixture.NewSessionAsync("de-DE");
+        var page = session.Page;
+
+        await page.GotoAsync("");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "de");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Melden Sie sich mit Ihrer E-Mail-Adresse und Ihrem Passwort an.");
+        await session.ScreenshotAsync("home-de");
+        await page.Locator("main").GetByRole(AriaRole.Link, new() { Name = "Konto anlegen" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Konto anlegen" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Benutzername")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Passwort bestätigen")).ToBeVisibleAsync();
+        await session.ScreenshotAsync("register-de");
+        await Accessibility.OnPhoneAsync(page);
+        await session.ScreenshotAsync("register-de-phone");
+        await Accessibility.AssertNoSidewaysScrollingAsync(page);
+        session.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task The_switch_in_the_footer_changes_the_language_and_keeps_it_from_page_to_page()
+    {
+        await using var session = await fixture.NewSessionAsync("en-US");
+        var page = session.Page;
+        await page.GotoAsync("register");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Create an account" })).ToBeVisibleAsync();
+
+        var languages = page.GetByRole(AriaRole.Navigation, new() { Name = "Language" });
+        await languages.GetByRole(AriaRole.Link, new() { Name = "Deutsch" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Konto anlegen" })).ToBeVisibleAsync();
+        Assert.EndsWith("/register", page.Url);
+        await session.ScreenshotAsync("language-switched-de");
+        await page.GotoAsync("");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Passwort vergessen?");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Sprache" }).GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Forgot your password?");
+        session.AssertNoErrors();
+    }
+}
