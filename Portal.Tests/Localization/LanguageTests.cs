@@ -95,6 +95,30 @@ public sealed class LanguageTests(TestPortal portal) : IClassFixture<TestPortal>
     }
 
     [Fact]
+    public async Task A_sign_up_in_German_with_mistakes_is_told_each_one_in_German()
+    {
+        using var client = Client("de");
+
+        using var response = await client.SubmitFormAsync("/register", new Dictionary<string, string>
+        {
+            ["Input.UserName"] = "admin",
+            ["Input.Email"] = "keine adresse",
+            ["Input.Password"] = "kurz",
+            ["Input.ConfirmPassword"] = "anders",
+        });
+
+        var page = await Forms.ParseAsync(response);
+        var errors = page.QuerySelectorAll(".portal-field-error").Select(e => e.TextContent.Trim()).ToList();
+        Assert.Equal(
+        [
+            "Dieser Benutzername ist reserviert: Wählen Sie einen anderen.",
+            "Eine Adresse besteht aus einem Namen, einem @ und einer Domain, etwa name@example.org.",
+            "Ein Passwort hat mindestens 10 Zeichen.",
+            "Die beiden Passwörter stimmen nicht überein.",
+        ], errors);
+    }
+
+    [Fact]
     public async Task A_sign_up_in_German_is_answered_in_German_with_the_links_lifetime_in_German()
     {
         using var client = Client("de");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Portal.Localization;
 
 namespace Portal.Identity;
 
@@ -69,27 +70,30 @@ public static class EmailAddress
         return at <= 0 ? "•••" : $"{address[..(char.IsHighSurrogate(address[0]) ? 2 : 1)]}•••{address[at..]}";
     }
 
+    private static readonly StaticTexts Texts = new(typeof(EmailAddress));
+
+    /// <summary>Whether the text is an address the portal accepts, and why not, in the reader's language.</summary>
     public static EmailCheck Check(string? input)
     {
         if (string.IsNullOrWhiteSpace(input))
         {
-            return Fail("Enter an email address.");
+            return Fail(Texts["Missing"]);
         }
         // Length and control characters first, before any parsing looks at the text.
         if (input.Length > MaxLength)
         {
-            return Fail($"The address is longer than {MaxLength} characters.");
+            return Fail(Texts.Format("TooLong", MaxLength));
         }
         if (input.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
         {
-            return Fail("The address contains a line break or a null character.");
+            return Fail(Texts["ControlCharacter"]);
         }
 
         var address = input.Trim().Normalize(NormalizationForm.FormC);
         var at = address.LastIndexOf('@');
         if (at <= 0 || at == address.Length - 1)
         {
-            return Fail("The address needs a name, an @ and a domain, like name@example.org.");
+            return Fail(Texts["Shape"]);
         }
 
         var local = address[..at];
@@ -102,7 +106,7 @@ public static class EmailAddress
         var domain = ToAsciiDomain(address[(at + 1)..]);
         if (domain is null)
         {
-            return Fail("The domain after the @ is not a valid domain name.");
+            return Fail(Texts["BadDomain"]);
         }
         var lookAlike = MixedScriptLabel(domain);
         if (lookAlike is not null)
@@ -112,7 +116,7 @@ public static class EmailAddress
 
         var canonical = $"{local}@{domain}";
         return canonical.Length > MaxLength
-            ? Fail($"The address is longer than {MaxLength} characters.")
+            ? Fail(Texts.Format("TooLong", MaxLength))
             : new EmailCheck(canonical, null);
     }
 
@@ -120,11 +124,11 @@ public static class EmailAddress
     {
         if (local.Length > MaxLocalLength)
         {
-            return $"The part before the @ is longer than {MaxLocalLength} characters.";
+            return Texts.Format("LocalTooLong", MaxLocalLength);
         }
         if (local.StartsWith('.') || local.EndsWith('.') || local.Contains("..", StringComparison.Ordinal))
         {
-            return "The part before the @ cannot start or end with a dot or have two dots in a row.";
+            return Texts["LocalDots"];
         }
         foreach (var rune in local.EnumerateRunes())
         {
@@ -133,13 +137,13 @@ public static class EmailAddress
                 : Rune.IsLetterOrDigit(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
             if (!ok)
             {
-                return $"The part before the @ contains a character that is not allowed: '{rune}'.";
+                return Texts.Format("LocalCharacter", rune);
             }
         }
         var scripts = Scripts.Mixed(local);
         return scripts.Count == 0
             ? null
-            : $"The part before the @ mixes {Names(scripts)} letters, so it can pass for another address: write it in one script.";
+            : Texts.Format("LocalMixedScripts", Names(scripts));
     }
 
     /// <summary>Why a label of the domain (punycode or not) is a look-alike, or null when none is.</summary>
@@ -150,13 +154,13 @@ public static class EmailAddress
             var scripts = Scripts.Mixed(label);
             if (scripts.Count > 0)
             {
-                return $"The domain part \"{label}\" mixes {Names(scripts)} letters, so it can pass for another domain: write it in one script.";
+                return Texts.Format("DomainMixedScripts", label, Names(scripts));
             }
         }
         return null;
     }
 
-    private static string Names(IReadOnlyList<string> scripts) => string.Join(" and ", scripts);
+    private static string Names(IReadOnlyList<string> scripts) => string.Join(Texts["And"], scripts);
 
     private static string? ToAsciiDomain(string domain)
     {

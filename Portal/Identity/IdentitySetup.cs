@@ -31,6 +31,7 @@ public static class IdentitySetup
             .AddUserManager<PortalUserManager>()
             .AddSignInManager<PortalSignInManager>()
             .AddPasswordValidator<PasswordRules>()
+            .AddErrorDescriber<PortalIdentityErrors>()
             .AddTokenProvider<EmailChangeTokenProvider>(EmailChangeTokenProviderOptions.ProviderName);
 
         services.AddSingleton<ILookupNormalizer, PortalLookupNormalizer>();

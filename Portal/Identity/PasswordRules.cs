@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Portal.Data;
+using Portal.Localization;
 
 namespace Portal.Identity;
 
@@ -10,6 +11,8 @@ namespace Portal.Identity;
 public sealed class PasswordRules : IPasswordValidator<PortalUser>
 {
     public const int MinimumLength = 10;
+
+    private static readonly StaticTexts Texts = new(typeof(PasswordRules));
 
     private static readonly HashSet<string> Common = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -32,7 +35,7 @@ public sealed class PasswordRules : IPasswordValidator<PortalUser>
     {
         if (password != confirmPassword)
         {
-            errors["ConfirmPassword"] = "The two passwords differ.";
+            errors["ConfirmPassword"] = Texts["Differ"];
         }
         var problems = new List<string>();
         foreach (var validator in users.PasswordValidators)
@@ -55,11 +58,11 @@ public sealed class PasswordRules : IPasswordValidator<PortalUser>
         var errors = new List<IdentityError>();
         if (Common.Contains(password))
         {
-            errors.Add(new IdentityError { Code = "PasswordTooCommon", Description = "This password is one of the most common: choose another." });
+            errors.Add(new IdentityError { Code = "PasswordTooCommon", Description = Texts["TooCommon"] });
         }
         if (ContainsPersonal(password, user.UserName) || ContainsPersonal(password, user.Email?.Split('@')[0]))
         {
-            errors.Add(new IdentityError { Code = "PasswordContainsUserName", Description = "The password must not contain your user name or email address." });
+            errors.Add(new IdentityError { Code = "PasswordContainsUserName", Description = Texts["ContainsUserName"] });
         }
         return Task.FromResult(errors.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. errors]));
     }

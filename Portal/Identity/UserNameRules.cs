@@ -1,3 +1,5 @@
+using Portal.Localization;
+
 namespace Portal.Identity;
 
 /// <summary>
@@ -19,24 +21,26 @@ public static class UserNameRules
         "security", "staff", "support", "sysadmin", "system", "team", "undefined", "webmaster", "www",
     };
 
-    /// <summary>Why the name cannot be used, or null when it can.</summary>
+    private static readonly StaticTexts Texts = new(typeof(UserNameRules));
+
+    /// <summary>Why the name cannot be used, in the reader's language, or null when it can.</summary>
     public static string? Check(string? name)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            return "Choose a user name.";
+            return Texts["Missing"];
         }
         if (name.Length is < MinLength or > MaxLength)
         {
-            return $"A user name has {MinLength} to {MaxLength} characters.";
+            return Texts.Format("Length", MinLength, MaxLength);
         }
         if (!char.IsAsciiLetterOrDigit(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
         {
-            return "A user name uses letters a-z, digits, dots, dashes and underscores, and starts with a letter or digit.";
+            return Texts["Characters"];
         }
         var bare = new string([.. name.Where(char.IsAsciiLetterOrDigit)]);
         return Reserved.Contains(name) || Reserved.Contains(bare) || Reserved.Contains(Fold(bare, 'i')) || Reserved.Contains(Fold(bare, 'l'))
-            ? "That user name is reserved: choose another."
+            ? Texts["Reserved"]
             : null;
     }
 

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Resources;
+using Portal.Localization;
 
 namespace Portal.Email.Mails;
 
@@ -9,20 +8,15 @@ namespace Portal.Email.Mails;
 /// </summary>
 public static class Duration
 {
-    private static readonly ResourceManager Texts = new(typeof(Duration).FullName!, typeof(Duration).Assembly);
+    private static readonly StaticTexts Texts = new(typeof(Duration));
 
     public static string Describe(TimeSpan span) => span switch
     {
-        { TotalDays: >= 2 } => Count("Days", span.TotalDays),
-        { TotalHours: >= 2 } => Count("Hours", span.TotalHours),
-        { TotalMinutes: >= 60 } when span.TotalMinutes < 61 => Text("Hour"),
-        { TotalSeconds: >= 90 } => Count("Minutes", span.TotalMinutes),
-        { TotalSeconds: >= 1.5 } => Count("Seconds", span.TotalSeconds),
-        _ => Text("Second"),
+        { TotalDays: >= 2 } => Texts.Format("Days", Math.Round(span.TotalDays)),
+        { TotalHours: >= 2 } => Texts.Format("Hours", Math.Round(span.TotalHours)),
+        { TotalMinutes: >= 60 } when span.TotalMinutes < 61 => Texts["Hour"],
+        { TotalSeconds: >= 90 } => Texts.Format("Minutes", Math.Round(span.TotalMinutes)),
+        { TotalSeconds: >= 1.5 } => Texts.Format("Seconds", Math.Round(span.TotalSeconds)),
+        _ => Texts["Second"],
     };
-
-    private static string Count(string unit, double amount) =>
-        string.Format(CultureInfo.CurrentCulture, Text(unit), Math.Round(amount).ToString("0", CultureInfo.CurrentCulture));
-
-    private static string Text(string name) => Texts.GetString(name, CultureInfo.CurrentUICulture)!;
 }

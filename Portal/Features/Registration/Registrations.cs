@@ -10,6 +10,7 @@ using Portal.Features.Settings;
 using Portal.Features.Users;
 using Portal.Identity;
 using Portal.Email.Mails.Registration;
+using Portal.Localization;
 
 namespace Portal.Features.Registration;
 
@@ -96,7 +97,7 @@ public sealed class Registrations(
     TimeProvider clock,
     ILogger<Registrations> logger)
 {
-    private const string TakenName = "That user name is taken: choose another.";
+    private static readonly StaticTexts Texts = new(typeof(Registrations));
 
     /// <summary>Whether the terms have to be accepted, and where they are.</summary>
     public string? TermsUrl => string.IsNullOrWhiteSpace(options.Value.TermsUrl) ? null : options.Value.TermsUrl;
@@ -128,7 +129,7 @@ public sealed class Registrations(
         }
         else if (await NameTakenAsync(db, userName, cancellationToken))
         {
-            errors[nameof(SignUpForm.UserName)] = TakenName;
+            errors[nameof(SignUpForm.UserName)] = Texts["NameTaken"];
         }
         var check = EmailAddress.Check(input.Email);
         if (!check.IsValid)
@@ -139,7 +140,7 @@ public sealed class Registrations(
         await PasswordRules.CheckChoiceAsync(users, candidate, input.Password, input.ConfirmPassword, errors);
         if (TermsUrl is not null && !input.AcceptTerms)
         {
-            errors[nameof(SignUpForm.AcceptTerms)] = "Accept the terms to create an account.";
+            errors[nameof(SignUpForm.AcceptTerms)] = Texts["AcceptTerms"];
         }
         if (errors.Count > 0)
         {
@@ -162,7 +163,7 @@ public sealed class Registrations(
         }
         else if (!await CreateAsync(db, candidate, canonical, userName, passwordHash, clientIp, now, cancellationToken))
         {
-            return new SignUpResult(SignUpOutcome.Invalid, new Dictionary<string, string> { [nameof(SignUpForm.UserName)] = TakenName });
+            return new SignUpResult(SignUpOutcome.Invalid, new Dictionary<string, string> { [nameof(SignUpForm.UserName)] = Texts["NameTaken"] });
         }
         return new SignUpResult(SignUpOutcome.Accepted, errors);
     }
