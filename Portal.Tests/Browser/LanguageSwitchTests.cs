@@ -25,6 +25,40 @@ public sealed class LanguageSwitchTests(BrowserFixture fixture)
         await Accessibility.OnPhoneAsync(page);
         await session.ScreenshotAsync("register-de-phone");
         await Accessibility.AssertNoSidewaysScrollingAsync(page);
+        await Accessibility.OnDesktopAsync(page);
+        session.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_German_visitor_signs_up_and_activates_in_German_from_the_form_to_the_start_page()
+    {
+        await using var session = await fixture.NewSessionAsync("de-DE");
+        var page = session.Page;
+        await page.GotoAsync("register");
+
+        await page.GetByLabel("Benutzername").FillAsync("greta_de");
+        await page.GetByLabel("E-Mail-Adresse").FillAsync("greta@example.org");
+        await page.GetByLabel("Passwort", new() { Exact = true }).FillAsync("grüne wiesen am morgen");
+        await page.GetByLabel("Passwort bestätigen").FillAsync("grüne wiesen am abend");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mein Konto anlegen" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#confirm-error")).ToHaveTextAsync("Die beiden Passwörter stimmen nicht überein.");
+        await session.ScreenshotAsync("register-de-invalid");
+        await page.GetByLabel("Passwort", new() { Exact = true }).FillAsync("grüne wiesen am morgen");
+        await page.GetByLabel("Passwort bestätigen").FillAsync("grüne wiesen am morgen");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mein Konto anlegen" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sehen Sie in Ihr Postfach" })).ToBeVisibleAsync();
+        await session.ScreenshotAsync("register-de-sent");
+
+        var mail = await fixture.Portal.Mail.DeliveredAsync("greta@example.org", "Activate your");
+        await page.GotoAsync(mail.LinkContaining("/activate/"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Konto aktivieren" })).ToBeVisibleAsync();
+        await session.ScreenshotAsync("activate-de");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mein Konto aktivieren" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Willkommen, greta_de" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Ihr Konto ist aktiviert, und Sie sind angemeldet.");
+        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Abmelden");
+        await session.ScreenshotAsync("activated-home-de");
         session.AssertNoErrors();
     }
 

@@ -83,6 +83,19 @@ public sealed class LanguageTests(TestPortal portal) : IClassFixture<TestPortal>
         Assert.Equal("/", response.Headers.Location!.OriginalString);
     }
 
+    [Theory]
+    [InlineData("/activate/resend", "Neuen Aktivierungslink senden")]
+    [InlineData("/activate/not-a-whole-key", "Dieser Link ist unvollständig")]
+    [InlineData("/activate/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "Dieser Aktivierungslink ist ungültig")]
+    public async Task The_activation_pages_speak_German_to_a_German_browser(string path, string heading)
+    {
+        using var client = Client("de");
+
+        var page = await client.GetPageAsync(path);
+
+        Assert.Equal(heading, page.QuerySelector("main h1")!.TextContent);
+    }
+
     [Fact]
     public async Task A_language_that_is_not_offered_cannot_be_chosen()
     {
