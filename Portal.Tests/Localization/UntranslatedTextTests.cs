@@ -1,0 +1,139 @@
+using System.Text.RegularExpressions;
+using Portal.Tests.TestInfrastructure;
+
+namespace Portal.Tests.Localization;
+
+/// <summary>
+/// No text a reader sees is written into a page: it comes from the page's resources, so every
+/// language has it. A scan of the components' markup (text between tags, and the attributes people
+/// read: labels, hints, titles), with the pages not translated yet listed by name.
+/// </summary>
+public sealed partial class UntranslatedTextTests
+{
+    /// <summary>Pages whose texts are not in resources yet. The list only shrinks: a page translated must leave it.</summary>
+    private static readonly HashSet<string> NotYetTranslated =
+    [
+        "Components/Layout/AdminLayout.razor",
+        "Components/Layout/ReconnectModal.razor",
+        "Components/Shared/AccessDeniedNotice.razor",
+        "Components/Shared/DailyChart.razor",
+        "Components/Shared/ErrorPage.razor",
+        "Components/Shared/RemovalReasonDialog.razor",
+        "Components/Shared/StatusPage.razor",
+        "Features/Audit/AuditPage.razor",
+        "Features/Confirmations/CancelChangeLinkPage.razor",
+        "Features/Confirmations/ChangeProblemNotice.razor",
+        "Features/Confirmations/ChangeReviewPage.razor",
+        "Features/Confirmations/ConfirmChangeLinkPage.razor",
+        "Features/Confirmations/EnterCodePage.razor",
+        "Features/Confirmations/LettersPage.razor",
+        "Features/Confirmations/PendingChangesPage.razor",
+        "Features/Confirmations/ProfilePage.razor",
+        "Features/Confirmations/RevertChangeLinkPage.razor",
+        "Features/Confirmations/ReviewInboxPage.razor",
+        "Features/Confirmations/SmsOutbox.razor",
+        "Features/Confirmations/TransfersPage.razor",
+        "Features/Dashboard/DashboardPage.razor",
+        "Features/Invitations/AcceptInvitationPage.razor",
+        "Features/Invitations/Bulk/BulkInvitePage.razor",
+        "Features/Invitations/Bulk/BulkJobPage.razor",
+        "Features/Invitations/Bulk/ClassChips.razor",
+        "Features/Invitations/InvitationProblemNotice.razor",
+        "Features/Invitations/InvitationsPage.razor",
+        "Features/Invitations/InviteDialog.razor",
+        "Features/Invitations/OptOutPage.razor",
+        "Features/OptOut/OptOutsPage.razor",
+        "Features/Outbox/MailView.razor",
+        "Features/Outbox/OutboxPage.razor",
+        "Features/Outbox/SuppressedAddresses.razor",
+        "Features/Outbox/TemplatesPage.razor",
+        "Features/Registration/PendingActivationsPage.razor",
+        "Features/Registration/RejectSignUpsDialog.razor",
+        "Features/Registration/SignUpApprovalsPage.razor",
+        "Features/Settings/SettingsPage.razor",
+        "Features/Users/UsersPage.razor",
+        "Identity/ConfirmEmailPage.razor",
+    ];
+
+    private static readonly string Source = Path.Combine(Repository.Root, "Portal");
+
+    [Fact]
+    public void No_page_outside_the_list_writes_text_a_reader_sees()
+    {
+        var found = Components()
+            .Where(c => !NotYetTranslated.Contains(c.Name))
+            .SelectMany(c => Literals(c.Markup).Select(text => $"{c.Name}: {text}"))
+            .ToList();
+
+        Assert.Empty(found);
+    }
+
+    [Fact]
+    public void Every_page_on_the_list_still_has_text_to_translate()
+    {
+        var translated = Components().Where(c => NotYetTranslated.Contains(c.Name) && !Literals(c.Markup).Any()).Select(c => c.Name).ToList();
+
+        Assert.Empty(translated);
+        Assert.All(NotYetTranslated, name => Assert.True(File.Exists(Path.Combine(Source, name)), $"{name} is listed but does not exist"));
+    }
+
+    [Theory]
+    [InlineData("<h1>Hello there</h1>", "Hello there")]
+    [InlineData("<FormField Label=\"User name\" />", "User name")]
+    [InlineData("<button title=\"Close it\">@L[\"Close\"]</button>", "Close it")]
+    public void The_scan_finds_text_in_markup_and_in_the_attributes_people_read(string markup, string text)
+    {
+        Assert.Equal([text], Literals(markup));
+    }
+
+    [Theory]
+    [InlineData("<h1>@L[\"Title\"]</h1>")]
+    [InlineData("@inject IStringLocalizer<HomePage> L\n<p>@L[\"Intro\"]</p>")]
+    [InlineData("@if (open)\n{\n    <p>@L[\"Open\"]</p>\n}\nelse\n{\n    <p>@L[\"Shut\"]</p>\n}")]
+    [InlineData("@* A comment with words *@<p>@Model.Name</p>")]
+    public void The_scan_passes_localized_markup_code_and_comments(string markup)
+    {
+        Assert.Empty(Literals(markup));
+    }
+
+    private static IEnumerable<(string Name, string Markup)> Components() =>
+        Directory.EnumerateFiles(Source, "*.razor", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(f => (Path.GetRelativePath(Source, f).Replace(Path.DirectorySeparatorChar, '/'), File.ReadAllText(f)));
+
+    /// <summary>The texts written into markup: what is left once comments, directives, the code block and Razor code are taken out.</summary>
+    private static List<string> Literals(string markup)
+    {
+        var text = Comment().Replace(markup, "");
+        text = Directive().Replace(text, "");
+        var code = text.IndexOf("@code", StringComparison.Ordinal);
+        text = code >= 0 ? text[..code] : text;
+        var found = new List<string>();
+        foreach (Match between in BetweenTags().Matches(text))
+        {
+            found.AddRange(between.Groups[1].Value.Split('\n').Select(l => l.Trim())
+                .Where(l => l.Length > 0 && !CodeLine().IsMatch(l) && !l.EndsWith(';') && !l.EndsWith('{') && !l.EndsWith('}') && Words().IsMatch(l)));
+        }
+        found.AddRange(ReadAttribute().Matches(text).Select(m => m.Groups[2].Value).Where(v => Words().IsMatch(v)));
+        return found;
+    }
+
+    [GeneratedRegex(@"@\*.*?\*@", RegexOptions.Singleline)]
+    private static partial Regex Comment();
+
+    [GeneratedRegex(@"(?m)^@(inject|using|page|attribute|inherits|implements|typeparam|layout|rendermode|namespace)\b.*$")]
+    private static partial Regex Directive();
+
+    [GeneratedRegex(@">([^<>]*)<")]
+    private static partial Regex BetweenTags();
+
+    [GeneratedRegex(@"^(@|\}|\{|case\b|break;|else\b|default:|//|for(each)?\b|if\b|var\b)")]
+    private static partial Regex CodeLine();
+
+    [GeneratedRegex(@"\b(Label|Hint|Title|placeholder|aria-label|title|Text|HelperText|AdornmentAriaLabel)=""([^""@][^""]*)""")]
+    private static partial Regex ReadAttribute();
+
+    [GeneratedRegex("[A-Za-z]{2}")]
+    private static partial Regex Words();
+}
