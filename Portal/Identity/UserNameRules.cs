@@ -23,6 +23,9 @@ public static class UserNameRules
 
     private static readonly StaticTexts Texts = new(typeof(UserNameRules));
 
+    /// <summary>What a form says of a name another account has, in the reader's language.</summary>
+    public static string Taken => Texts["Taken"];
+
     /// <summary>Why the name cannot be used, in the reader's language, or null when it can.</summary>
     public static string? Check(string? name)
     {

@@ -6,6 +6,7 @@ using Portal.Email;
 using Portal.Features.Audit;
 using Portal.Features.OptOut;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Features.Invitations;
 
@@ -63,6 +64,8 @@ public sealed class InvitationResponses(
     AuditLog audit,
     TimeProvider clock)
 {
+    private static readonly StaticTexts Texts = new(typeof(InvitationResponses));
+
     public async Task<OpenedInvitation> OpenAsync(string token, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -138,7 +141,7 @@ public sealed class InvitationResponses(
             {
                 // Another registration took the name between the check and now.
                 await transaction.RollbackAsync(cancellationToken);
-                return new AcceptResult(null, null, new Dictionary<string, string> { [nameof(InviteeForm.UserName)] = "That user name is taken: choose another." }, null);
+                return new AcceptResult(null, null, new Dictionary<string, string> { [nameof(InviteeForm.UserName)] = UserNameRules.Taken }, null);
             }
             await transaction.CommitAsync(cancellationToken);
         }
@@ -256,7 +259,7 @@ public sealed class InvitationResponses(
             var normalizedName = normalizer.NormalizeName(userName);
             if (await db.Users.AnyAsync(u => u.NormalizedUserName == normalizedName && u.Id != user.Id, cancellationToken))
             {
-                errors[nameof(InviteeForm.UserName)] = "That user name is taken: choose another.";
+                errors[nameof(InviteeForm.UserName)] = UserNameRules.Taken;
             }
         }
 
@@ -275,7 +278,7 @@ public sealed class InvitationResponses(
         var normalized = normalizer.NormalizeEmail(check.Canonical);
         if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken))
         {
-            errors[nameof(InviteeForm.Email)] = "Another account has that address. Keep the invited address, or use one of your own.";
+            errors[nameof(InviteeForm.Email)] = Texts["EmailTaken"];
         }
         return check.Canonical;
     }

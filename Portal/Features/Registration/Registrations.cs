@@ -129,7 +129,7 @@ public sealed class Registrations(
         }
         else if (await NameTakenAsync(db, userName, cancellationToken))
         {
-            errors[nameof(SignUpForm.UserName)] = Texts["NameTaken"];
+            errors[nameof(SignUpForm.UserName)] = UserNameRules.Taken;
         }
         var check = EmailAddress.Check(input.Email);
         if (!check.IsValid)
@@ -163,7 +163,7 @@ public sealed class Registrations(
         }
         else if (!await CreateAsync(db, candidate, canonical, userName, passwordHash, clientIp, now, cancellationToken))
         {
-            return new SignUpResult(SignUpOutcome.Invalid, new Dictionary<string, string> { [nameof(SignUpForm.UserName)] = Texts["NameTaken"] });
+            return new SignUpResult(SignUpOutcome.Invalid, new Dictionary<string, string> { [nameof(SignUpForm.UserName)] = UserNameRules.Taken });
         }
         return new SignUpResult(SignUpOutcome.Accepted, errors);
     }
