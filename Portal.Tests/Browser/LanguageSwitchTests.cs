@@ -49,7 +49,8 @@ public sealed class LanguageSwitchTests(BrowserFixture fixture)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sehen Sie in Ihr Postfach" })).ToBeVisibleAsync();
         await session.ScreenshotAsync("register-de-sent");
 
-        var mail = await fixture.Portal.Mail.DeliveredAsync("greta@example.org", "Activate your");
+        var mail = await fixture.Portal.Mail.DeliveredAsync("greta@example.org", "Aktivieren Sie Ihr Konto bei Portal");
+        Assert.Contains("Mein Konto aktivieren", mail.Html);
         await page.GotoAsync(mail.LinkContaining("/activate/"));
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Konto aktivieren" })).ToBeVisibleAsync();
         await session.ScreenshotAsync("activate-de");

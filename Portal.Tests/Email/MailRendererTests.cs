@@ -1,4 +1,6 @@
+using System.Globalization;
 using Portal.Email;
+using Portal.Email.Mails.Registration;
 using Portal.Email.Mails.Account;
 using Portal.Email.Mails.Invitations;
 using Portal.Tests.TestInfrastructure;
@@ -8,6 +10,37 @@ namespace Portal.Tests.Email;
 public sealed class MailRendererTests(TestPortal portal) : IClassFixture<TestPortal>
 {
     private MailRenderer Renderer => portal.Get<MailRenderer>();
+
+    [Fact]
+    public async Task A_message_is_rendered_in_the_language_asked_for_whatever_the_language_of_the_page_that_sends_it()
+    {
+        var activation = new ActivationMail("greta", "greta@example.org", "https://portal.test/activate/k", TimeSpan.FromDays(3));
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("de");
+
+        var english = await Renderer.RenderAsync(activation, CultureInfo.GetCultureInfo("en"));
+        var german = await Renderer.RenderAsync(activation, CultureInfo.GetCultureInfo("de-AT"));
+        var byDefault = await Renderer.RenderAsync(activation);
+
+        Assert.Equal("Activate your Portal account", english.Subject);
+        Assert.Contains("The link is valid for 3 days.", english.Text);
+        Assert.Equal("Aktivieren Sie Ihr Konto bei Portal", german.Subject);
+        Assert.Contains("Der Link ist 3 Tage lang gültig.", german.Text);
+        Assert.Contains("<html lang=\"de\">", german.Html);
+        Assert.Equal(english, byDefault);
+    }
+
+    [Fact]
+    public async Task A_language_without_the_template_gets_the_english_message_in_english_throughout()
+    {
+        var reset = new PasswordResetMail("greta", "https://portal.test/r?code=1", TimeSpan.FromHours(3));
+
+        var mail = await Renderer.RenderAsync(reset, CultureInfo.GetCultureInfo("de"));
+
+        Assert.StartsWith("Reset your", mail.Subject);
+        Assert.Contains("3 hours", mail.Text);
+        Assert.DoesNotContain("Stunden", mail.Text);
+        Assert.Contains("<html lang=\"en\">", mail.Html);
+    }
 
     [Fact]
     public async Task Subject_is_one_line_even_when_the_data_holds_line_breaks()

@@ -147,9 +147,12 @@ public sealed class LanguageTests(TestPortal portal) : IClassFixture<TestPortal>
         var page = await Forms.ParseAsync(response);
         Assert.Equal("Sehen Sie in Ihr Postfach", page.QuerySelector("main h1")!.TextContent);
         Assert.Matches(@"der Link ist \d+ (Tage|Stunden) lang gültig\.", page.QuerySelector("main")!.TextContent);
-        // The messages are not translated yet: they stay English throughout, not English with German words.
-        var mail = await portal.Mail.DeliveredAsync("lerner@example.org", "Activate your");
-        Assert.Matches(@"\d+ (days|hours)", mail.Text);
-        Assert.DoesNotMatch("Tage|Stunden", mail.Text);
+        // The activation email speaks the visitor's language too, from its German template.
+        var mail = await portal.Mail.DeliveredAsync("lerner@example.org", "Aktivieren Sie Ihr Konto bei Portal");
+        Assert.StartsWith("Hallo deutsch_lerner,", mail.Text);
+        Assert.Matches(@"Der Link ist \d+ (Tage|Stunden) lang gültig\.", mail.Text);
+        Assert.Contains("Oder öffnen Sie diese Adresse:", mail.Html);
+        Assert.Contains("Fragen? Schreiben Sie an", mail.Text);
+        Assert.DoesNotMatch(@"\b(days|hours|Hello)\b", mail.Text);
     }
 }

@@ -16,10 +16,16 @@ public abstract class MailPage<TModel> : TemplatePage<TModel>
     /// <summary>What this message has rendered so far, shared with its layout and partials.</summary>
     public MailRendering Rendering => MailRendering.Of(PageContext.ViewBag);
 
+    /// <summary>
+    /// A shared file (the layout, a partial) in the language being rendered: "_Layout.cshtml" in
+    /// English, "de/_Layout.cshtml" in German. Templates name their layout and partials through it.
+    /// </summary>
+    public string Localized(string file) => Rendering.Folder + file;
+
     /// <summary>A link styled as a button (the _Button.cshtml partial).</summary>
     public async Task<IHtmlContent> ButtonAsync(string href, string label)
     {
-        await IncludeAsync("_Button.cshtml", new MailButton(href, label));
+        await IncludeAsync(Localized("_Button.cshtml"), new MailButton(href, label));
         return HtmlString.Empty;
     }
 }
@@ -47,10 +53,13 @@ public abstract class MailLayoutPage : MailPage<object>
 /// <summary>The model of the _Button.cshtml partial.</summary>
 public sealed record MailButton(string Href, string Label);
 
-/// <summary>One message being rendered: the brand it carries, and the parts its layout captured.</summary>
-public sealed class MailRendering(MailBrand brand)
+/// <summary>One message being rendered: the brand it carries, its language's folder, and the parts its layout captured.</summary>
+public sealed class MailRendering(MailBrand brand, string folder = "")
 {
     public MailBrand Brand { get; } = brand;
+
+    /// <summary>The templates folder's subfolder of the message's language: "" for English, "de/" for German.</summary>
+    public string Folder { get; } = folder;
 
     public string? Subject { get; set; }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Portal.Email.Mails;
+using Portal.Localization;
 
 namespace Portal.Email;
 
@@ -14,18 +15,28 @@ public sealed record RenderedMail(string Subject, string Html, string Text);
 /// templates print unencoded. Throws <see cref="MailTemplateException"/> when the template, or a
 /// layout or partial it uses, does not compile and has no good version to fall back on.
 /// </summary>
-public sealed partial class MailRenderer(MailTemplateEngine templates, IOptions<PortalOptions> portal)
+public sealed partial class MailRenderer(MailTemplateEngine templates, IOptions<PortalOptions> portal, IOptions<LanguageOptions> languages)
 {
-    private static readonly CultureInfo TemplateLanguage = CultureInfo.GetCultureInfo("en");
+    /// <summary>The language of the templates at the top of the folder; each other language has a subfolder ("de/").</summary>
+    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
 
-    public Task<RenderedMail> RenderAsync<TMail>(TMail mail) where TMail : IMail<TMail> => RenderAsync(TMail.Template, mail);
+    public Task<RenderedMail> RenderAsync<TMail>(TMail mail, CultureInfo? language = null) where TMail : IMail<TMail> =>
+        RenderAsync(TMail.Template, mail, language);
 
-    public async Task<RenderedMail> RenderAsync(string template, object mail)
+    /// <summary>
+    /// Renders the message in <paramref name="language"/> (the site's default when none is given):
+    /// its template from the language's folder, dates and durations in its words. A language whose
+    /// folder lacks the template gets the English one, in English throughout.
+    /// </summary>
+    public async Task<RenderedMail> RenderAsync(string template, object mail, CultureInfo? language = null)
     {
-        // The templates are written in English: the language of the page that sends a message (its
-        // request's) must not reach into it. Set here, it holds for this rendering only.
-        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = TemplateLanguage;
-        var rendering = new MailRendering(portal.Value.Brand);
+        var culture = language ?? languages.Value.Cultures[0];
+        var folder = FolderOf(culture, template);
+        // The page that sends a message may be in another language (its request's): set here, the
+        // message's language holds for this rendering only.
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = folder.Length == 0 ? English : culture;
+        var rendering = new MailRendering(portal.Value.Brand, folder);
+        template = folder + template;
         var html = await templates.RenderAsync(template, mail, rendering);
         if (rendering.Subject is null || rendering.Text is null)
         {
@@ -47,7 +58,7 @@ public sealed partial class MailRenderer(MailTemplateEngine templates, IOptions<
     }
 
     /// <summary>
-    /// Renders every message with its sample data: the errors of those that fail, including a layout
+    /// Renders every message with its sample data in every offered language: the errors of those that fail, including a layout
     /// or partial that is missing, which compiling the files that are there cannot find.
     /// </summary>
     public async Task<IReadOnlyList<TemplateError>> RenderSamplesAsync(CancellationToken cancellationToken)
@@ -55,21 +66,44 @@ public sealed partial class MailRenderer(MailTemplateEngine templates, IOptions<
         var errors = new List<TemplateError>();
         foreach (var mail in MailTemplates.All)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
+            foreach (var language in languages.Value.Cultures)
             {
-                await RenderAsync(mail.Template, mail.Sample(portal.Value.Brand));
-            }
-            catch (MailTemplateException e)
-            {
-                errors.AddRange(e.Errors);
-            }
-            catch (Exception e)
-            {
-                errors.Add(new TemplateError(Path.Combine(templates.Root, mail.Template), 0, $"fails with its sample data: {e.Message}"));
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    await RenderAsync(mail.Template, mail.Sample(portal.Value.Brand), language);
+                }
+                catch (MailTemplateException e)
+                {
+                    errors.AddRange(e.Errors);
+                }
+                catch (Exception e)
+                {
+                    errors.Add(new TemplateError(Path.Combine(templates.Root, FolderOf(language, mail.Template) + mail.Template), 0, $"fails with its sample data: {e.Message}"));
+                }
             }
         }
-        return errors;
+        return [.. errors.Distinct()];
+    }
+
+    /// <summary>
+    /// The folder of the language's version of the template ("de/" for de-AT too): "" for English, or
+    /// when the language has no version of it.
+    /// </summary>
+    private string FolderOf(CultureInfo culture, string template)
+    {
+        for (var language = culture; language.Name.Length > 0; language = language.Parent)
+        {
+            if (language.TwoLetterISOLanguageName == English.TwoLetterISOLanguageName)
+            {
+                return "";
+            }
+            if (File.Exists(Path.Combine(templates.Root, language.Name, template)))
+            {
+                return language.Name + "/";
+            }
+        }
+        return "";
     }
 
     /// <summary>Collapses every run of white space, line breaks included, so no header can be injected.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -12,11 +13,12 @@ namespace Portal.Email;
 /// </summary>
 public sealed class Mailer(MailRenderer renderer, IOptions<PortalOptions> portal, TimeProvider clock)
 {
+    /// <param name="language">The recipient's language; the site's default when not given.</param>
     public async Task<OutboxMessage> QueueAsync<TMail>(
-        PortalDbContext db, string recipient, TMail mail, IReadOnlyDictionary<string, string>? headers = null)
+        PortalDbContext db, string recipient, TMail mail, IReadOnlyDictionary<string, string>? headers = null, CultureInfo? language = null)
         where TMail : IMail<TMail>
     {
-        var rendered = await renderer.RenderAsync(mail);
+        var rendered = await renderer.RenderAsync(mail, language);
         var message = Create(typeof(TMail).Name, recipient, rendered, headers);
         db.OutboxMessages.Add(message);
         return message;

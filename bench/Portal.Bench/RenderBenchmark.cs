@@ -18,7 +18,7 @@ public static class RenderBenchmark
         var seconds = args is ["--seconds", var s] ? double.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : 3;
         var portal = new PortalOptions { PublicBaseUrl = "https://portal.example.org/", SupportEmail = "support@example.org" };
         using var templates = new MailTemplateEngine(Path.Combine(AppContext.BaseDirectory, "Templates"));
-        var renderer = new MailRenderer(templates, Options.Create(portal));
+        var renderer = new MailRenderer(templates, Options.Create(portal), Options.Create(new Portal.Localization.LanguageOptions()));
 
         var before = Megabytes(Process.GetCurrentProcess().WorkingSet64);
         var compile = Stopwatch.StartNew();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
@@ -19,7 +20,8 @@ public sealed class ActivationKeys(Mailer mailer, IOptions<RegistrationOptions> 
 
     /// <summary>
     /// Revokes the account's live keys at once and adds a new key and its email to the context, to
-    /// be saved with the caller's change: call it inside the caller's transaction.
+    /// be saved with the caller's change: call it inside the caller's transaction. The email is in
+    /// the language of the page that asked for it: the visitor signing up, or asking again.
     /// </summary>
     public async Task IssueAsync(PortalDbContext db, PortalUser user, DateTime now, CancellationToken cancellationToken)
     {
@@ -27,6 +29,7 @@ public sealed class ActivationKeys(Mailer mailer, IOptions<RegistrationOptions> 
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken);
         var (token, hash) = Secrets.NewToken();
         db.ActivationKeys.Add(new ActivationKey { UserId = user.Id, KeyHash = hash, CreatedAt = now, ExpiresAt = now + Lifetime });
-        await mailer.QueueAsync(db, user.Email!, new ActivationMail(user.UserName!, user.Email!, portal.Value.Link($"{ActivatePath}/{token}"), Lifetime));
+        await mailer.QueueAsync(db, user.Email!, new ActivationMail(user.UserName!, user.Email!, portal.Value.Link($"{ActivatePath}/{token}"), Lifetime),
+            language: CultureInfo.CurrentUICulture);
     }
 }
