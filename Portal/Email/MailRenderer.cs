@@ -30,7 +30,7 @@ public sealed partial class MailRenderer(MailTemplateEngine templates, IOptions<
     /// </summary>
     public async Task<RenderedMail> RenderAsync(string template, object mail, CultureInfo? language = null)
     {
-        var culture = language ?? languages.Value.Cultures[0];
+        var culture = language ?? languages.Value.DefaultCulture;
         var folder = FolderOf(culture, template);
         // The page that sends a message may be in another language (its request's): set here, the
         // message's language holds for this rendering only.

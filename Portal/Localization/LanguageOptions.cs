@@ -30,6 +30,9 @@ public sealed class LanguageOptions : IValidatableObject
     /// <summary>The languages offered, in the order the language switch lists them; empty: every available language.</summary>
     public List<string> Languages { get; set; } = [];
 
+    /// <summary>The site's language as a culture.</summary>
+    public CultureInfo DefaultCulture => CultureInfo.GetCultureInfo(DefaultLanguage);
+
     /// <summary>The offered languages' cultures, the default first.</summary>
     public IReadOnlyList<CultureInfo> Cultures =>
         [.. new[] { DefaultLanguage }.Concat(Languages.Count > 0 ? Languages : Available).Distinct(StringComparer.OrdinalIgnoreCase).Select(CultureInfo.GetCultureInfo)];

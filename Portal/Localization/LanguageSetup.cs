@@ -23,7 +23,7 @@ public static class LanguageSetup
         builder.Services.AddOptions<RequestLocalizationOptions>().Configure<IOptions<LanguageOptions>>((request, languages) =>
         {
             var cultures = languages.Value.Cultures;
-            request.DefaultRequestCulture = new RequestCulture(cultures[0]);
+            request.DefaultRequestCulture = new RequestCulture(languages.Value.DefaultCulture);
             request.SupportedCultures = [.. cultures];
             request.SupportedUICultures = [.. cultures];
             request.RequestCultureProviders = [new CookieRequestCultureProvider { CookieName = Cookie }, new AcceptLanguageHeaderRequestCultureProvider()];
