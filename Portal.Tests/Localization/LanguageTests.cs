@@ -8,6 +8,15 @@ namespace Portal.Tests.Localization;
 /// <summary>Who reads which language: the browser's languages, else the site's; the visitor's own choice above both.</summary>
 public sealed class LanguageTests(TestPortal portal) : IClassFixture<TestPortal>
 {
+    private static Task<HttpResponseMessage> SignUpAsync(HttpClient client, string userName, string email, string password, string confirmPassword) =>
+        client.SubmitFormAsync("/register", new Dictionary<string, string>
+        {
+            ["Input.UserName"] = userName,
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+            ["Input.ConfirmPassword"] = confirmPassword,
+        });
+
     private HttpClient Client(string acceptLanguage)
     {
         var client = portal.CreateBrowserlikeClient();
@@ -112,13 +121,7 @@ public sealed class LanguageTests(TestPortal portal) : IClassFixture<TestPortal>
     {
         using var client = Client("de");
 
-        using var response = await client.SubmitFormAsync("/register", new Dictionary<string, string>
-        {
-            ["Input.UserName"] = "admin",
-            ["Input.Email"] = "keine adresse",
-            ["Input.Password"] = "kurz",
-            ["Input.ConfirmPassword"] = "anders",
-        });
+        using var response = await SignUpAsync(client, "admin", "keine adresse", "kurz", "anders");
 
         var page = await Forms.ParseAsync(response);
         var errors = page.QuerySelectorAll(".portal-field-error").Select(e => e.TextContent.Trim()).ToList();
@@ -136,13 +139,7 @@ public sealed class LanguageTests(TestPortal portal) : IClassFixture<TestPortal>
     {
         using var client = Client("de");
 
-        using var response = await client.SubmitFormAsync("/register", new Dictionary<string, string>
-        {
-            ["Input.UserName"] = "deutsch_lerner",
-            ["Input.Email"] = "lerner@example.org",
-            ["Input.Password"] = "ein langes genug Passwort",
-            ["Input.ConfirmPassword"] = "ein langes genug Passwort",
-        });
+        using var response = await SignUpAsync(client, "deutsch_lerner", "lerner@example.org", "ein langes genug Passwort", "ein langes genug Passwort");
 
         var page = await Forms.ParseAsync(response);
         Assert.Equal("Sehen Sie in Ihr Postfach", page.QuerySelector("main h1")!.TextContent);

@@ -12,9 +12,7 @@ public sealed class ResourceParityTests
 
     /// <summary>Each resource file by its base (the path without ".de.resx" or ".resx") and language ("" for English).</summary>
     private static ILookup<string, (string Language, string File)> Files() =>
-        Directory.EnumerateFiles(Source, "*.resx", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        Repository.SourceFiles(Source, "*.resx")
             .Select(f =>
             {
                 var name = Path.GetFileNameWithoutExtension(f);

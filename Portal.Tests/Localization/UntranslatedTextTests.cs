@@ -94,9 +94,7 @@ public sealed partial class UntranslatedTextTests
     }
 
     private static IEnumerable<(string Name, string Markup)> Components() =>
-        Directory.EnumerateFiles(Source, "*.razor", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        Repository.SourceFiles(Source, "*.razor")
             .Select(f => (Path.GetRelativePath(Source, f).Replace(Path.DirectorySeparatorChar, '/'), File.ReadAllText(f)));
 
     /// <summary>The texts written into markup: what is left once comments, directives, the code block and Razor code are taken out.</summary>
