@@ -1,4 +1,6 @@
 using Microsoft.Playwright;
+using Portal.Features.Invitations;
+using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Browser;
@@ -60,6 +62,39 @@ public sealed class LanguageSwitchTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Ihr Konto ist aktiviert, und Sie sind angemeldet.");
         await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Abmelden");
         await session.ScreenshotAsync("activated-home-de");
+        session.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_German_invitee_reads_the_invitation_in_German_and_joins_from_it()
+    {
+        var admin = new Actor("language-admin", "Grace Admin", new HashSet<string> { Roles.Admin });
+        var invited = await fixture.Portal.Get<InvitationService>().InviteAsync("gast.de@example.org", admin, choices: new InviteOptions(Message: "Schön, dass Sie dabei sind!"));
+        Assert.True(invited.Sent, invited.Description);
+        var mail = await fixture.Portal.Mail.DeliveredAsync("gast.de@example.org", "invited you to join Portal");
+        await using var session = await fixture.NewSessionAsync("de-DE");
+        var page = session.Page;
+
+        await page.GotoAsync(mail.LinkContaining("/opt-out"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Einladungen widersprechen?" })).ToBeVisibleAsync();
+        await session.ScreenshotAsync("opt-out-de");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Zurück zur Einladung" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Willkommen bei Portal" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("figcaption")).ToHaveTextAsync("Grace Admin schreibt:");
+        await session.ScreenshotAsync("invite-accept-de");
+
+        await page.GetByLabel("Benutzername").FillAsync("gast_de");
+        await page.GetByLabel("Passwort", new() { Exact = true }).FillAsync("grüne wiesen am morgen");
+        await page.GetByLabel("Passwort bestätigen").FillAsync("grüne wiesen am abend");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mein Konto anlegen" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#confirm-error")).ToHaveTextAsync("Die beiden Passwörter stimmen nicht überein.");
+        await page.GetByLabel("Passwort", new() { Exact = true }).FillAsync("grüne wiesen am morgen");
+        await page.GetByLabel("Passwort bestätigen").FillAsync("grüne wiesen am morgen");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mein Konto anlegen" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Willkommen, gast_de" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Ihr Konto ist eingerichtet, und Sie sind angemeldet.");
+        await session.ScreenshotAsync("invite-joined-de");
         session.AssertNoErrors();
     }
 
