@@ -67,6 +67,9 @@ public class BulkJob
     /// <summary>The personal message for rows that have none.</summary>
     public string? DefaultMessage { get; set; }
 
+    /// <summary>The language for rows that name none; the site's when null.</summary>
+    public string? DefaultLanguage { get; set; }
+
     /// <summary>Whether pending invitations are sent again (with a new link) or left alone.</summary>
     public bool Resend { get; set; }
 
@@ -108,6 +111,9 @@ public class BulkJobRow
 
     public string? Message { get; set; }
 
+    /// <summary>The invitee's language as offered ("de" for "de-DE" in the file); null: the run's default.</summary>
+    public string? Language { get; set; }
+
     public int? ExpiresDays { get; set; }
 
     public BulkRowClass Class { get; set; }
@@ -126,6 +132,7 @@ internal sealed class BulkJobConfiguration : IEntityTypeConfiguration<BulkJob>
         entity.Property(e => e.CreatedByName).HasMaxLength(256);
         entity.Property(e => e.DefaultRole).HasMaxLength(64);
         entity.Property(e => e.DefaultMessage).HasMaxLength(InvitationLimits.MessageLength);
+        entity.Property(e => e.DefaultLanguage).HasMaxLength(LanguageCode.MaxLength);
         entity.Property(e => e.Error).HasMaxLength(2000);
         entity.HasIndex(e => e.Status);
         entity.HasIndex(e => e.CreatedAt);
@@ -141,6 +148,7 @@ internal sealed class BulkJobRowConfiguration : IEntityTypeConfiguration<BulkJob
         entity.Property(e => e.Name).HasMaxLength(BulkLimits.FieldLength);
         entity.Property(e => e.Role).HasMaxLength(64);
         entity.Property(e => e.Message).HasMaxLength(BulkLimits.FieldLength);
+        entity.Property(e => e.Language).HasMaxLength(LanguageCode.MaxLength);
         entity.Property(e => e.Reason).HasMaxLength(500);
         entity.HasOne<BulkJob>().WithMany().HasForeignKey(e => e.JobId).OnDelete(DeleteBehavior.Cascade);
         entity.HasIndex(e => new { e.JobId, e.Line });

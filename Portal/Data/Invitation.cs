@@ -51,6 +51,12 @@ public class Invitation
     /// <summary>A personal message from the inviter, plain text.</summary>
     public string? Message { get; set; }
 
+    /// <summary>
+    /// The language the invitee is written to in (a culture name such as "de"): the mail, the
+    /// invitation's pages, and the new member's preference. Null on invitations older than languages: the site's.
+    /// </summary>
+    public string? Language { get; set; }
+
     /// <summary>SHA-256 of the link's token; the token itself is never stored.</summary>
     public required string TokenHash { get; set; }
 
@@ -98,6 +104,7 @@ internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitat
         entity.HasOne<BulkJob>().WithMany().HasForeignKey(e => e.BulkJobId).OnDelete(DeleteBehavior.SetNull);
         entity.Property(e => e.Role).HasMaxLength(64);
         entity.Property(e => e.Message).HasMaxLength(InvitationLimits.MessageLength);
+        entity.Property(e => e.Language).HasMaxLength(LanguageCode.MaxLength);
         entity.Property(e => e.TokenHash).HasMaxLength(64);
         entity.Property(e => e.RevokedBy).HasMaxLength(256);
         entity.HasIndex(e => e.TokenHash).IsUnique();

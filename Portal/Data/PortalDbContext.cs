@@ -63,6 +63,7 @@ public class PortalDbContext : IdentityDbContext<PortalUser>
             // One account per address, enforced by the database too (Identity only checks in code).
             user.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
             user.HasIndex(u => u.CreatedAt);
+            user.Property(u => u.Language).HasMaxLength(LanguageCode.MaxLength);
             user.Ignore(u => u.Status);
         });
 

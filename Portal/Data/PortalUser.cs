@@ -53,5 +53,11 @@ public class PortalUser : IdentityUser
     /// <summary>Set when <see cref="WrongCodes"/> reached the limit: no code is checked until then, or until a moderator releases it.</summary>
     public DateTime? CodeEntryLockedUntil { get; set; }
 
+    /// <summary>
+    /// The language the member reads the portal and its mail in (a culture name such as "de"), chosen
+    /// on the profile page, or set when they signed up or accepted an invitation; null: the site's.
+    /// </summary>
+    public string? Language { get; set; }
+
     public AccountStatus Status => DeactivatedAt is null ? (AccountStatus)State : AccountStatus.Deactivated;
 }

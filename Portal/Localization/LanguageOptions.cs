@@ -37,6 +37,42 @@ public sealed class LanguageOptions : IValidatableObject
     public IReadOnlyList<CultureInfo> Cultures =>
         [.. new[] { DefaultLanguage }.Concat(Languages.Count > 0 ? Languages : Available).Distinct(StringComparer.OrdinalIgnoreCase).Select(CultureInfo.GetCultureInfo)];
 
+    /// <summary>
+    /// The offered language <paramref name="code"/> names, itself or the language it is a variant of
+    /// ("de-AT" is German, "DE" too); null when it names none of them, or nothing at all.
+    /// </summary>
+    public CultureInfo? Find(string? code)
+    {
+        if (string.IsNullOrWhiteSpace(code) || code.Length > Data.LanguageCode.MaxLength)
+        {
+            return null;
+        }
+        CultureInfo culture;
+        try
+        {
+            culture = CultureInfo.GetCultureInfo(code.Trim());
+        }
+        catch (CultureNotFoundException)
+        {
+            return null;
+        }
+        var offered = Cultures;
+        for (; culture.Name.Length > 0; culture = culture.Parent)
+        {
+            if (offered.FirstOrDefault(c => string.Equals(c.Name, culture.Name, StringComparison.OrdinalIgnoreCase)) is { } match)
+            {
+                return match;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The language of the page being answered, as stored ("de"); null where there is no page (the command line, background work).</summary>
+    public string? Current => Find(CultureInfo.CurrentUICulture.Name)?.Name;
+
+    /// <summary>The language a stored code names, or the site's when it names none offered (any more).</summary>
+    public CultureInfo CultureOf(string? code) => Find(code) ?? DefaultCulture;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var (language, i) in Languages.Select((language, i) => (language, i)))

@@ -348,6 +348,10 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<string>("DefaultLanguage")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("DefaultMessage")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
@@ -444,6 +448,10 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.Property<long>("JobId")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<int>("Line")
                         .HasColumnType("integer");
@@ -699,6 +707,10 @@ namespace Portal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<DateTime>("LastSentAt")
                         .HasColumnType("timestamp with time zone");
@@ -1018,6 +1030,10 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<DateTime?>("LastSignInAt")
                         .HasColumnType("timestamp with time zone");

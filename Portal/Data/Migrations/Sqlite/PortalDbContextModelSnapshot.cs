@@ -312,6 +312,10 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DefaultLanguage")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DefaultMessage")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -406,6 +410,10 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<long>("JobId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Line")
                         .HasColumnType("INTEGER");
@@ -654,6 +662,10 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<string>("InviterName")
                         .IsRequired()
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("LastSentAt")
@@ -966,6 +978,10 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LastSignInAt")
                         .HasColumnType("TEXT");
