@@ -24,13 +24,14 @@ public sealed partial class MailRenderer(MailTemplateEngine templates, IOptions<
         RenderAsync(TMail.Template, mail, language);
 
     /// <summary>
-    /// Renders the message in <paramref name="language"/> (the site's default when none is given):
+    /// Renders the message in <paramref name="language"/> (the site's default when none is given, or
+    /// one the site does not offer):
     /// its template from the language's folder, dates and durations in its words. A language whose
     /// folder lacks the template gets the English one, in English throughout.
     /// </summary>
     public async Task<RenderedMail> RenderAsync(string template, object mail, CultureInfo? language = null)
     {
-        var culture = language ?? languages.Value.DefaultCulture;
+        var culture = languages.Value.CultureOf(language?.Name);
         var folder = FolderOf(culture, template);
         // The page that sends a message may be in another language (its request's): set here, the
         // message's language holds for this rendering only.

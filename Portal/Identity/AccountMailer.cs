@@ -20,15 +20,15 @@ public sealed class AccountMailer(IDbContextFactory<PortalDbContext> dbFactory, 
     public static readonly TimeSpan ResetLinkLifetime = TimeSpan.FromHours(3);
 
     public Task SendConfirmationLinkAsync(PortalUser user, string email, string confirmationLink) =>
-        QueueAsync(email, ConfirmationMail(user, email, confirmationLink));
+        QueueAsync(email, ConfirmationMail(user, email, confirmationLink), user.Language);
 
     /// <summary>Queues, in the caller's context, the link that confirms <paramref name="email"/> as the account's address.</summary>
     public Task QueueConfirmationAsync(PortalDbContext db, PortalUser user, string email, string confirmationLink) =>
-        mailer.QueueAsync(db, email, ConfirmationMail(user, email, confirmationLink));
+        mailer.QueueAsync(db, email, ConfirmationMail(user, email, confirmationLink), language: user.Language);
 
     /// <summary>To the address as stored, whatever spelling was typed into the form.</summary>
     public Task SendPasswordResetLinkAsync(PortalUser user, string email, string resetLink) =>
-        QueueAsync(user.Email!, new PasswordResetMail(user.UserName!, OnPublicBaseUrl(resetLink), ResetLinkLifetime));
+        QueueAsync(user.Email!, new PasswordResetMail(user.UserName!, OnPublicBaseUrl(resetLink), ResetLinkLifetime), user.Language);
 
     /// <summary>Only Identity's API endpoints send reset codes; the portal maps none and has no template for one.</summary>
     public Task SendPasswordResetCodeAsync(PortalUser user, string email, string resetCode) =>
@@ -37,10 +37,10 @@ public sealed class AccountMailer(IDbContextFactory<PortalDbContext> dbFactory, 
     private EmailConfirmationMail ConfirmationMail(PortalUser user, string email, string link) =>
         new(user.UserName!, email, OnPublicBaseUrl(link));
 
-    private async Task QueueAsync<TMail>(string recipient, TMail mail) where TMail : IMail<TMail>
+    private async Task QueueAsync<TMail>(string recipient, TMail mail, string? language) where TMail : IMail<TMail>
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        await mailer.QueueAsync(db, recipient, mail);
+        await mailer.QueueAsync(db, recipient, mail, language: language);
         await db.SaveChangesAsync();
     }
 

@@ -65,7 +65,7 @@ public sealed class EmailChangeKind(
         await MoveAsync(db, normalizer, user, email, change.Id, "Cancelled because the account's email address changed.", now, cancellationToken);
         if (oldEmail is not null)
         {
-            await reverts.OfferAsync(db, change, user.UserName!, oldEmail, email, now, cancellationToken);
+            await reverts.OfferAsync(db, change, user, oldEmail, email, now, cancellationToken);
         }
     }
 
@@ -97,11 +97,13 @@ public sealed class EmailChangeKind(
         var newEmail = notice.Proposed[Field]!;
         var userName = notice.User.UserName!;
         await mailer.QueueAsync(notice.Db, newEmail,
-            new EmailChangeMail(userName, newEmail, portal.Value.Link($"{ChangeRequests.ConfirmLinkPath}/{notice.Secret}"), Settings.Lifetime));
+            new EmailChangeMail(userName, newEmail, portal.Value.Link($"{ChangeRequests.ConfirmLinkPath}/{notice.Secret}"), Settings.Lifetime),
+            language: notice.User.Language);
         if (!notice.IsResend && notice.User.Email is { } oldEmail)
         {
             await mailer.QueueAsync(notice.Db, oldEmail,
-                new EmailChangeNoticeMail(userName, EmailAddress.Mask(newEmail), portal.Value.Link($"{ChangeRequests.CancelLinkPath}/{notice.CancelToken}")));
+                new EmailChangeNoticeMail(userName, EmailAddress.Mask(newEmail), portal.Value.Link($"{ChangeRequests.CancelLinkPath}/{notice.CancelToken}")),
+                language: notice.User.Language);
         }
         return $"We sent a link to {newEmail}. Open it within {Duration.Describe(Settings.Lifetime)} to confirm the new address; until then your account keeps its current address.";
     }

@@ -186,7 +186,7 @@ public sealed class ChangeModeration(
             if (user?.Email is { } email)
             {
                 await mailer.QueueAsync(db, email, new ChangeRejectedMail(user.UserName!, lifecycle.Kind(change!.Kind).Title, reason,
-                    portal.Value.Link(ChangeRequests.ProfilePath)));
+                    portal.Value.Link(ChangeRequests.ProfilePath)), language: user.Language);
             }
         });
     }

@@ -27,14 +27,15 @@ public sealed class EmailChangeReverts(
     public const string LinkPath = "account/changes/revert";
 
     /// <summary>In the transaction applying a change of address: makes the undo link and mails it to the old address. The caller saves.</summary>
-    public async Task OfferAsync(PortalDbContext db, DeferredChange change, string userName, string oldEmail, string newEmail, DateTime now, CancellationToken cancellationToken)
+    public async Task OfferAsync(PortalDbContext db, DeferredChange change, PortalUser user, string oldEmail, string newEmail, DateTime now, CancellationToken cancellationToken)
     {
         var (token, hash) = Secrets.NewToken();
         var window = options.Value.RevertWindow;
         var until = now + window;
         await db.DeferredChanges.Where(c => c.Id == change.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevertHash, hash).SetProperty(c => c.RevertUntil, until), cancellationToken);
-        await mailer.QueueAsync(db, oldEmail, new EmailChangedMail(userName, EmailAddress.Mask(newEmail), portal.Value.Link($"{LinkPath}/{token}"), window));
+        await mailer.QueueAsync(db, oldEmail, new EmailChangedMail(user.UserName!, EmailAddress.Mask(newEmail), portal.Value.Link($"{LinkPath}/{token}"), window),
+            language: user.Language);
     }
 
     public async Task<RevertLink> OpenAsync(string token, CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Email;
 using Portal.Features.Audit;
@@ -62,6 +63,7 @@ public sealed class InvitationResponses(
     OptOutList optOuts,
     AccountEmails accountEmails,
     AuditLog audit,
+    IOptions<LanguageOptions> languages,
     TimeProvider clock)
 {
     private static readonly StaticTexts Texts = new(typeof(InvitationResponses));
@@ -121,6 +123,8 @@ public sealed class InvitationResponses(
             user.State = AccountState.Active;
             user.ActivatedAt = now;
             user.EmailConfirmed = true;
+            // The language the invitee read the invitation in: the invitation's, unless they switched.
+            user.Language = languages.Value.Current ?? invitation.Language;
             user.SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
             user.ConcurrencyStamp = Guid.NewGuid().ToString();
             if (invitation.Role is not null && !await db.UserRoles.AnyAsync(r => r.UserId == user.Id && r.RoleId == invitation.Role.ToLowerInvariant(), cancellationToken))
@@ -281,6 +285,20 @@ public sealed class InvitationResponses(
             errors[nameof(InviteeForm.Email)] = Texts["EmailTaken"];
         }
         return check.Canonical;
+    }
+
+    /// <summary>The language of the invitation a link belongs to, a replaced link's too; null for a link that names none.</summary>
+    public async Task<string?> LanguageAsync(string token, CancellationToken cancellationToken = default)
+    {
+        if (!Secrets.IsWellFormed(token))
+        {
+            return null;
+        }
+        var hash = Secrets.Hash(token);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Invitations.Where(i => i.TokenHash == hash).Select(i => i.Language)
+            .Concat(db.RetiredInvitationTokens.Where(t => t.TokenHash == hash).Join(db.Invitations, t => t.InvitationId, i => i.Id, (t, i) => i.Language))
+            .FirstOrDefaultAsync(cancellationToken);
     }
 
     private async Task<(Invitation? Invitation, InvitationProblem? Problem)> FindAsync(PortalDbContext db, string token, CancellationToken cancellationToken)

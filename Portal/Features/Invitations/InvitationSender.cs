@@ -34,6 +34,6 @@ public sealed class OutboxInvitationSender(Mailer mailer) : IInvitationSender
             ["List-Unsubscribe"] = $"<{letter.OneClickOptOutUrl}>",
             ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
         };
-        return new QueuedMail<InvitationMail>(invitation.Email!, mail, headers);
+        return new QueuedMail<InvitationMail>(invitation.Email!, mail, headers, invitation.Language);
     }
 }

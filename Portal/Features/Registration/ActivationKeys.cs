@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
@@ -30,6 +29,6 @@ public sealed class ActivationKeys(Mailer mailer, IOptions<RegistrationOptions> 
         var (token, hash) = Secrets.NewToken();
         db.ActivationKeys.Add(new ActivationKey { UserId = user.Id, KeyHash = hash, CreatedAt = now, ExpiresAt = now + Lifetime });
         await mailer.QueueAsync(db, user.Email!, new ActivationMail(user.UserName!, user.Email!, portal.Value.Link($"{ActivatePath}/{token}"), Lifetime),
-            language: CultureInfo.CurrentUICulture);
+            language: user.Language);
     }
 }

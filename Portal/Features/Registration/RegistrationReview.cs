@@ -190,14 +190,14 @@ public sealed class RegistrationReview(
         if (decision == SignUpStatus.Active)
         {
             AccountActivation.Activate(user, signUp, now);
-            await mailer.QueueAsync(db, user.Email!, new RegistrationDecisionMail(user.UserName!, true, null, portal.Value.Link(SignInPath)));
+            await mailer.QueueAsync(db, user.Email!, new RegistrationDecisionMail(user.UserName!, true, null, portal.Value.Link(SignInPath)), language: user.Language);
             audit.Record(db, actor, AuditActions.RegistrationApproved, target, $"account {user.UserName} activated");
         }
         else
         {
             // The account was never active: it goes; the application keeps who applied, and why not.
             db.Users.Remove(user);
-            await mailer.QueueAsync(db, signUp.Email, new RegistrationDecisionMail(signUp.UserName, false, reason, portal.Value.Link(SignInPath)));
+            await mailer.QueueAsync(db, signUp.Email, new RegistrationDecisionMail(signUp.UserName, false, reason, portal.Value.Link(SignInPath)), language: user.Language);
             audit.Record(db, actor, AuditActions.RegistrationRejected, target, reason);
         }
         try

@@ -93,6 +93,7 @@ public sealed class Registrations(
     Mailer mailer,
     AuditLog audit,
     IOptions<RegistrationOptions> options,
+    IOptions<LanguageOptions> languages,
     IOptions<PortalOptions> portal,
     TimeProvider clock,
     ILogger<Registrations> logger)
@@ -255,7 +256,8 @@ public sealed class Registrations(
         else
         {
             await mailer.QueueAsync(db, owner.Email!, new AlreadyRegisteredMail(
-                owner.UserName!, owner.Email!, portal.Value.Link("Identity/Account/Login"), portal.Value.Link("Identity/Account/ForgotPassword")));
+                owner.UserName!, owner.Email!, portal.Value.Link("Identity/Account/Login"), portal.Value.Link("Identity/Account/ForgotPassword")),
+                language: owner.Language);
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -280,6 +282,8 @@ public sealed class Registrations(
         user.NormalizedUserName = normalizer.NormalizeName(userName);
         user.PasswordHash = passwordHash;
         user.State = AccountState.AwaitingActivation;
+        // The language the visitor signed up in is the one their mail, and their pages once signed in, are in.
+        user.Language = languages.Value.Current;
         user.CreatedAt = now;
         user.SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
         user.ConcurrencyStamp = Guid.NewGuid().ToString();
