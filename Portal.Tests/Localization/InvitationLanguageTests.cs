@@ -3,9 +3,11 @@ using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Localization;
 
-/// <summary>An invitee whose browser reads German: the invitation's pages, their checks and their dates in German.</summary>
+/// <summary>An invitee of an invitation in German, whose browser reads German: the invitation's pages, their checks and their dates in German.</summary>
 public sealed class InvitationLanguageTests : IAsyncLifetime
 {
+    private static readonly InviteOptions German = new(Language: "de");
+
     private readonly InvitationPortal _portal = new();
 
     private HttpClient GermanBrowser()
@@ -18,7 +20,7 @@ public sealed class InvitationLanguageTests : IAsyncLifetime
     [Fact]
     public async Task The_invitation_page_reads_German_with_the_date_in_German()
     {
-        var token = await _portal.InviteAsync("gast@example.org", new InviteOptions(Role: "Moderator", Message: "Schön, dass Sie dabei sind!"));
+        var token = await _portal.InviteAsync("gast@example.org", new InviteOptions(Role: "Moderator", Message: "Schön, dass Sie dabei sind!", Language: "de"));
         using var client = GermanBrowser();
 
         var page = await client.GetPageAsync($"/invite/{token}");
@@ -37,7 +39,7 @@ public sealed class InvitationLanguageTests : IAsyncLifetime
     public async Task An_invitee_whose_user_name_is_taken_is_told_in_German()
     {
         var taken = await _portal.Portal.CreateUserAsync("taken@example.org");
-        var token = await _portal.InviteAsync("neu@example.org");
+        var token = await _portal.InviteAsync("neu@example.org", German);
         using var client = GermanBrowser();
 
         using var response = await client.SubmitFormAsync($"/invite/{token}", new Dictionary<string, string>
@@ -67,7 +69,7 @@ public sealed class InvitationLanguageTests : IAsyncLifetime
     [Fact]
     public async Task The_opt_out_page_and_its_answer_read_German()
     {
-        var token = await _portal.InviteAsync("nein@example.org");
+        var token = await _portal.InviteAsync("nein@example.org", German);
         using var client = GermanBrowser();
 
         var page = await client.GetPageAsync($"/invite/{token}/opt-out");

@@ -38,7 +38,6 @@ public sealed partial class UntranslatedTextTests
         "Features/Invitations/Bulk/BulkJobPage.razor",
         "Features/Invitations/Bulk/ClassChips.razor",
         "Features/Invitations/InvitationsPage.razor",
-        "Features/Invitations/InviteDialog.razor",
         "Features/OptOut/OptOutsPage.razor",
         "Features/Outbox/MailView.razor",
         "Features/Outbox/OutboxPage.razor",

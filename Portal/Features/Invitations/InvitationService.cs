@@ -9,11 +9,15 @@ using Portal.Features.Audit;
 using Portal.Features.OptOut;
 using Portal.Features.Outbox;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Features.Invitations;
 
-/// <summary>What an inviter may choose per invitation; anything left null takes the default.</summary>
-public sealed record InviteOptions(string? Role = null, string? Message = null, int? ExpiryDays = null);
+/// <summary>
+/// What an inviter may choose per invitation; anything left null takes the default. <paramref name="Language"/>
+/// is the invitee's ("de"): the mail, the invitation's pages and the new member's preference are in it.
+/// </summary>
+public sealed record InviteOptions(string? Role = null, string? Message = null, int? ExpiryDays = null, string? Language = null);
 
 /// <summary>
 /// The outcome for one address. Deconstructs like django-inviter's <c>(user, sent)</c>: the account's id
@@ -64,6 +68,7 @@ public sealed class InvitationService(
     AuditLog audit,
     IOptions<InvitationOptions> options,
     IOptions<PortalOptions> portal,
+    IOptions<LanguageOptions> languages,
     TimeProvider clock)
 {
     public const string AuditTargetType = "invitation";
@@ -220,6 +225,7 @@ public sealed class InvitationService(
             invitation.Role = choices.Role ?? invitation.Role;
             invitation.Message = choices.Message ?? invitation.Message;
             invitation.Name = name ?? invitation.Name;
+            invitation.Language = languages.Value.Find(choices.Language)?.Name ?? invitation.Language;
         }
         else
         {
@@ -234,6 +240,7 @@ public sealed class InvitationService(
                 InviterName = inviter.Name,
                 Role = choices.Role,
                 Message = string.IsNullOrWhiteSpace(choices.Message) ? null : choices.Message.Trim(),
+                Language = LanguageOf(choices.Language),
                 TokenHash = hash,
                 Status = InvitationStatus.Pending,
                 CreatedAt = now,
@@ -257,7 +264,7 @@ public sealed class InvitationService(
         {
             return null;
         }
-        return await InviteAsync(invitation.Email, actor, resend: true, new InviteOptions(invitation.Role, invitation.Message), cancellationToken);
+        return await InviteAsync(invitation.Email, actor, resend: true, new InviteOptions(invitation.Role, invitation.Message, Language: invitation.Language), cancellationToken);
     }
 
     /// <summary>Withdraws a pending invitation: its link stops working; the record stays.</summary>
@@ -361,9 +368,16 @@ public sealed class InvitationService(
         LockoutEnabled = true,
     };
 
+    /// <summary>The offered language <paramref name="code"/> names, as stored ("de" for "DE" or "de-AT"); the site's when it names none.</summary>
+    public string LanguageOf(string? code) => (languages.Value.Find(code) ?? languages.Value.DefaultCulture).Name;
+
     /// <summary>Why the options cannot be used, or null when they can.</summary>
-    public static string? CheckOptions(InviteOptions choices)
+    public string? CheckOptions(InviteOptions choices)
     {
+        if (choices.Language is not null && languages.Value.Find(choices.Language) is null)
+        {
+            return $"The portal does not speak {choices.Language} (its languages: {string.Join(", ", languages.Value.Cultures.Select(c => c.Name))}).";
+        }
         if (choices.Role is not null && !Roles.All.Contains(choices.Role))
         {
             return $"There is no role called {choices.Role}.";

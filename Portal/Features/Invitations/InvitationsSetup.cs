@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Localization;
 using Portal.Data;
 using Portal.Features.Invitations.Bulk;
 using Portal.Features.OptOut;
@@ -12,6 +13,8 @@ public static class InvitationsSetup
         services.AddSingleton<IInvitationSender, OutboxInvitationSender>();
         services.AddSingleton<InvitationService>();
         services.AddSingleton<InvitationResponses>();
+        // After the reader's own choice (the switch's cookie), before the browser's languages.
+        services.PostConfigure<RequestLocalizationOptions>(o => o.RequestCultureProviders.Insert(1, new InvitationLanguageProvider()));
         services.AddSettings<BulkInviteOptions>(BulkInviteOptions.Section);
         services.AddSingleton<BulkAnalysis>();
         services.AddSingleton<BulkRuns>();

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Features.Invitations.Bulk;
 
@@ -15,15 +16,16 @@ public sealed class BulkAnalysis(
     InvitationService invitations,
     IOptions<BulkInviteOptions> limits,
     IOptions<InvitationOptions> invitationOptions,
+    IOptions<LanguageOptions> languages,
     TimeProvider clock)
 {
     private const int AnalysisChunk = 2000;
 
     /// <summary>A file showing the columns, for admins to start from.</summary>
     public static string TemplateCsv =>
-        "email,name,role,message,expires_days\r\n" +
-        "ada@example.org,Ada Lovelace,Moderator,Welcome to the team!,14\r\n" +
-        "grace@example.org,Grace Hopper,,,\r\n";
+        "email,name,role,message,expires_days,language\r\n" +
+        "ada@example.org,Ada Lovelace,Moderator,Welcome to the team!,14,en\r\n" +
+        "grace@example.org,Grace Hopper,,,,\r\n";
 
     /// <summary>
     /// The dry run: reads the file as it streams in and stores every row with its class (new,
@@ -114,8 +116,8 @@ public sealed class BulkAnalysis(
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>The checks that need no database: the address, the role, the lifetime, and repeats in the file.</summary>
-    private static BulkJobRow Check(long jobId, CsvInvitationRow input, HashSet<string> seen)
+    /// <summary>The checks that need no database: the address, the role, the lifetime, the language, and repeats in the file.</summary>
+    private BulkJobRow Check(long jobId, CsvInvitationRow input, HashSet<string> seen)
     {
         var row = new BulkJobRow
         {
@@ -155,6 +157,15 @@ public sealed class BulkAnalysis(
                 return row;
             }
             row.ExpiresDays = days;
+        }
+        if (input.Language is not null)
+        {
+            row.Language = languages.Value.Find(input.Language)?.Name;
+            if (row.Language is null)
+            {
+                row.Reason = $"The portal does not speak \"{input.Language}\" (its languages: {string.Join(", ", languages.Value.Cultures.Select(c => c.Name))}).";
+                return row;
+            }
         }
         if (!seen.Add(EmailAddress.Key(check.Canonical!)))
         {

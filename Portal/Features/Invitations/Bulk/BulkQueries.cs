@@ -7,8 +7,12 @@ using Portal.Identity;
 
 namespace Portal.Features.Invitations.Bulk;
 
-/// <summary>The options an admin picks before starting a run; rows' own values win over them.</summary>
-public sealed record BulkRunOptions(string? DefaultRole, string? DefaultMessage, bool Resend, int ExpiryDays);
+/// <summary>The options an admin picks before starting a run; rows' own values win over them. A null language is the site's.</summary>
+public sealed record BulkRunOptions(string? DefaultRole, string? DefaultMessage, bool Resend, int ExpiryDays, string? DefaultLanguage = null)
+{
+    /// <summary>The defaults as one invitation's options, to be checked by the same rules.</summary>
+    public InviteOptions AsInviteOptions() => new(DefaultRole, DefaultMessage, ExpiryDays, DefaultLanguage);
+}
 
 public sealed record BulkJobView(
     long Id, string FileName, string CreatedByName, DateTime CreatedAt, BulkJobStatus Status, int TotalRows,
@@ -138,6 +142,6 @@ public sealed class BulkQueries(IDbContextFactory<PortalDbContext> dbFactory)
             [BulkRowClass.Invalid] = j.InvalidRows,
             [BulkRowClass.DuplicateInFile] = j.DuplicateRows,
         },
-        new BulkRunOptions(j.DefaultRole, j.DefaultMessage, j.Resend, j.ExpiryDays),
+        new BulkRunOptions(j.DefaultRole, j.DefaultMessage, j.Resend, j.ExpiryDays, j.DefaultLanguage),
         j.StartedAt, j.FinishedAt, j.ProcessedRows, j.SentRows, j.Error);
 }

@@ -27,7 +27,7 @@ public sealed class BulkRuns(
     public async Task<string?> StartAsync(Actor actor, long jobId, BulkRunOptions options, CancellationToken cancellationToken = default)
     {
         actor.Require(Roles.Admin);
-        var problem = InvitationService.CheckOptions(new InviteOptions(options.DefaultRole, options.DefaultMessage, options.ExpiryDays));
+        var problem = invitations.CheckOptions(options.AsInviteOptions());
         if (problem is not null)
         {
             return problem;
@@ -37,6 +37,7 @@ public sealed class BulkRuns(
             .SetProperty(j => j.Status, BulkJobStatus.Queued)
             .SetProperty(j => j.DefaultRole, options.DefaultRole)
             .SetProperty(j => j.DefaultMessage, string.IsNullOrWhiteSpace(options.DefaultMessage) ? null : options.DefaultMessage.Trim())
+            .SetProperty(j => j.DefaultLanguage, invitations.LanguageOf(options.DefaultLanguage))
             .SetProperty(j => j.Resend, options.Resend)
             .SetProperty(j => j.ExpiryDays, options.ExpiryDays), cancellationToken);
         return started == 1 ? null : "This upload has been started already.";
@@ -157,7 +158,7 @@ public sealed class BulkRuns(
                 };
                 if (action != InviteAction.Nothing)
                 {
-                    var choices = new InviteOptions(row.Role ?? job.DefaultRole, row.Message ?? job.DefaultMessage, row.ExpiresDays ?? job.ExpiryDays);
+                    var choices = new InviteOptions(row.Role ?? job.DefaultRole, row.Message ?? job.DefaultMessage, row.ExpiresDays ?? job.ExpiryDays, row.Language ?? job.DefaultLanguage);
                     letters.Add(invitations.Apply(db, row.Canonical!, state, action, actor, choices, row.Name, job.Id, now));
                 }
             }

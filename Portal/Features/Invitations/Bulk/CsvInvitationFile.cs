@@ -9,19 +9,19 @@ public sealed class CsvFileException(string message) : Exception(message);
 
 /// <summary>One data row as written, or the reason it cannot be read.</summary>
 /// <param name="Line">The line of the file the row starts on; the header is line 1.</param>
-public sealed record CsvInvitationRow(int Line, string Email, string? Name, string? Role, string? Message, string? ExpiresDays, string? Problem);
+public sealed record CsvInvitationRow(int Line, string Email, string? Name, string? Role, string? Message, string? ExpiresDays, string? Language, string? Problem);
 
 /// <summary>
 /// Reads an uploaded file of addresses as it streams in (it is never held in memory whole): UTF-8
 /// with or without a byte order mark, columns separated by commas, semicolons or tabs (detected),
 /// RFC 4180 quoting with line breaks inside quotes. The header names the columns in any case:
-/// <c>email</c> (required), <c>name</c>, <c>role</c>, <c>message</c>, <c>expires_days</c>.
+/// <c>email</c> (required), <c>name</c>, <c>role</c>, <c>message</c>, <c>expires_days</c>, <c>language</c>.
 /// Problems with one row are reported on that row; problems with the file throw <see cref="CsvFileException"/>.
 /// </summary>
 public sealed class CsvInvitationFile : IAsyncDisposable
 {
     public const string EmailColumn = "email";
-    public static readonly IReadOnlyList<string> Columns = [EmailColumn, "name", "role", "message", "expires_days"];
+    public static readonly IReadOnlyList<string> Columns = [EmailColumn, "name", "role", "message", "expires_days", "language"];
 
     private readonly CsvReader _reader;
     private readonly Queue<CsvMalformedRecord> _malformed;
@@ -62,7 +62,7 @@ public sealed class CsvInvitationFile : IAsyncDisposable
             var headers = reader.Headers;
             if (headers.Count == 0 || headers.All(string.IsNullOrWhiteSpace))
             {
-                throw new CsvFileException("The file is empty. Its first line should name the columns: email, and optionally name, role, message, expires_days.");
+                throw new CsvFileException("The file is empty. Its first line should name the columns: email, and optionally name, role, message, expires_days, language.");
             }
             if (headers.Any(h => h.Contains('\uFFFD', StringComparison.Ordinal)))
             {
@@ -76,7 +76,7 @@ public sealed class CsvInvitationFile : IAsyncDisposable
             if (columns[0] < 0)
             {
                 throw new CsvFileException(
-                    $"The header has no \"email\" column (it has: {string.Join(", ", headers.Select(h => $"\"{h}\""))}). The first line should name the columns: email, and optionally name, role, message, expires_days.");
+                    $"The header has no \"email\" column (it has: {string.Join(", ", headers.Select(h => $"\"{h}\""))}). The first line should name the columns: email, and optionally name, role, message, expires_days, language.");
             }
             var ignored = headers.Where(h => !Columns.Contains(h.Trim(), StringComparer.OrdinalIgnoreCase)).ToList();
             return new CsvInvitationFile(reader, malformed, limits, columns, ignored);
@@ -136,7 +136,7 @@ public sealed class CsvInvitationFile : IAsyncDisposable
             problem = "The email field is empty.";
         }
         return new CsvInvitationRow(line, Clip(values[0]), Clip(values[1]).NullIfEmpty(), Clip(values[2]).NullIfEmpty(),
-            Clip(values[3]).NullIfEmpty(), values[4].NullIfEmpty(), problem);
+            Clip(values[3]).NullIfEmpty(), values[4].NullIfEmpty(), values[5].Trim().NullIfEmpty(), problem);
     }
 
     private CsvInvitationRow Malformed(CsvMalformedRecord bad)
@@ -145,7 +145,7 @@ public sealed class CsvInvitationFile : IAsyncDisposable
         {
             throw new CsvFileException($"Line {bad.LineNumber} opens a quote that is never closed, so the rest of the file cannot be read. Close the quote and upload the file again.");
         }
-        return new CsvInvitationRow((int)bad.LineNumber, Clip(bad.RawRecord.ReplaceLineEndings(" ")), null, null, null, null,
+        return new CsvInvitationRow((int)bad.LineNumber, Clip(bad.RawRecord.ReplaceLineEndings(" ")), null, null, null, null, null,
             bad.Reason switch
             {
                 CsvMalformedReason.StrayQuote => "A quote stands inside a field that is not quoted. Quote the whole field and double the quote inside it.",
