@@ -2,13 +2,15 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Portal.Data;
+using Portal.Localization;
 
 namespace Portal.Identity;
 
 /// <summary>
 /// Identity's sign-in with the portal's rules: only active, not deactivated accounts sign in (and a
 /// refused or locked one looks like a wrong password), people sign in with their user name or their
-/// address, failures count towards lockout, and each sign-in is recorded.
+/// address, failures count towards lockout, each sign-in is recorded, and the browser takes the
+/// member's saved language.
 /// </summary>
 public sealed class PortalSignInManager(
     UserManager<PortalUser> userManager,
@@ -18,6 +20,7 @@ public sealed class PortalSignInManager(
     ILogger<SignInManager<PortalUser>> logger,
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<PortalUser> confirmation,
+    IOptions<LanguageOptions> languages,
     TimeProvider clock)
     : SignInManager<PortalUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
@@ -42,6 +45,11 @@ public sealed class PortalSignInManager(
     public override async Task SignInWithClaimsAsync(PortalUser user, AuthenticationProperties? authenticationProperties, IEnumerable<System.Security.Claims.Claim> additionalClaims)
     {
         await base.SignInWithClaimsAsync(user, authenticationProperties, additionalClaims);
+        // The member's saved language becomes the browser's, on whatever device they sign in.
+        if (languages.Value.Find(user.Language) is { } language)
+        {
+            LanguageSetup.Remember(Context, language, clock);
+        }
         user.LastSignInAt = clock.GetUtcNow().UtcDateTime;
         await UserManager.UpdateAsync(user);
     }

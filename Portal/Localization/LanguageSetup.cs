@@ -1,12 +1,14 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Portal.Localization;
 
 /// <summary>
-/// Who reads which language: the visitor's own choice (the language switch's cookie), else the
-/// first of the browser's languages the portal offers, else the site's default. Texts come from the
-/// resource files beside each page and service (<c>RegisterPage.resx</c>, <c>RegisterPage.de.resx</c>).
+/// Who reads which language: the visitor's own choice (the language switch's cookie, which a
+/// member's saved language sets at sign-in), else the language of the invitation a link belongs to,
+/// else the first of the browser's languages the portal offers, else the site's default. Texts come
+/// from the resource files beside each page and service (<c>RegisterPage.resx</c>, <c>RegisterPage.de.resx</c>).
 /// </summary>
 public static class LanguageSetup
 {
@@ -20,12 +22,14 @@ public static class LanguageSetup
     {
         builder.Services.AddSettings<LanguageOptions>(LanguageOptions.Section);
         builder.Services.AddLocalization();
+        builder.Services.AddSingleton<MemberLanguages>();
         builder.Services.AddOptions<RequestLocalizationOptions>().Configure<IOptions<LanguageOptions>>((request, languages) =>
         {
             var cultures = languages.Value.Cultures;
             request.DefaultRequestCulture = new RequestCulture(languages.Value.DefaultCulture);
             request.SupportedCultures = [.. cultures];
             request.SupportedUICultures = [.. cultures];
+            // Features add theirs after the cookie (an invitation's link knows its language).
             request.RequestCultureProviders = [new CookieRequestCultureProvider { CookieName = Cookie }, new AcceptLanguageHeaderRequestCultureProvider()];
         });
         return builder;
@@ -50,6 +54,12 @@ public static class LanguageSetup
         {
             return Results.NotFound();
         }
+        Remember(context, culture, clock);
+        return Results.Redirect(IsLocal(returnUrl) ? returnUrl! : "/");
+    }
+
+    /// <summary>Keeps <paramref name="culture"/> as the browser's language for a year: the answer to this request sets the cookie.</summary>
+    public static void Remember(HttpContext context, CultureInfo culture, TimeProvider clock) =>
         context.Response.Cookies.Append(Cookie, CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)), new CookieOptions
         {
             Expires = clock.GetUtcNow().AddYears(1),
@@ -58,8 +68,6 @@ public static class LanguageSetup
             SameSite = SameSiteMode.Lax,
             IsEssential = true,
         });
-        return Results.Redirect(IsLocal(returnUrl) ? returnUrl! : "/");
-    }
 
     /// <summary>A path on this site: "/register", not "//evil.example" nor "/\evil.example" nor "https://...".</summary>
     internal static bool IsLocal(string? url) =>
