@@ -32,9 +32,13 @@ public sealed class MailRendererTests(TestPortal portal) : IClassFixture<TestPor
     [Fact]
     public async Task A_language_without_the_template_gets_the_english_message_in_english_throughout()
     {
+        using var templates = new TemplateCopy();
+        File.Delete(templates.PathOf("de/Account/PasswordReset.cshtml"));
+        await using var untranslated = new TestPortal();
+        templates.Configure(untranslated);
         var reset = new PasswordResetMail("greta", "https://portal.test/r?code=1", TimeSpan.FromHours(3));
 
-        var mail = await Renderer.RenderAsync(reset, CultureInfo.GetCultureInfo("de"));
+        var mail = await untranslated.Get<MailRenderer>().RenderAsync(reset, CultureInfo.GetCultureInfo("de"));
 
         Assert.StartsWith("Reset your", mail.Subject);
         Assert.Contains("3 hours", mail.Text);

@@ -5,25 +5,10 @@ namespace Portal.Tests.Localization;
 
 /// <summary>
 /// Every message exists in every language: English at the top of the templates folder, each other
-/// language in its subfolder with the same paths. A template missing in a language is sent in
-/// English, so the messages not translated yet are listed by name; the list only shrinks.
+/// language in its subfolder with the same paths.
 /// </summary>
 public sealed class TemplateParityTests
 {
-    private static readonly HashSet<string> NotYetTranslated =
-    [
-        "Account/EmailConfirmation.cshtml",
-        "Account/PasswordReset.cshtml",
-        "Confirmations/ChangeRejected.cshtml",
-        "Confirmations/CodeEntryLocked.cshtml",
-        "Confirmations/EmailChange.cshtml",
-        "Confirmations/EmailChangeNotice.cshtml",
-        "Confirmations/EmailChanged.cshtml",
-        "Invitations/Invitation.cshtml",
-        "Registration/AlreadyRegistered.cshtml",
-        "Registration/RegistrationDecision.cshtml",
-    ];
-
     private static readonly string Root = Path.Combine(Repository.Root, "Templates");
 
     private static IReadOnlyList<string> Translated => [.. LanguageOptions.Available.Where(l => l != "en")];
@@ -34,7 +19,7 @@ public sealed class TemplateParityTests
             .Where(f => !skipLanguages || !Translated.Any(l => f.StartsWith(l + "/", StringComparison.Ordinal)))];
 
     [Fact]
-    public void Every_template_exists_in_every_language_but_the_listed_ones()
+    public void Every_template_exists_in_every_language()
     {
         var english = Files(Root, skipLanguages: true);
         var problems = new List<string>();
@@ -42,12 +27,10 @@ public sealed class TemplateParityTests
         {
             var folder = Path.Combine(Root, language);
             var theirs = Directory.Exists(folder) ? Files(folder, skipLanguages: false) : [];
-            problems.AddRange(english.Except(theirs).Where(f => !NotYetTranslated.Contains(f)).Select(f => $"{language}/{f} is missing"));
+            problems.AddRange(english.Except(theirs).Select(f => $"{language}/{f} is missing"));
             problems.AddRange(theirs.Except(english).Select(f => $"{language}/{f} has no English version"));
-            problems.AddRange(NotYetTranslated.Intersect(theirs).Select(f => $"{language}/{f} is translated: take it off the list"));
         }
         Assert.Empty(problems);
-        Assert.All(NotYetTranslated, f => Assert.Contains(f, english));
     }
 
     [Fact]

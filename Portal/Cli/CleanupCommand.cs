@@ -1,25 +1,26 @@
 using System.CommandLine;
 using Portal.Features.Registration;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Cli;
 
 /// <summary>The registration cleanup on demand, as the daily job runs it; with --dry-run it only lists.</summary>
 public static class CleanupCommand
 {
+    private static readonly StaticTexts Texts = new(typeof(CleanupCommand));
+
     public static Command Build(IServiceProvider services, TextWriter output)
     {
-        var dryRun = new Option<bool>("--dry-run") { Description = "Only list what would be deleted; change nothing." };
-        var command = new Command("cleanup", "Delete accounts never activated whose activation link expired, and old spent activation keys.") { dryRun };
+        var dryRun = new Option<bool>("--dry-run") { Description = Texts["DryRunOption"] };
+        var command = new Command("cleanup", Texts["Description"]) { dryRun };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var dry = parse.GetValue(dryRun);
             var report = await services.GetRequiredService<RegistrationCleanup>().RunAsync(Actor.System, dry,
-                account => output.WriteLineAsync($"{(dry ? "Would delete" : "Deleted")} {account.MaskedEmail}, registered {account.RegisteredAt:yyyy-MM-dd}: {account.Reason}"),
+                account => output.WriteLineAsync(Texts.Format(dry ? "WouldDelete" : "Deleted", account.MaskedEmail, account.RegisteredAt, account.Reason)),
                 cancellationToken);
-            await output.WriteLineAsync(dry
-                ? $"Dry run: {report.AccountText} and {report.KeyText} would be deleted; nothing was changed."
-                : $"Deleted {report.AccountText} and {report.KeyText}.");
+            await output.WriteLineAsync(Texts.Format(dry ? "DryRunTotals" : "Totals", report.AccountText, report.KeyText));
             return PortalCli.Success;
         });
         return command;

@@ -4,6 +4,7 @@ using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Users;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Cli;
 
@@ -13,12 +14,14 @@ namespace Portal.Cli;
 /// </summary>
 public static class CreateAdminCommand
 {
+    private static readonly StaticTexts Texts = new(typeof(CreateAdminCommand));
+
     public static Command Build(IServiceProvider services, TextWriter output)
     {
-        var email = new Option<string>("--email") { Description = "The admin's email address.", Required = true };
-        var password = new Option<string?>("--password") { Description = "The password (required for a new account)." };
-        var userName = new Option<string?>("--username") { Description = "The user name of a new account (default: the email address)." };
-        var command = new Command("create-admin", "Create an admin account, or make an existing account an admin.") { email, password, userName };
+        var email = new Option<string>("--email") { Description = Texts["EmailOption"], Required = true };
+        var password = new Option<string?>("--password") { Description = Texts["PasswordOption"] };
+        var userName = new Option<string?>("--username") { Description = Texts["UserNameOption"] };
+        var command = new Command("create-admin", Texts["Description"]) { email, password, userName };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var scope = services.CreateAsyncScope();
@@ -47,7 +50,7 @@ public static class CreateAdminCommand
         {
             if (string.IsNullOrEmpty(password))
             {
-                throw new CliInputException("--password is required to create a new account.");
+                throw new CliInputException(Texts["PasswordRequired"]);
             }
             user = new PortalUser
             {
@@ -84,9 +87,7 @@ public static class CreateAdminCommand
             new AuditTarget(UserAdmin.AuditTargetType, user.Id, user.Email), "from the command line");
         await db.SaveChangesAsync();
 
-        return created
-            ? $"Created the admin account {user.UserName} <{user.Email}>. Sign in at /Identity/Account/Login."
-            : $"{user.UserName} <{user.Email}> is an active admin{(string.IsNullOrEmpty(password) ? "" : " with the new password")}.";
+        return Texts.Format(created ? "Created" : string.IsNullOrEmpty(password) ? "IsAdmin" : "IsAdminWithPassword", user.UserName, user.Email);
     }
 
     private static void Ensure(IdentityResult result)

@@ -4,6 +4,7 @@ using Portal.Data;
 using Portal.Features.Invitations;
 using Portal.Features.Invitations.Bulk;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Cli;
 
@@ -13,17 +14,19 @@ namespace Portal.Cli;
 /// </summary>
 public static class InviteCommand
 {
+    private static readonly StaticTexts Texts = new(typeof(InviteCommand));
+
     public static Command Build(IServiceProvider services, TextWriter output)
     {
-        var csv = new Option<FileInfo>("--csv") { Description = "The CSV file: a header with email, and optionally name, role, message, expires_days, language.", Required = true };
-        var inviter = new Option<string>("--inviter") { Description = "The email address of the admin the invitations come from.", Required = true };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Only classify the rows; send nothing." };
-        var role = new Option<string?>("--role") { Description = "The role for rows that name none." };
-        var resend = new Option<bool>("--resend") { Description = "Send pending invitations again, with new links." };
-        var message = new Option<string?>("--message") { Description = "The personal message for rows that have none." };
-        var days = new Option<int?>("--expires-days") { Description = "How long the invitations stay valid, for rows that do not say." };
-        var language = new Option<string?>("--language") { Description = "The language for rows that name none (en, de, ...); the inviter's own by default." };
-        var command = new Command("invite", "Invite the addresses of a CSV file.") { csv, inviter, dryRun, role, resend, message, days, language };
+        var csv = new Option<FileInfo>("--csv") { Description = Texts["CsvOption"], Required = true };
+        var inviter = new Option<string>("--inviter") { Description = Texts["InviterOption"], Required = true };
+        var dryRun = new Option<bool>("--dry-run") { Description = Texts["DryRunOption"] };
+        var role = new Option<string?>("--role") { Description = Texts["RoleOption"] };
+        var resend = new Option<bool>("--resend") { Description = Texts["ResendOption"] };
+        var message = new Option<string?>("--message") { Description = Texts["MessageOption"] };
+        var days = new Option<int?>("--expires-days") { Description = Texts["DaysOption"] };
+        var language = new Option<string?>("--language") { Description = Texts["LanguageOption"] };
+        var command = new Command("invite", Texts["Description"]) { csv, inviter, dryRun, role, resend, message, days, language };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var scope = services.CreateAsyncScope();
@@ -40,12 +43,12 @@ public static class InviteCommand
     {
         if (!file.Exists)
         {
-            throw new CliInputException($"--csv: there is no file at {file.FullName}.");
+            throw new CliInputException(Texts.Format("NoFile", file.FullName));
         }
         var (actor, inviterLanguage) = await AdminAsync(services, inviterEmail);
         var canonicalRole = role is null ? null
             : Roles.All.FirstOrDefault(r => string.Equals(r, role, StringComparison.OrdinalIgnoreCase))
-              ?? throw new CliInputException($"--role: there is no role called {role} (roles: {string.Join(", ", Roles.All)}).");
+              ?? throw new CliInputException(Texts.Format("NoRole", role, string.Join(", ", Roles.All)));
         var analysis = services.GetRequiredService<BulkAnalysis>();
         var queries = services.GetRequiredService<BulkQueries>();
         var runs = services.GetRequiredService<BulkRuns>();
@@ -69,7 +72,7 @@ public static class InviteCommand
             throw new CliInputException($"{file.Name}: {ex.Message}");
         }
         var job = (await queries.GetAsync(actor, jobId, cancellationToken))!;
-        await output.WriteLineAsync($"{file.Name}: {job.TotalRows:N0} rows");
+        await output.WriteLineAsync(Texts.Format(Plural.Key("Rows", job.TotalRows), file.Name, job.TotalRows));
         foreach (var (rowClass, count) in job.Classes)
         {
             await output.WriteLineAsync($"  {ClassChips.Text(rowClass),-20} {count,9:N0}");
@@ -83,11 +86,11 @@ public static class InviteCommand
             }
             await runs.RunToEndAsync(jobId, cancellationToken);
             job = (await queries.GetAsync(actor, jobId, cancellationToken))!;
-            await output.WriteLineAsync($"Sent {job.SentRows:N0} invitations ({job.Status}).");
+            await output.WriteLineAsync(Texts.Format(Plural.Key("Sent", job.SentRows), job.SentRows, Texts[$"Status{job.Status}"]));
         }
         else
         {
-            await output.WriteLineAsync("Dry run: nothing was sent.");
+            await output.WriteLineAsync(Texts["DryRunDone"]);
         }
 
         var results = Path.Combine(file.DirectoryName!, Path.GetFileNameWithoutExtension(file.Name) + ".results.csv");
@@ -95,7 +98,7 @@ public static class InviteCommand
         {
             await queries.WriteResultsAsync(actor, jobId, stream, cancellationToken);
         }
-        await output.WriteLineAsync($"Results: {results}");
+        await output.WriteLineAsync(Texts.Format("Results", results));
     }
 
     /// <summary>The admin the invitations come from, and their saved language.</summary>
@@ -105,7 +108,7 @@ public static class InviteCommand
         var user = await users.FindByEmailAsync(email);
         if (user is null || user.Status != AccountStatus.Active || !await users.IsInRoleAsync(user, Roles.Admin))
         {
-            throw new CliInputException($"--inviter: {email} is not an active admin account. Make one with create-admin.");
+            throw new CliInputException(Texts.Format("NotAdmin", email));
         }
         return (new Actor(user.Id, user.UserName!, new HashSet<string>(await users.GetRolesAsync(user))), user.Language);
     }

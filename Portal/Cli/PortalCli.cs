@@ -1,14 +1,18 @@
 using System.CommandLine;
+using Portal.Localization;
 
 namespace Portal.Cli;
 
 /// <summary>
 /// Commands run with the portal's own configuration and database instead of serving:
 /// <c>dotnet run --project Portal -- create-admin --email ... --password ...</c>.
-/// Exit codes: 0 done, 2 bad input, 1 anything else.
+/// Exit codes: 0 done, 2 bad input, 1 anything else. The commands speak the language of the shell
+/// they run in (its current UI culture, from <c>LANG</c>), English where the portal has no texts for it.
 /// </summary>
 public static class PortalCli
 {
+    private static readonly StaticTexts Texts = new(typeof(PortalCli));
+
     public const int Success = 0;
     public const int Failure = 1;
     public const int BadInput = 2;
@@ -19,7 +23,7 @@ public static class PortalCli
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
     {
-        var root = new RootCommand("Portal administration commands.")
+        var root = new RootCommand(Texts["Description"])
         {
             CreateAdminCommand.Build(services, output),
             InviteCommand.Build(services, output),

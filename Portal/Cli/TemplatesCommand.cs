@@ -1,14 +1,17 @@
 using System.CommandLine;
 using Portal.Email;
+using Portal.Localization;
 
 namespace Portal.Cli;
 
 /// <summary><c>templates check</c>: compiles every mail template and renders each message with its sample data.</summary>
 public static class TemplatesCommand
 {
+    private static readonly StaticTexts Texts = new(typeof(TemplatesCommand));
+
     public static Command Build(IServiceProvider services, TextWriter output, TextWriter error)
     {
-        var check = new Command("check", "Compile every mail template and render each message with its sample data; exit 2 on an error.");
+        var check = new Command("check", Texts["CheckDescription"]);
         check.SetAction(async (_, cancellationToken) =>
         {
             var templates = services.GetRequiredService<MailTemplateEngine>();
@@ -19,12 +22,12 @@ public static class TemplatesCommand
             }
             if (errors.Count > 0)
             {
-                await error.WriteLineAsync($"{errors.Count} errors in the mail templates in {templates.Root}.");
+                await error.WriteLineAsync(Texts.Format(Plural.Key("Errors", errors.Count), errors.Count, templates.Root));
                 return PortalCli.BadInput;
             }
-            await output.WriteLineAsync($"{templates.Files().Count()} mail templates in {templates.Root} compile, and {MailTemplates.All.Count} messages render with their sample data.");
+            await output.WriteLineAsync(Texts.Format("Checked", templates.Files().Count(), templates.Root, MailTemplates.All.Count));
             return PortalCli.Success;
         });
-        return new Command("templates", "Mail templates.") { check };
+        return new Command("templates", Texts["Description"]) { check };
     }
 }

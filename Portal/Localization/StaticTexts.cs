@@ -5,8 +5,8 @@ namespace Portal.Localization;
 
 /// <summary>
 /// The texts of a class that has no localizer injected (rules, formats), from the resource files
-/// beside it (<c>UserNameRules.resx</c>, <c>UserNameRules.de.resx</c>), in the language of the
-/// current request, or English where there is none (the command line, background work).
+/// beside it (<c>UserNameRules.resx</c>, <c>UserNameRules.de.resx</c>), in the current UI culture:
+/// the request's language, on the command line the shell's; English where the portal has no texts for it.
 /// </summary>
 public sealed class StaticTexts(Type owner)
 {

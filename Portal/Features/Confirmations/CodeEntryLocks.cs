@@ -62,7 +62,7 @@ public sealed class CodeEntryLocks(
         audit.Record(db, actor, AuditActions.AccountCodeEntryLocked, Target(user), $"{user.WrongCodes} wrong codes in a row; locked until {until:yyyy-MM-dd HH:mm} UTC");
         if (user.Email is { } email)
         {
-            await mailer.QueueAsync(db, email, new CodeEntryLockedMail(user.UserName!, user.WrongCodes, $"{until:yyyy-MM-dd HH:mm} UTC", portal.Value.Link(ChangeRequests.ProfilePath)),
+            await mailer.QueueAsync(db, email, new CodeEntryLockedMail(user.UserName!, user.WrongCodes, until, portal.Value.Link(ChangeRequests.ProfilePath)),
                 language: user.Language);
         }
         return Locked(changeId, until);
