@@ -64,6 +64,29 @@ public sealed class InviteCommandTests(TestPortal portal) : IClassFixture<TestPo
     }
 
     [Fact]
+    public async Task Rows_naming_no_language_are_invited_in_the_inviters_saved_one_or_in_the_one_asked_for()
+    {
+        var admin = await AdminAsync();
+        await using (var db = await portal.DbAsync())
+        {
+            await db.Users.Where(u => u.Email == admin).ExecuteUpdateAsync(s => s.SetProperty(u => u.Language, "de"));
+        }
+        var inviterOwn = await FileAsync("own.csv", "email,language\nown1@example.org,\nown2@example.org,en\n");
+        var asked = await FileAsync("asked.csv", "email\nasked@example.org\n");
+
+        Assert.Equal(0, (await RunAsync("invite", "--csv", inviterOwn, "--inviter", admin)).Code);
+        Assert.Equal(0, (await RunAsync("invite", "--csv", asked, "--inviter", admin, "--language", "EN")).Code);
+        var (code, _, error) = await RunAsync("invite", "--csv", asked, "--inviter", admin, "--language", "klingon");
+
+        await using var check = await portal.DbAsync();
+        var languages = await check.Invitations.Where(i => i.Email!.EndsWith("@example.org") && (i.Email.StartsWith("own") || i.Email.StartsWith("asked")))
+            .ToDictionaryAsync(i => i.Email!, i => i.Language);
+        Assert.Equal(new Dictionary<string, string?> { ["own1@example.org"] = "de", ["own2@example.org"] = "en", ["asked@example.org"] = "en" }, languages);
+        Assert.Equal(PortalCli.BadInput, code);
+        Assert.Contains("--language: The portal does not speak klingon (its languages: en, de).", error);
+    }
+
+    [Fact]
     public async Task A_dry_run_prints_the_classes_writes_a_results_file_and_sends_nothing()
     {
         var admin = await AdminAsync();

@@ -100,6 +100,42 @@ public class BulkInvitesTests : IAsyncLifetime
     }
 
     [DatabaseFact]
+    public async Task Each_row_is_invited_in_the_language_it_names_the_others_in_the_runs_and_a_language_not_offered_is_a_bad_row()
+    {
+        var jobId = await AnalyzeAsync(
+            "email,language\n" +
+            "anna@example.org,de-DE\n" +
+            "ben@example.org,EN\n" +
+            "chloe@example.org,\n" +
+            "dora@example.org,fr\n");
+
+        var rows = (await Queries.RowsAsync(Admin, jobId, null, new PageRequest(0, 50))).Items;
+        Assert.Equal([BulkRowClass.New, BulkRowClass.New, BulkRowClass.New, BulkRowClass.Invalid], rows.Select(r => r.Class));
+        Assert.Equal("The portal does not speak \"fr\" (its languages: en, de).", rows[3].Reason);
+        Assert.Null(await Runs.StartAsync(Admin, jobId, new BulkRunOptions(null, null, Resend: false, ExpiryDays: 10, DefaultLanguage: "de")));
+        await Runs.RunToEndAsync(jobId, default);
+
+        await using var db = await _portal.DbAsync();
+        var languages = await db.Invitations.Where(i => i.BulkJobId == jobId).ToDictionaryAsync(i => i.Email!, i => i.Language);
+        Assert.Equal(new Dictionary<string, string?> { ["anna@example.org"] = "de", ["ben@example.org"] = "en", ["chloe@example.org"] = "de" }, languages);
+        var subjects = await db.OutboxMessages.Where(m => m.Template == "InvitationMail").ToDictionaryAsync(m => m.Recipient, m => m.Subject);
+        Assert.Equal("Bulk Admin hat Sie zu Portal eingeladen", subjects["anna@example.org"]);
+        Assert.Equal("Bulk Admin invited you to join Portal", subjects["ben@example.org"]);
+        Assert.Equal("Bulk Admin hat Sie zu Portal eingeladen", subjects["chloe@example.org"]);
+    }
+
+    [DatabaseFact]
+    public async Task A_run_whose_default_language_is_not_offered_does_not_start()
+    {
+        var jobId = await AnalyzeAsync("email\nanna@example.org\n");
+
+        var refused = await Runs.StartAsync(Admin, jobId, new BulkRunOptions(null, null, Resend: false, ExpiryDays: 10, DefaultLanguage: "xx"));
+
+        Assert.Equal("The portal does not speak xx (its languages: en, de).", refused);
+        Assert.Equal(BulkJobStatus.Analyzed, (await Queries.GetAsync(Admin, jobId))!.Status);
+    }
+
+    [DatabaseFact]
     public async Task A_run_sends_by_the_same_rules_as_one_invitation_and_ends_with_one_audit_entry()
     {
         await SetUpExistingAsync();
