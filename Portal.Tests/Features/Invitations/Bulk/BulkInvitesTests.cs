@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -122,6 +123,27 @@ public class BulkInvitesTests : IAsyncLifetime
         Assert.Equal("Bulk Admin hat Sie zu Portal eingeladen", subjects["anna@example.org"]);
         Assert.Equal("Bulk Admin invited you to join Portal", subjects["ben@example.org"]);
         Assert.Equal("Bulk Admin hat Sie zu Portal eingeladen", subjects["chloe@example.org"]);
+    }
+
+    [DatabaseFact]
+    public async Task The_results_file_names_its_columns_and_outcomes_in_the_readers_language()
+    {
+        var jobId = await AnalyzeAsync("email\nneu@example.org\nkaputt\n");
+        Assert.Null(await Runs.StartAsync(Admin, jobId, new BulkRunOptions(null, null, Resend: false, ExpiryDays: 10)));
+        await Runs.RunToEndAsync(jobId, default);
+        using var english = new MemoryStream();
+        using var german = new MemoryStream();
+
+        await Queries.WriteResultsAsync(Admin, jobId, english);
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("de-DE");
+        await Queries.WriteResultsAsync(Admin, jobId, german);
+
+        var englishLines = Encoding.UTF8.GetString(english.ToArray()).ReplaceLineEndings("\n").Split('\n');
+        var germanLines = Encoding.UTF8.GetString(german.ToArray()).ReplaceLineEndings("\n").Split('\n');
+        Assert.Equal(["line,email,outcome,reason", "2,neu@example.org,Sent,"], englishLines[..2]);
+        Assert.StartsWith("3,kaputt,Invalid,", englishLines[2]);
+        Assert.Equal(["Zeile,E-Mail,Ergebnis,Grund", "2,neu@example.org,Gesendet,"], germanLines[..2]);
+        Assert.StartsWith("3,kaputt,Ungültig,", germanLines[2]);
     }
 
     [DatabaseFact]

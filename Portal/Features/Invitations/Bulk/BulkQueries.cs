@@ -4,6 +4,7 @@ using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Features.Invitations.Bulk;
 
@@ -36,6 +37,9 @@ public sealed record BulkFunnel(int Invited, int DeliveryFailed, int Accepted);
 /// <summary>What admins read of uploads: the list, one upload with its rows, how its invitations fared, and the results file.</summary>
 public sealed class BulkQueries(IDbContextFactory<PortalDbContext> dbFactory)
 {
+    /// <summary>The results file's header and outcome words, in the reader's language (English: the outcomes' names).</summary>
+    private static readonly StaticTexts Texts = new(typeof(BulkQueries));
+
     private static readonly Dictionary<string, Expression<Func<BulkJobRow, object?>>> RowColumns = new()
     {
         [nameof(BulkJobRowView.Line)] = r => r.Line,
@@ -108,8 +112,8 @@ public sealed class BulkQueries(IDbContextFactory<PortalDbContext> dbFactory)
 
     /// <summary>
     /// Writes the results file: one line per row of the upload (line, email, outcome, reason), the
-    /// dry run's class for rows not processed. Cells that a spreadsheet would run as a formula get a
-    /// leading apostrophe.
+    /// dry run's class for rows not processed; the header and the outcomes in the reader's language.
+    /// Cells that a spreadsheet would run as a formula get a leading apostrophe.
     /// </summary>
     public async Task WriteResultsAsync(Actor actor, long jobId, Stream output, CancellationToken cancellationToken = default)
     {
@@ -117,12 +121,12 @@ public sealed class BulkQueries(IDbContextFactory<PortalDbContext> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var job = await db.BulkJobs.AsNoTracking().FirstAsync(j => j.Id == jobId, cancellationToken);
         await using var csv = CsvWriter.Create(output, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
-        await csv.WriteRecordAsync(["line", "email", "outcome", "reason"], cancellationToken);
+        await csv.WriteRecordAsync([Texts["Line"], Texts["Email"], Texts["Outcome"], Texts["Reason"]], cancellationToken);
         await foreach (var row in db.BulkJobRows.AsNoTracking().Where(r => r.JobId == jobId).OrderBy(r => r.Line)
             .Select(r => new { r.Line, r.Email, r.Class, r.Outcome, r.Reason }).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             var outcome = row.Outcome?.ToString() ?? (job.Status == BulkJobStatus.Analyzed ? row.Class.ToString() : "NotProcessed");
-            await csv.WriteRecordAsync([row.Line.ToString(CultureInfo.InvariantCulture), row.Email, outcome, row.Reason ?? ""], cancellationToken);
+            await csv.WriteRecordAsync([row.Line.ToString(CultureInfo.InvariantCulture), row.Email, Texts[outcome], row.Reason ?? ""], cancellationToken);
         }
     }
 
