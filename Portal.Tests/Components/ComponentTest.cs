@@ -29,6 +29,8 @@ public abstract class ComponentTest : IAsyncLifetime
     protected ComponentTest()
     {
         Context.Services.AddMudServices();
+        // The components' texts in the current language.
+        Context.Services.AddLocalization();
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
