@@ -11,6 +11,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using Portal.Data;
 using Portal.Identity;
+using Portal.Localization;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Components;
@@ -29,6 +30,9 @@ public abstract class ComponentTest : IAsyncLifetime
     protected ComponentTest()
     {
         Context.Services.AddMudServices();
+        // The components' texts, MudBlazor's own among them, in the current language, as WebSetup has them.
+        Context.Services.AddLocalization();
+        Context.Services.AddTransient<MudLocalizer, MudTexts>();
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
     }
 

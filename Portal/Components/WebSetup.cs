@@ -33,6 +33,7 @@ public static class WebSetup
             o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
             o.SnackbarConfiguration.VisibleStateDuration = 6000;
         });
+        builder.Services.AddTransient<MudLocalizer, MudTexts>();
         builder.Services.AddSingleton<PortalTheme>();
         builder.Services.AddHttpContextAccessor();
         // Names and addresses in any script are written as they are, not as numeric entities;

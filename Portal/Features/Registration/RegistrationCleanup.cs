@@ -4,6 +4,7 @@ using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Users;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Features.Registration;
 
@@ -16,9 +17,11 @@ public sealed record CleanupAccount(string UserId, string MaskedEmail, DateTime 
 /// </summary>
 public sealed record CleanupReport(bool DryRun, int AccountCount, int KeyCount, IReadOnlyList<CleanupAccount> Accounts)
 {
-    public string AccountText => AccountCount == 1 ? "1 account" : $"{AccountCount:N0} accounts";
+    private static readonly StaticTexts Texts = new(typeof(RegistrationCleanup));
 
-    public string KeyText => KeyCount == 1 ? "1 old activation key" : $"{KeyCount:N0} old activation keys";
+    public string AccountText => Texts.Format(AccountCount == 1 ? "AccountOne" : "AccountMany", AccountCount);
+
+    public string KeyText => Texts.Format(KeyCount == 1 ? "KeyOne" : "KeyMany", KeyCount);
 }
 
 /// <summary>

@@ -6,6 +6,7 @@ using Portal.Data;
 using Portal.Email;
 using Portal.Features.Audit;
 using Portal.Identity;
+using Portal.Localization;
 using Portal.Email.Mails.Registration;
 
 namespace Portal.Features.Registration;
@@ -45,6 +46,8 @@ public sealed class RegistrationReview(
     public const string AuditTargetType = "sign-up";
     public const string SignInPath = "Identity/Account/Login";
 
+    private static readonly StaticTexts Texts = new(typeof(RegistrationReview));
+
     private static readonly Dictionary<string, Expression<Func<SignUp, object?>>> Columns = new()
     {
         [nameof(SignUpRow.CreatedAt)] = s => s.CreatedAt,
@@ -62,8 +65,8 @@ public sealed class RegistrationReview(
 
     /// <summary>Why a rejection reason cannot be sent, or null when it can.</summary>
     public static string? CheckReason(string? reason) =>
-        string.IsNullOrWhiteSpace(reason) ? "Give a reason: it is sent to the applicant."
-        : reason.Trim().Length > RegistrationLimits.ReasonLength ? $"The reason is longer than {RegistrationLimits.ReasonLength} characters."
+        string.IsNullOrWhiteSpace(reason) ? Texts["ReasonMissing"]
+        : reason.Trim().Length > RegistrationLimits.ReasonLength ? Texts.Format("ReasonTooLong", RegistrationLimits.ReasonLength)
         : null;
 
     public async Task<Page<SignUpRow>> ListAsync(Actor actor, SignUpQuery query, PageRequest page, CancellationToken cancellationToken = default)
@@ -161,11 +164,11 @@ public sealed class RegistrationReview(
         var signUp = await db.SignUps.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (signUp is null)
         {
-            return new SkippedSignUp(id, null, "no longer exists");
+            return new SkippedSignUp(id, null, Texts["Gone"]);
         }
         if (signUp.UserId is not null && signUp.UserId == actor.UserId)
         {
-            return Skip(signUp, "is your own sign-up: another moderator decides on it");
+            return Skip(signUp, Texts["OwnSignUp"]);
         }
         if (signUp.Status != SignUpStatus.AwaitingApproval)
         {
@@ -174,7 +177,7 @@ public sealed class RegistrationReview(
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == signUp.UserId, cancellationToken);
         if (user is not { State: AccountState.AwaitingApproval, ActivatedAt: null, DeactivatedAt: null })
         {
-            return Skip(signUp, "has no account waiting for approval any more");
+            return Skip(signUp, Texts["NoAccountWaiting"]);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -208,7 +211,7 @@ public sealed class RegistrationReview(
         {
             // An admin changed or deleted the account since it was read.
             await transaction.RollbackAsync(cancellationToken);
-            return Skip(signUp, "changed while it was being decided: reload and look again");
+            return Skip(signUp, Texts["ChangedMeanwhile"]);
         }
         await transaction.CommitAsync(cancellationToken);
         return null;
@@ -218,10 +221,10 @@ public sealed class RegistrationReview(
 
     private static SkippedSignUp AlreadyDecided(SignUp signUp) => Skip(signUp, signUp.Status switch
     {
-        SignUpStatus.Active when signUp.DecidedByName is { } by => $"was already approved by {by}",
-        SignUpStatus.Active => "is already active",
-        SignUpStatus.Rejected => $"was already rejected by {signUp.DecidedByName}",
-        SignUpStatus.AwaitingActivation => "has not confirmed the address yet",
-        var closed => $"is closed ({closed.ToString().ToLowerInvariant()})",
+        SignUpStatus.Active when signUp.DecidedByName is { } by => Texts.Format("ApprovedBy", by),
+        SignUpStatus.Active => Texts["AlreadyActive"],
+        SignUpStatus.Rejected => Texts.Format("RejectedBy", signUp.DecidedByName),
+        SignUpStatus.AwaitingActivation => Texts["NotConfirmed"],
+        var closed => Texts[$"Closed{closed}"],
     });
 }

@@ -6,6 +6,7 @@ using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Confirmations;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Features.Users;
 
@@ -32,6 +33,8 @@ public sealed record UserChangeResult(bool Succeeded, string Message);
 public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, TimeProvider clock)
 {
     public const string AuditTargetType = "user";
+
+    private static readonly StaticTexts Texts = new(typeof(UserAdmin));
 
     private static readonly Dictionary<string, Expression<Func<PortalUser, object?>>> Columns = new()
     {
@@ -99,11 +102,11 @@ public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, Audi
         {
             if (user.Id == actor.UserId)
             {
-                return "You cannot deactivate your own account.";
+                return Texts["OwnAccount"];
             }
             if (user.DeactivatedAt is not null)
             {
-                return $"{user.UserName} is already deactivated.";
+                return Texts.Format("AlreadyDeactivated", user.UserName);
             }
             var now = clock.GetUtcNow().UtcDateTime;
             user.DeactivatedAt = now;
@@ -119,34 +122,34 @@ public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, Audi
             // The links and codes of the account's pending changes die as well.
             await ChangeLifecycle.RevokeSecretsAsync(db, user.Id, except: null, "Cancelled because the account was deactivated.", now, cancellationToken);
             return null;
-        }, user => $"{user.UserName} is deactivated: they cannot sign in and their open sessions end within a minute.");
+        }, user => Texts.Format("Deactivated", user.UserName));
 
     public Task<UserChangeResult> ReactivateAsync(Actor actor, string userId, CancellationToken cancellationToken = default) =>
         ChangeAsync(actor, userId, AuditActions.UserReactivated, cancellationToken, (_, user) =>
         {
             if (user.DeactivatedAt is null)
             {
-                return Task.FromResult<string?>($"{user.UserName} is not deactivated.");
+                return Task.FromResult<string?>(Texts.Format("NotDeactivated", user.UserName));
             }
             user.DeactivatedAt = null;
             return Task.FromResult<string?>(null);
-        }, user => $"{user.UserName} is reactivated.");
+        }, user => Texts.Format("Reactivated", user.UserName));
 
     public Task<UserChangeResult> GrantRoleAsync(Actor actor, string userId, string role, CancellationToken cancellationToken = default) =>
         ChangeAsync(actor, userId, AuditActions.UserRoleGranted, cancellationToken, async (db, user) =>
         {
             if (!Roles.All.Contains(role))
             {
-                return $"There is no role called {role}.";
+                return Texts.Format("NoSuchRole", role);
             }
             var roleId = role.ToLowerInvariant();
             if (await db.UserRoles.AnyAsync(r => r.UserId == user.Id && r.RoleId == roleId, cancellationToken))
             {
-                return $"{user.UserName} already has the role {role}.";
+                return Texts.Format("AlreadyHasRole", user.UserName, role);
             }
             db.UserRoles.Add(new IdentityUserRole<string> { UserId = user.Id, RoleId = roleId });
             return null;
-        }, user => $"{user.UserName} now has the role {role}.", role);
+        }, user => Texts.Format("RoleGranted", user.UserName, role), role);
 
     public Task<UserChangeResult> RemoveRoleAsync(Actor actor, string userId, string role, CancellationToken cancellationToken = default) =>
         ChangeAsync(actor, userId, AuditActions.UserRoleRemoved, cancellationToken, async (db, user) =>
@@ -155,17 +158,17 @@ public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, Audi
             var membership = await db.UserRoles.FirstOrDefaultAsync(r => r.UserId == user.Id && r.RoleId == roleId, cancellationToken);
             if (membership is null)
             {
-                return $"{user.UserName} does not have the role {role}.";
+                return Texts.Format("DoesNotHaveRole", user.UserName, role);
             }
             if (role == Roles.Admin && user.Id == actor.UserId)
             {
-                return "You cannot remove your own Admin role: ask another admin.";
+                return Texts["OwnAdminRole"];
             }
             db.UserRoles.Remove(membership);
             // Signs the account out everywhere, so the role is gone from open sessions too.
             user.SecurityStamp = NewStamp();
             return null;
-        }, user => $"{user.UserName} no longer has the role {role}; their sessions end within a minute.", role);
+        }, user => Texts.Format("RoleRemoved", user.UserName, role), role);
 
     /// <summary>
     /// Loads the account, lets <paramref name="change"/> refuse (returning why) or change it, then
@@ -180,7 +183,7 @@ public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, Audi
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null)
         {
-            return new UserChangeResult(false, "That account no longer exists.");
+            return new UserChangeResult(false, Texts["Gone"]);
         }
         var refusal = await change(db, user);
         if (refusal is not null)
@@ -195,7 +198,7 @@ public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, Audi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return new UserChangeResult(false, "The account changed while you were looking at it: reload and try again.");
+            return new UserChangeResult(false, Texts["ChangedMeanwhile"]);
         }
         return new UserChangeResult(true, done(user));
     }
