@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Features.Invitations.Bulk;
 
@@ -18,6 +19,8 @@ public sealed class BulkAnalysis(
     TimeProvider clock)
 {
     private const int AnalysisChunk = 2000;
+
+    private static readonly StaticTexts Texts = new(typeof(BulkAnalysis));
 
     /// <summary>A file showing the columns, for admins to start from.</summary>
     public static string TemplateCsv =>
@@ -143,7 +146,7 @@ public sealed class BulkAnalysis(
             row.Role = Roles.All.FirstOrDefault(r => string.Equals(r, input.Role.Trim(), StringComparison.OrdinalIgnoreCase));
             if (row.Role is null)
             {
-                row.Reason = $"There is no role called \"{input.Role}\" (roles: {string.Join(", ", Roles.All)}).";
+                row.Reason = Texts.Format("NoSuchRole", input.Role, string.Join(", ", Roles.All));
                 return row;
             }
         }
@@ -151,7 +154,7 @@ public sealed class BulkAnalysis(
         {
             if (!int.TryParse(input.ExpiresDays, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days is < 1 or > 365)
             {
-                row.Reason = $"expires_days must be a whole number of days from 1 to 365 (it is \"{input.ExpiresDays}\").";
+                row.Reason = Texts.Format("ExpiresDays", input.ExpiresDays);
                 return row;
             }
             row.ExpiresDays = days;
@@ -159,7 +162,7 @@ public sealed class BulkAnalysis(
         if (!seen.Add(EmailAddress.Key(check.Canonical!)))
         {
             row.Class = BulkRowClass.DuplicateInFile;
-            row.Reason = "The address appears earlier in the file.";
+            row.Reason = Texts["Duplicate"];
             return row;
         }
         row.Class = BulkRowClass.New;
@@ -171,11 +174,11 @@ public sealed class BulkAnalysis(
     private static (BulkRowClass Class, string? Reason) ClassOf(AddressState state) =>
         InviteRules.Decide(state.Facts, resend: true).Outcome switch
         {
-            InviteOutcome.OptedOut => (BulkRowClass.OptedOut, "The address opted out of invitations."),
+            InviteOutcome.OptedOut => (BulkRowClass.OptedOut, Texts["OptedOut"]),
             InviteOutcome.Suppressed => (BulkRowClass.Suppressed, state.Bounce!.Explanation),
-            InviteOutcome.Deactivated => (BulkRowClass.AlreadyMember, "The account is deactivated."),
+            InviteOutcome.Deactivated => (BulkRowClass.AlreadyMember, Texts["Deactivated"]),
             InviteOutcome.AlreadyMember => (BulkRowClass.AlreadyMember, null),
-            InviteOutcome.Resent => (BulkRowClass.PendingInvitation, $"Invited, expires {state.Live!.ExpiresAt:yyyy-MM-dd}."),
+            InviteOutcome.Resent => (BulkRowClass.PendingInvitation, Texts.Format("Invited", state.Live!.ExpiresAt)),
             _ => (BulkRowClass.New, null),
         };
 }
