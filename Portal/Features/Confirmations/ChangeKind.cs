@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
@@ -36,7 +37,32 @@ public abstract class ChangeKind
     /// <summary>The key in URLs and the database, such as "email".</summary>
     public abstract string Name { get; }
 
+    /// <summary>The kind's name, in the reader's language: "Phone number".</summary>
     public abstract string Title { get; }
+
+    /// <summary>The kind in a sentence to its member, in the reader's language: "your phone number".</summary>
+    public abstract string Yours { get; }
+
+    /// <summary>
+    /// The title as records keep it (the audit log, stored reasons, messages not translated yet): in
+    /// the site's base language, whoever acted in whatever language.
+    /// </summary>
+    public string RecordTitle
+    {
+        get
+        {
+            var reader = CultureInfo.CurrentUICulture;
+            CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+            try
+            {
+                return Title;
+            }
+            finally
+            {
+                CultureInfo.CurrentUICulture = reader;
+            }
+        }
+    }
 
     public virtual string TargetType => UserTarget;
 

@@ -7,8 +7,15 @@ using Portal.Email;
 using Portal.Identity;
 using Portal.Email.Mails;
 using Portal.Email.Mails.Confirmations;
+using Portal.Localization;
 
 namespace Portal.Features.Confirmations;
+
+/// <summary>The texts of the change kinds: their titles, fields and what each tells its member.</summary>
+internal static class ChangeKinds
+{
+    public static readonly StaticTexts Texts = new(typeof(ChangeKinds));
+}
 
 /// <summary>
 /// The account's email address: confirmed by a link to the new address after the current password;
@@ -21,13 +28,16 @@ public sealed class EmailChangeKind(
 {
     public const string Field = "Email";
 
+    /// <summary>The title as the records keep it, for the undo link, which has no kind at hand.</summary>
     public const string KindTitle = "Email address";
 
     public override string Name => "email";
 
-    public override string Title => KindTitle;
+    public override string Title => ChangeKinds.Texts["EmailTitle"];
 
-    public override IReadOnlyList<ChangeField> Fields { get; } = [new(Field, "Email address")];
+    public override string Yours => ChangeKinds.Texts["EmailYours"];
+
+    public override IReadOnlyList<ChangeField> Fields => [new(Field, Title)];
 
     public override ChangeChannel Channel => ChangeChannel.Link;
 
@@ -53,7 +63,7 @@ public sealed class EmailChangeKind(
         }
         var normalized = normalizer.NormalizeEmail(check.Canonical);
         return await db.Users.AnyAsync(u => u.NormalizedEmail == normalized && u.Id != targetId, cancellationToken)
-            ? new ChangeValidation(new Dictionary<string, string?>(), new Dictionary<string, string> { [Field] = "Another account has that address." })
+            ? new ChangeValidation(new Dictionary<string, string?>(), new Dictionary<string, string> { [Field] = ChangeKinds.Texts["EmailTaken"] })
             : new ChangeValidation(new Dictionary<string, string?> { [Field] = check.Canonical }, new Dictionary<string, string>());
     }
 
@@ -105,7 +115,7 @@ public sealed class EmailChangeKind(
                 new EmailChangeNoticeMail(userName, EmailAddress.Mask(newEmail), portal.Value.Link($"{ChangeRequests.CancelLinkPath}/{notice.CancelToken}")),
                 language: notice.User.Language);
         }
-        return $"We sent a link to {newEmail}. Open it within {Duration.Describe(Settings.Lifetime)} to confirm the new address; until then your account keeps its current address.";
+        return ChangeKinds.Texts.Format("EmailLinkSent", newEmail, Duration.Describe(Settings.Lifetime));
     }
 
     public override string? Destination(IReadOnlyDictionary<string, string?> proposed) => EmailAddress.Mask(proposed[Field]!);
@@ -118,9 +128,11 @@ public sealed class PhoneChangeKind(IOptions<ConfirmationsOptions> options, ISms
 
     public override string Name => "phone";
 
-    public override string Title => "Phone number";
+    public override string Title => ChangeKinds.Texts["PhoneTitle"];
 
-    public override IReadOnlyList<ChangeField> Fields { get; } = [new(Field, "Phone number")];
+    public override string Yours => ChangeKinds.Texts["PhoneYours"];
+
+    public override IReadOnlyList<ChangeField> Fields => [new(Field, Title)];
 
     public override ChangeChannel Channel => ChangeChannel.Sms;
 
@@ -147,9 +159,9 @@ public sealed class PhoneChangeKind(IOptions<ConfirmationsOptions> options, ISms
     {
         var phone = notice.Proposed[Field]!;
         await sms.SendAsync(notice.Db, phone,
-            $"{notice.Secret} is your {portal.Value.SiteName} code to confirm this number. It is valid for {Duration.Describe(Settings.Lifetime)}.",
+            ChangeKinds.Texts.Format("SmsText", notice.Secret, portal.Value.SiteName, Duration.Describe(Settings.Lifetime)),
             notice.Change.Id, cancellationToken);
-        return $"We sent a code to {MemberDetailsRules.MaskPhone(phone)}. Enter it within {Duration.Describe(Settings.Lifetime)}.";
+        return ChangeKinds.Texts.Format("PhoneCodeSent", MemberDetailsRules.MaskPhone(phone), Duration.Describe(Settings.Lifetime));
     }
 
     public override string? Destination(IReadOnlyDictionary<string, string?> proposed) => MemberDetailsRules.MaskPhone(proposed[Field]!);
@@ -160,14 +172,16 @@ public sealed class PostalAddressChangeKind(IOptions<ConfirmationsOptions> optio
 {
     public override string Name => "postal-address";
 
-    public override string Title => "Postal address";
+    public override string Title => ChangeKinds.Texts["PostalTitle"];
 
-    public override IReadOnlyList<ChangeField> Fields { get; } =
+    public override string Yours => ChangeKinds.Texts["PostalYours"];
+
+    public override IReadOnlyList<ChangeField> Fields =>
     [
-        new(nameof(MemberProfile.Street), "Street and number"),
-        new(nameof(MemberProfile.PostalCode), "Postal code"),
-        new(nameof(MemberProfile.City), "Town or city"),
-        new(nameof(MemberProfile.Country), "Country"),
+        new(nameof(MemberProfile.Street), ChangeKinds.Texts["Street"]),
+        new(nameof(MemberProfile.PostalCode), ChangeKinds.Texts["PostalCode"]),
+        new(nameof(MemberProfile.City), ChangeKinds.Texts["City"]),
+        new(nameof(MemberProfile.Country), ChangeKinds.Texts["Country"]),
     ];
 
     public override ChangeChannel Channel => ChangeChannel.Letter;
@@ -185,7 +199,7 @@ public sealed class PostalAddressChangeKind(IOptions<ConfirmationsOptions> optio
     {
         var name = notice.Profile?.DisplayName ?? notice.User.UserName!;
         await letters.SendAsync(notice.Db, new LetterRequest(notice.Change.Id, notice.User.Id, name, AddressBlock(name, notice.Proposed), notice.Secret!), cancellationToken);
-        return $"We will post a letter with a code to {notice.Proposed[nameof(MemberProfile.City)]}. Enter the code within {Duration.Describe(Settings.Lifetime)}.";
+        return ChangeKinds.Texts.Format("LetterComing", notice.Proposed[nameof(MemberProfile.City)], Duration.Describe(Settings.Lifetime));
     }
 
     public override string? Destination(IReadOnlyDictionary<string, string?> proposed) =>
@@ -201,12 +215,14 @@ public sealed class BankAccountChangeKind(IOptions<ConfirmationsOptions> options
 {
     public override string Name => "bank-account";
 
-    public override string Title => "Bank account";
+    public override string Title => ChangeKinds.Texts["BankTitle"];
 
-    public override IReadOnlyList<ChangeField> Fields { get; } =
+    public override string Yours => ChangeKinds.Texts["BankYours"];
+
+    public override IReadOnlyList<ChangeField> Fields =>
     [
-        new(nameof(MemberProfile.Iban), "IBAN"),
-        new(nameof(MemberProfile.AccountHolder), "Account holder"),
+        new(nameof(MemberProfile.Iban), ChangeKinds.Texts["Iban"]),
+        new(nameof(MemberProfile.AccountHolder), ChangeKinds.Texts["AccountHolder"]),
     ];
 
     public override ChangeChannel Channel => ChangeChannel.Transfer;
@@ -231,7 +247,7 @@ public sealed class BankAccountChangeKind(IOptions<ConfirmationsOptions> options
             Reference = notice.Secret,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         });
-        return Task.FromResult($"We will send a small amount to {MemberDetailsRules.MaskIban(iban)}. Enter the transfer's reference within {Duration.Describe(Settings.Lifetime)}.");
+        return Task.FromResult(ChangeKinds.Texts.Format("TransferComing", MemberDetailsRules.MaskIban(iban), Duration.Describe(Settings.Lifetime)));
     }
 
     public override string? Destination(IReadOnlyDictionary<string, string?> proposed) => MemberDetailsRules.MaskIban(proposed[nameof(MemberProfile.Iban)]!);
@@ -245,10 +261,15 @@ public sealed class DisplayNameChangeKind(IOptions<ConfirmationsOptions> options
 {
     public override string Name => "profile";
 
-    public override string Title => options.Value.ProfileFields.Count == 0 ? "Display name" : "Profile";
+    public override string Title => ChangeKinds.Texts[HasOwnFields ? "ProfileTitle" : "DisplayNameTitle"];
 
-    public override IReadOnlyList<ChangeField> Fields { get; } =
-        [new(nameof(MemberProfile.DisplayName), "Display name"), .. options.Value.ProfileFields.Select(f => new ChangeField(f.Name, f.Label))];
+    public override string Yours => ChangeKinds.Texts[HasOwnFields ? "ProfileYours" : "DisplayNameYours"];
+
+    /// <summary>The display name, then the site's own fields, labelled as the site configures them.</summary>
+    public override IReadOnlyList<ChangeField> Fields =>
+        [new(nameof(MemberProfile.DisplayName), ChangeKinds.Texts["DisplayNameTitle"]), .. options.Value.ProfileFields.Select(f => new ChangeField(f.Name, f.Label))];
+
+    private bool HasOwnFields => options.Value.ProfileFields.Count > 0;
 
     public override ChangeChannel Channel => ChangeChannel.Moderator;
 
@@ -258,9 +279,9 @@ public sealed class DisplayNameChangeKind(IOptions<ConfirmationsOptions> options
         Task.FromResult(Check(proposed,
         [
             (nameof(MemberProfile.DisplayName), MemberDetailsRules.DisplayName),
-            .. options.Value.ProfileFields.Select(f => (f.Name, (Func<string?, MemberDetailsRules.Checked>)(input => MemberDetailsRules.OptionalText(input, f.MaxLength, f.Label)))),
+            .. options.Value.ProfileFields.Select(f => (f.Name, (Func<string?, MemberDetailsRules.Checked>)(input => MemberDetailsRules.OptionalText(input, f.MaxLength)))),
         ]));
 
     public override Task<string> NotifyAsync(ChangeNotice notice, CancellationToken cancellationToken) =>
-        Task.FromResult("A moderator will look at your change; you will see their decision under your pending changes.");
+        Task.FromResult(ChangeKinds.Texts["ModeratorWillLook"]);
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Query;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Features.Confirmations;
 
@@ -22,6 +23,8 @@ public sealed partial class ChangeLifecycle(
     ILogger<ChangeLifecycle> logger)
 {
     public const string AuditTargetType = "deferred-change";
+
+    private static readonly StaticTexts Texts = new(typeof(ChangeLifecycle));
 
     private readonly Dictionary<string, ChangeKind> _kinds = kinds.ToDictionary(k => k.Name);
 
@@ -61,7 +64,7 @@ public sealed partial class ChangeLifecycle(
             if (expectedSecret is not null && change.SecretHash != expectedSecret)
             {
                 // A new code or link went out after this one was checked: only the newest confirms.
-                return new ChangeResult(ChangeOutcome.NotPending, "A newer code or link replaced this one: use the newest.", changeId);
+                return new ChangeResult(ChangeOutcome.NotPending, Texts["NewerSecret"], changeId);
             }
             var kind = Kind(change.Kind);
             var (deciderId, deciderName) = (actor.UserId, actor.Name);
@@ -69,24 +72,28 @@ public sealed partial class ChangeLifecycle(
             var before = Deserialize(change.BeforeJson);
             var proposed = Deserialize(change.ProposedJson);
             ChangeStatus to;
+            // The reason is stored and audited as written; the failure is what the person is told.
             string? reason = null;
+            string? failure = null;
             var flagChanged = false;
             if (current is not null && byModerator && change.TargetChanged && Snapshot(kind, current) is var seen && seen != change.SeenJson)
             {
                 // The moderator decided on values the record no longer holds: show them the new ones.
                 await ShowAgainAsync(db, change, seen, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                return new ChangeResult(ChangeOutcome.VersionChanged, "The record changed again since you looked. Look at it again before deciding.", changeId);
+                return new ChangeResult(ChangeOutcome.VersionChanged, Texts["ChangedAgain"], changeId);
             }
             if (current is null)
             {
-                (to, reason) = (ChangeStatus.Failed, "The record no longer exists.");
+                (to, reason, failure) = (ChangeStatus.Failed, "The record no longer exists.", Texts["RecordGone"]);
             }
             else if (kind.Fields.Any(f => current.GetValueOrDefault(f.Name) != before.GetValueOrDefault(f.Name)) && !(byModerator && change.TargetChanged))
             {
                 if (kind.RefusesChangedTarget)
                 {
-                    (to, reason) = (ChangeStatus.Failed, $"The {kind.Title.ToLowerInvariant()} changed after this request, so it was not applied. Ask for the change again.");
+                    (to, reason, failure) = (ChangeStatus.Failed,
+                        $"The {kind.RecordTitle.ToLowerInvariant()} changed after this request, so it was not applied. Ask for the change again.",
+                        Texts.Format("ChangedAfterRequest", kind.Title, kind.Title.ToLowerInvariant()));
                 }
                 else
                 {
@@ -96,7 +103,8 @@ public sealed partial class ChangeLifecycle(
             }
             else if (await kind.ValidateAsync(db, change.TargetId, proposed, cancellationToken) is { IsValid: false } validation)
             {
-                (to, reason) = (ChangeStatus.Failed, $"No longer valid: {string.Join(" ", validation.Errors.Values)}");
+                (to, reason, failure) = (ChangeStatus.Failed, $"No longer valid: {string.Join(" ", validation.Errors.Values)}",
+                    Texts.Format("NoLongerValid", string.Join(" ", validation.Errors.Values)));
             }
             else
             {
@@ -136,16 +144,16 @@ public sealed partial class ChangeLifecycle(
                 ChangeStatus.Applied => AuditActions.ChangeApplied,
                 ChangeStatus.Confirmed => AuditActions.ChangeNeedsReview,
                 _ => AuditActions.ChangeFailed,
-            }, target, reason ?? kind.Title);
+            }, target, reason ?? kind.RecordTitle);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             result = to switch
             {
-                ChangeStatus.Applied => new ChangeResult(ChangeOutcome.Applied, $"Done: your {kind.Title.ToLowerInvariant()} is changed.", changeId),
+                ChangeStatus.Applied => new ChangeResult(ChangeOutcome.Applied, Texts.Format("Applied", kind.Yours), changeId),
                 ChangeStatus.Confirmed => new ChangeResult(ChangeOutcome.AwaitingModerator, byModerator
-                    ? "The record changed since the request. Look at then, now and proposed again before deciding."
-                    : $"Your {kind.Title.ToLowerInvariant()} changed since you asked, so a moderator looks at this change before it applies.", changeId),
-                _ => new ChangeResult(ChangeOutcome.Failed, reason!, changeId),
+                    ? Texts["ChangedForModerator"]
+                    : Texts.Format("ChangedSinceAsked", string.Concat(kind.Yours[..1].ToUpper(CultureInfo.CurrentCulture), kind.Yours[1..])), changeId),
+                _ => new ChangeResult(ChangeOutcome.Failed, failure!, changeId),
             };
         }
         LogDecided(change.Id, change.Kind, result.Outcome);
@@ -178,8 +186,8 @@ public sealed partial class ChangeLifecycle(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return decided
-            ? new ChangeResult(ChangeOutcome.Rejected, "Rejected; the member was told the reason.", change.Id)
-            : new ChangeResult(ChangeOutcome.Cancelled, "The change is cancelled; nothing was changed.", change.Id);
+            ? new ChangeResult(ChangeOutcome.Rejected, Texts["Rejected"], change.Id)
+            : new ChangeResult(ChangeOutcome.Cancelled, Texts["Cancelled"], change.Id);
     }
 
     /// <summary>A password change revokes the account's outstanding links and codes: whoever asked for them may not be the owner.</summary>
@@ -290,16 +298,16 @@ public sealed partial class ChangeLifecycle(
         changes.Where(c => c.Status == ChangeStatus.Confirmed || (c.Status == ChangeStatus.Pending && c.Channel == ChangeChannel.Moderator));
 
     public static ChangeResult VersionChanged(long id) =>
-        new(ChangeOutcome.VersionChanged, "This change was updated since you opened it. Look at it again before deciding.", id);
+        new(ChangeOutcome.VersionChanged, Texts["VersionChanged"], id);
 
-    private static ChangeResult DecidedAlready(long id) => new(ChangeOutcome.NotPending, "This change was decided already.", id);
+    private static ChangeResult DecidedAlready(long id) => new(ChangeOutcome.NotPending, Texts["DecidedAlready"], id);
 
     /// <summary>
     /// The change as the audit log names it: its kind and whose record, by the account's address as
     /// it is now (every kind changes an account), as entries about accounts name them.
     /// </summary>
     public Task<AuditTarget> TargetAsync(PortalDbContext db, DeferredChange change, CancellationToken cancellationToken) =>
-        AuditTargetAsync(db, change, KindOf(change)?.Title ?? change.Kind, cancellationToken);
+        AuditTargetAsync(db, change, KindOf(change)?.RecordTitle ?? change.Kind, cancellationToken);
 
     internal static async Task<AuditTarget> AuditTargetAsync(PortalDbContext db, DeferredChange change, string title, CancellationToken cancellationToken)
     {

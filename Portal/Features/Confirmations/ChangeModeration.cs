@@ -6,6 +6,7 @@ using Portal.Email;
 using Portal.Email.Mails.Confirmations;
 using Portal.Features.Audit;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Features.Confirmations;
 
@@ -23,6 +24,8 @@ public sealed class ChangeModeration(
     Mailer mailer,
     AuditLog audit)
 {
+    private static readonly StaticTexts Texts = new(typeof(ChangeModeration));
+
     private static readonly Dictionary<string, Expression<Func<DeferredChange, object?>>> ReviewColumns = new()
     {
         [nameof(ReviewRow.CreatedAt)] = c => c.CreatedAt,
@@ -108,11 +111,11 @@ public sealed class ChangeModeration(
                 .SetProperty(c => c.ClaimedUntil, until), cancellationToken);
         if (claimed == 1)
         {
-            return new ChangeResult(ChangeOutcome.Claimed, $"You have this change until {until:HH:mm} UTC.", changeId);
+            return new ChangeResult(ChangeOutcome.Claimed, Texts.Format("Claimed", until), changeId);
         }
         var change = await db.DeferredChanges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == changeId, cancellationToken);
         return change is { Status: ChangeStatus.Pending or ChangeStatus.Confirmed }
-            ? new ChangeResult(ChangeOutcome.ClaimedByOther, $"{change.ClaimedByName} is looking at this change until {change.ClaimedUntil:HH:mm} UTC.", changeId)
+            ? new ChangeResult(ChangeOutcome.ClaimedByOther, Texts.Format("ClaimedByOtherUntil", change.ClaimedByName, change.ClaimedUntil), changeId)
             : NotWaiting(changeId);
     }
 
@@ -143,7 +146,7 @@ public sealed class ChangeModeration(
             }
             audit.Record(db, actor, AuditActions.ChangeApproved, await lifecycle.TargetAsync(db, change, cancellationToken), "first of two approvals");
             await db.SaveChangesAsync(cancellationToken);
-            return new ChangeResult(ChangeOutcome.Approved, "Approved. Another moderator must approve too.", change.Id);
+            return new ChangeResult(ChangeOutcome.Approved, Texts["FirstApproval"], change.Id);
         }
         return await lifecycle.ApplyAsync(db, change.Id, actor, change.Status, version, expectedSecret: null, byModerator: true, cancellationToken);
     }
@@ -167,8 +170,8 @@ public sealed class ChangeModeration(
         reason = reason?.Trim() ?? "";
         if (reason.Length == 0)
         {
-            return new ChangeResult(ChangeOutcome.Invalid, "Give a reason: the member is told it.", changeId,
-                new Dictionary<string, string> { ["Reason"] = "Give a reason: the member is told it." });
+            return new ChangeResult(ChangeOutcome.Invalid, Texts["ReasonMissing"], changeId,
+                new Dictionary<string, string> { ["Reason"] = Texts["ReasonMissing"] });
         }
         if (reason.Length > RegistrationLimits.ReasonLength)
         {
@@ -185,8 +188,13 @@ public sealed class ChangeModeration(
             var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == change!.TargetId, cancellationToken);
             if (user?.Email is { } email)
             {
+<<<<<<< HEAD
                 await mailer.QueueAsync(db, email, new ChangeRejectedMail(user.UserName!, lifecycle.Kind(change!.Kind).Title, reason,
                     portal.Value.Link(ChangeRequests.ProfilePath)), language: user.Language);
+=======
+                await mailer.QueueAsync(db, email, new ChangeRejectedMail(user.UserName!, lifecycle.Kind(change!.Kind).RecordTitle, reason,
+                    portal.Value.Link(ChangeRequests.ProfilePath)));
+>>>>>>> 738bd58b515dcd2821caf545c4b14fd7f895ea0c
             }
         });
     }
@@ -232,20 +240,20 @@ public sealed class ChangeModeration(
         }
         if (change.RequestedById == actor.UserId || (change.TargetType == ChangeKind.UserTarget && change.TargetId == actor.UserId))
         {
-            return new ChangeResult(ChangeOutcome.NotAllowed, "You cannot decide on your own change: another moderator must.", change.Id);
+            return new ChangeResult(ChangeOutcome.NotAllowed, Texts["OwnChange"], change.Id);
         }
         if (change.FirstApproverId is not null && change.FirstApproverId == actor.UserId)
         {
-            return new ChangeResult(ChangeOutcome.NotAllowed, "You approved this already: a second, different moderator must approve.", change.Id);
+            return new ChangeResult(ChangeOutcome.NotAllowed, Texts["ApprovedAlready"], change.Id);
         }
         if (change.ClaimedById is not null && change.ClaimedById != actor.UserId && change.ClaimedUntil > lifecycle.Now)
         {
-            return new ChangeResult(ChangeOutcome.ClaimedByOther, $"{change.ClaimedByName} is looking at this change.", change.Id);
+            return new ChangeResult(ChangeOutcome.ClaimedByOther, Texts.Format("ClaimedByOther", change.ClaimedByName), change.Id);
         }
         return version is { } v && v != change.Version ? ChangeLifecycle.VersionChanged(change.Id) : null;
     }
 
-    private static ChangeResult NotWaiting(long? id) => new(ChangeOutcome.NotPending, "This change is not waiting for a moderator.", id);
+    private static ChangeResult NotWaiting(long? id) => new(ChangeOutcome.NotPending, Texts["NotWaiting"], id);
 
     private static ReviewRow Row(DeferredChange c, IReadOnlyDictionary<string, string> titles) =>
         new(c.Id, c.Kind, titles.GetValueOrDefault(c.Kind, c.Kind), c.TargetId, c.RequestedByName, c.CreatedAt, c.Status, c.TargetChanged,

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Features.Confirmations;
 
@@ -30,6 +31,9 @@ public sealed partial class ChangeRequests(
     /// <summary>The member's own profile page, linked from the rejection mail.</summary>
     public const string ProfilePath = "account/profile";
 
+    private static readonly StaticTexts Texts = new(typeof(ChangeRequests));
+
+    // Stored reasons, kept as written whoever reads them; the first two are also how a change is recognised.
     private const string Replaced = "Replaced by a newer request.";
     private const string TooManyWrongCodes = "Too many wrong codes.";
 
@@ -60,21 +64,21 @@ public sealed partial class ChangeRequests(
         var before = await changeKind.ReadAsync(db, targetId, cancellationToken);
         if (user is null || before is null)
         {
-            return new ChangeResult(ChangeOutcome.NotFound, "That account does not exist.");
+            return new ChangeResult(ChangeOutcome.NotFound, Texts["NoAccount"]);
         }
         if (changeKind.RequiresPassword && actor.UserId == targetId && !await PasswordMatchesAsync(user, currentPassword))
         {
-            return new ChangeResult(ChangeOutcome.Invalid, "Check the highlighted fields.",
-                Errors: new Dictionary<string, string> { ["CurrentPassword"] = "That is not your current password." });
+            return new ChangeResult(ChangeOutcome.Invalid, Texts["CheckFields"],
+                Errors: new Dictionary<string, string> { ["CurrentPassword"] = Texts["WrongPassword"] });
         }
         var validation = await changeKind.ValidateAsync(db, targetId, proposed, cancellationToken);
         if (!validation.IsValid)
         {
-            return new ChangeResult(ChangeOutcome.Invalid, "Check the highlighted fields.", Errors: validation.Errors);
+            return new ChangeResult(ChangeOutcome.Invalid, Texts["CheckFields"], Errors: validation.Errors);
         }
         if (changeKind.Fields.All(f => validation.Values.GetValueOrDefault(f.Name) == before.GetValueOrDefault(f.Name)))
         {
-            return new ChangeResult(ChangeOutcome.Unchanged, "That is what you have already: nothing to change.");
+            return new ChangeResult(ChangeOutcome.Unchanged, Texts["Unchanged"]);
         }
         var now = lifecycle.Now;
         DeferredChange change;
@@ -112,7 +116,7 @@ public sealed partial class ChangeRequests(
             await db.SaveChangesAsync(cancellationToken);
             message = await IssueSecretAsync(db, changeKind, change, user, before, validation.Values, isResend: false, cancellationToken);
             audit.Record(db, actor, AuditActions.ChangeRequested, await lifecycle.TargetAsync(db, change, cancellationToken),
-                replaced.Count > 0 ? $"{changeKind.Title}; replaces #{string.Join(", #", replaced)}" : changeKind.Title);
+                replaced.Count > 0 ? $"{changeKind.RecordTitle}; replaces #{string.Join(", #", replaced)}" : changeKind.RecordTitle);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -130,7 +134,7 @@ public sealed partial class ChangeRequests(
         var change = await db.DeferredChanges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == changeId, cancellationToken);
         if (change is null || !IsOwnedBy(change, actor) || change.Channel is ChangeChannel.Link or ChangeChannel.Moderator || change.SecretHash is null)
         {
-            return new ChangeResult(ChangeOutcome.NotFound, "There is no such change waiting for a code.");
+            return new ChangeResult(ChangeOutcome.NotFound, Texts["NoCodeChange"]);
         }
         if (Problem(change) is { } problem)
         {
@@ -162,7 +166,7 @@ public sealed partial class ChangeRequests(
         var change = await FindByTokenAsync(db, token, cancel: false, cancellationToken);
         if (change is null)
         {
-            return new ChangeResult(ChangeOutcome.NotFound, "This link is not known. Ask for the change again.");
+            return new ChangeResult(ChangeOutcome.NotFound, Texts["LinkUnknownAskAgain"]);
         }
         if (Problem(change) is { } problem)
         {
@@ -178,7 +182,7 @@ public sealed partial class ChangeRequests(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var change = await FindByTokenAsync(db, token, cancel: true, cancellationToken);
         return change is null
-            ? new ChangeResult(ChangeOutcome.NotFound, "This link is not known.")
+            ? new ChangeResult(ChangeOutcome.NotFound, Texts["LinkUnknown"])
             : await lifecycle.CloseAsync(db, change, Actor.Visitor, ChangeStatus.Cancelled, "Cancelled from the old address (\"this wasn't me\").", AuditActions.ChangeCancelled, cancellationToken);
     }
 
@@ -189,7 +193,7 @@ public sealed partial class ChangeRequests(
         var change = await db.DeferredChanges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == changeId, cancellationToken);
         if (change is null || !(IsOwnedBy(change, actor) || actor.IsInAnyRole(Roles.Admin)))
         {
-            return new ChangeResult(ChangeOutcome.NotFound, "There is no such change.");
+            return new ChangeResult(ChangeOutcome.NotFound, Texts["NoSuchChange"]);
         }
         return await lifecycle.CloseAsync(db, change, actor, ChangeStatus.Cancelled, "Withdrawn by the requester.", AuditActions.ChangeCancelled, cancellationToken);
     }
@@ -201,11 +205,11 @@ public sealed partial class ChangeRequests(
         var change = await db.DeferredChanges.FirstOrDefaultAsync(c => c.Id == changeId, cancellationToken);
         if (change is null || !IsOwnedBy(change, actor))
         {
-            return new ChangeResult(ChangeOutcome.NotFound, "There is no such change.");
+            return new ChangeResult(ChangeOutcome.NotFound, Texts["NoSuchChange"]);
         }
         if (change.Channel == ChangeChannel.Moderator)
         {
-            return new ChangeResult(ChangeOutcome.NotPending, "A moderator decides this change; there is nothing to send.");
+            return new ChangeResult(ChangeOutcome.NotPending, Texts["ModeratorDecides"]);
         }
         if (Problem(change) is { } problem)
         {
@@ -228,14 +232,14 @@ public sealed partial class ChangeRequests(
             change.Version++;
             message = await IssueSecretAsync(db, kind, change, user, ChangeLifecycle.Deserialize(change.BeforeJson),
                 ChangeLifecycle.Deserialize(change.ProposedJson), isResend: true, cancellationToken);
-            audit.Record(db, actor, AuditActions.ChangeResent, await lifecycle.TargetAsync(db, change, cancellationToken), kind.Title);
+            audit.Record(db, actor, AuditActions.ChangeResent, await lifecycle.TargetAsync(db, change, cancellationToken), kind.RecordTitle);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
             }
             catch (DbUpdateConcurrencyException)
             {
-                return new ChangeResult(ChangeOutcome.NotPending, "The change was decided meanwhile.");
+                return new ChangeResult(ChangeOutcome.NotPending, Texts["DecidedMeanwhile"]);
             }
             await transaction.CommitAsync(cancellationToken);
         }
@@ -276,11 +280,11 @@ public sealed partial class ChangeRequests(
         var left = Math.Max(0, change.MaxAttempts - attempts);
         return locked ?? (killed == 1 || left == 0
             ? CodeDead(change.Id)
-            : new ChangeResult(ChangeOutcome.WrongCode, left == 1 ? "That code is not right. 1 try left." : $"That code is not right. {left} tries left.", change.Id, TriesLeft: left));
+            : new ChangeResult(ChangeOutcome.WrongCode, left == 1 ? Texts["WrongCodeOne"] : Texts.Format("WrongCodeMany", left), change.Id, TriesLeft: left));
     }
 
     private static ChangeResult CodeDead(long id) =>
-        new(ChangeOutcome.CodeDead, "That code was wrong too often and no longer works. Ask for the change again.", id, TriesLeft: 0);
+        new(ChangeOutcome.CodeDead, Texts["CodeDead"], id, TriesLeft: 0);
 
     /// <summary>Why a change cannot be confirmed now, or null.</summary>
     private ChangeResult? Problem(DeferredChange change)
@@ -291,19 +295,19 @@ public sealed partial class ChangeRequests(
         }
         if (change.Status == ChangeStatus.Expired || (change.Status == ChangeStatus.Pending && lifecycle.Now > change.ExpiresAt))
         {
-            return new ChangeResult(ChangeOutcome.Expired, "This change expired before it was confirmed. Ask for it again.", change.Id);
+            return new ChangeResult(ChangeOutcome.Expired, Texts["Expired"], change.Id);
         }
         if (change.Status != ChangeStatus.Pending)
         {
             return new ChangeResult(ChangeOutcome.NotPending, change.Status switch
             {
-                ChangeStatus.Applied => "This change is done already.",
-                ChangeStatus.Cancelled when change.Reason == Replaced => "A newer request replaced this change: use the newest link or code.",
-                ChangeStatus.Cancelled => "This change was cancelled.",
-                ChangeStatus.Confirmed => "This change waits for a moderator.",
-                ChangeStatus.Rejected => $"A moderator rejected this change: {change.Reason}",
-                ChangeStatus.Reverted => "This change was undone from the old address.",
-                _ => $"This change could not be applied: {change.Reason}",
+                ChangeStatus.Applied => Texts["Done"],
+                ChangeStatus.Cancelled when change.Reason == Replaced => Texts["Replaced"],
+                ChangeStatus.Cancelled => Texts["Cancelled"],
+                ChangeStatus.Confirmed => Texts["WaitsForModerator"],
+                ChangeStatus.Rejected => Texts.Format("RejectedBecause", change.Reason),
+                ChangeStatus.Reverted => Texts["Reverted"],
+                _ => Texts.Format("NotApplied", change.Reason),
             }, change.Id);
         }
         return null;
@@ -347,7 +351,7 @@ public sealed partial class ChangeRequests(
         var change = await FindByTokenAsync(db, token, cancel, cancellationToken);
         if (change is null)
         {
-            return new OpenedChangeLink(null, ChangeOutcome.NotFound, "This link is not known.");
+            return new OpenedChangeLink(null, ChangeOutcome.NotFound, Texts["LinkUnknown"]);
         }
         var problem = Problem(change);
         return new OpenedChangeLink(lifecycle.Summary(change, now: null), problem?.Outcome, problem?.Message);
@@ -377,7 +381,7 @@ public sealed partial class ChangeRequests(
 
     private static ChangeResult TooMany(DateTime next, DateTime now) =>
         new(ChangeOutcome.TooManyRequests,
-            $"You asked for this too often. You can ask again at {next:HH:mm} UTC, in {Email.Mails.Duration.Describe(next - now)}.",
+            Texts.Format("TooMany", next, Email.Mails.Duration.Describe(next - now)),
             RetryAfter: next - now);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deferred change {ChangeId} ({Kind}) requested")]

@@ -6,6 +6,7 @@ using Portal.Features.Audit;
 using Portal.Features.Users;
 using Portal.Identity;
 using Portal.Email.Mails.Confirmations;
+using Portal.Localization;
 
 namespace Portal.Features.Confirmations;
 
@@ -23,6 +24,8 @@ public sealed class CodeEntryLocks(
     IDbContextFactory<PortalDbContext> dbFactory, IOptions<ConfirmationsOptions> options, IOptions<PortalOptions> portal,
     Mailer mailer, AuditLog audit, TimeProvider clock)
 {
+    private static readonly StaticTexts Texts = new(typeof(CodeEntryLocks));
+
     /// <summary>The refusal while the account's code entry is locked, or null; a lock whose time is up is lifted on the way.</summary>
     public async Task<ChangeResult?> RefusalAsync(PortalDbContext db, long changeId, string userId, CancellationToken cancellationToken)
     {
@@ -112,8 +115,7 @@ public sealed class CodeEntryLocks(
 
     private ChangeResult Locked(long changeId, DateTime until) =>
         new(ChangeOutcome.CodeEntryLocked,
-            $"Too many wrong codes were entered for your account, so no code is accepted until {until:yyyy-MM-dd HH:mm} UTC. "
-            + "A moderator can open code entry sooner; we sent you an email about it.", changeId, TriesLeft: 0);
+            Texts.Format("Locked", until), changeId, TriesLeft: 0);
 
     private static AuditTarget Target(PortalUser user) => new(UserAdmin.AuditTargetType, user.Id, user.Email);
 

@@ -7,6 +7,7 @@ using Portal.Email;
 using Portal.Features.Audit;
 using Portal.Identity;
 using Portal.Email.Mails.Confirmations;
+using Portal.Localization;
 
 namespace Portal.Features.Confirmations;
 
@@ -23,6 +24,8 @@ public sealed class EmailChangeReverts(
     IDbContextFactory<PortalDbContext> dbFactory, IOptions<ConfirmationsOptions> options, IOptions<PortalOptions> portal,
     ILookupNormalizer normalizer, Mailer mailer, AuditLog audit, TimeProvider clock)
 {
+    private static readonly StaticTexts Texts = new(typeof(EmailChangeReverts));
+
     /// <summary>Where the undo link points: GET shows, POST undoes.</summary>
     public const string LinkPath = "account/changes/revert";
 
@@ -43,7 +46,7 @@ public sealed class EmailChangeReverts(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var change = await FindAsync(db, token, cancellationToken);
         return change is null
-            ? new RevertLink(null, null, null, ChangeOutcome.NotFound, NotKnown)
+            ? new RevertLink(null, null, null, ChangeOutcome.NotFound, Texts["NotKnown"])
             : new RevertLink(OldAddress(change), change.Destination, change.RevertUntil, Problem(change)?.Outcome, Problem(change)?.Message);
     }
 
@@ -56,7 +59,7 @@ public sealed class EmailChangeReverts(
         var change = await FindAsync(db, token, cancellationToken);
         if (change is null)
         {
-            return new ChangeResult(ChangeOutcome.NotFound, NotKnown);
+            return new ChangeResult(ChangeOutcome.NotFound, Texts["NotKnown"]);
         }
         if (Problem(change) is { } problem)
         {
@@ -66,13 +69,13 @@ public sealed class EmailChangeReverts(
         var address = OldAddress(change)!;
         if (user is null)
         {
-            return new ChangeResult(ChangeOutcome.Failed, "The account no longer exists.", change.Id);
+            return new ChangeResult(ChangeOutcome.Failed, Texts["AccountGone"], change.Id);
         }
         var normalized = normalizer.NormalizeEmail(address);
         if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized && u.Id != user.Id, cancellationToken))
         {
             return new ChangeResult(ChangeOutcome.Failed,
-                $"Another account has this address now, so it cannot be given back. Write to {portal.Value.SupportEmail} and say the account was taken over.", change.Id);
+                Texts.Format("AddressTaken", portal.Value.SupportEmail), change.Id);
         }
         // The link works once: the conditional update lets only one press through.
         var moved = await db.DeferredChanges.Where(c => c.Id == change.Id && c.Status == ChangeStatus.Applied && c.RevertHash == change.RevertHash)
@@ -83,26 +86,25 @@ public sealed class EmailChangeReverts(
                 .SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
         if (moved != 1)
         {
-            return new ChangeResult(ChangeOutcome.NotPending, AlreadyUndone, change.Id);
+            return new ChangeResult(ChangeOutcome.NotPending, Texts["AlreadyUndone"], change.Id);
         }
         audit.Record(db, Actor.Visitor, AuditActions.ChangeReverted, await ChangeLifecycle.AuditTargetAsync(db, change, EmailChangeKind.KindTitle, cancellationToken),
             $"undone from the old address {address}; the account was signed out everywhere");
         await EmailChangeKind.MoveAsync(db, normalizer, user, address, exceptChange: null, "Cancelled because the change of address was undone from the old address.", now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new ChangeResult(ChangeOutcome.Reverted, "Your account has its address back and is signed out everywhere.", change.Id);
+        return new ChangeResult(ChangeOutcome.Reverted, Texts["Reverted"], change.Id);
     }
 
-    private const string NotKnown = "This link does not belong to any change of address. Open it straight from the email, or copy all of it.";
+    /// <summary>The stored reason, kept as written whoever reads it.</summary>
     private const string Undone = "Undone from the old address.";
-    private const string AlreadyUndone = "This change was undone already: the account has its old address back.";
 
     private ChangeResult? Problem(DeferredChange change) => change switch
     {
-        { Status: ChangeStatus.Reverted } => new ChangeResult(ChangeOutcome.NotPending, AlreadyUndone, change.Id),
-        { Status: not ChangeStatus.Applied } => new ChangeResult(ChangeOutcome.NotPending, "This change is not in effect, so there is nothing to undo.", change.Id),
+        { Status: ChangeStatus.Reverted } => new ChangeResult(ChangeOutcome.NotPending, Texts["AlreadyUndone"], change.Id),
+        { Status: not ChangeStatus.Applied } => new ChangeResult(ChangeOutcome.NotPending, Texts["NotInEffect"], change.Id),
         _ when change.RevertUntil is not { } until || until <= Now => new ChangeResult(ChangeOutcome.Expired,
-            $"Undo links work for {Email.Mails.Duration.Describe(options.Value.RevertWindow)} after a change, and this one ran out. If you did not ask for the change, write to {portal.Value.SupportEmail}.", change.Id),
+            Texts.Format("RanOut", Email.Mails.Duration.Describe(options.Value.RevertWindow), portal.Value.SupportEmail), change.Id),
         _ => null,
     };
 

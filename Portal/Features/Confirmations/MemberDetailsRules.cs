@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using Portal.Data;
+using Portal.Localization;
 
 namespace Portal.Features.Confirmations;
 
@@ -10,6 +11,8 @@ namespace Portal.Features.Confirmations;
 /// </summary>
 public static class MemberDetailsRules
 {
+    private static readonly StaticTexts Texts = new(typeof(MemberDetailsRules));
+
     public readonly record struct Checked(string? Value, string? Error)
     {
         public bool IsValid => Error is null;
@@ -20,7 +23,7 @@ public static class MemberDetailsRules
     {
         if (string.IsNullOrWhiteSpace(input))
         {
-            return Fail("Enter a phone number.");
+            return Fail(Texts["PhoneMissing"]);
         }
         var text = input.Trim();
         if (text.StartsWith("00", StringComparison.Ordinal))
@@ -29,12 +32,12 @@ public static class MemberDetailsRules
         }
         if (!text.StartsWith('+'))
         {
-            return Fail("Start the number with + and the country code, like +49 151 23456789.");
+            return Fail(Texts["PhonePlus"]);
         }
         var digits = new string([.. text[1..].Where(c => !(c is ' ' or '-' or '.' or '(' or ')'))]);
         if (!digits.All(char.IsAsciiDigit) || digits.Length is < 8 or > 15 || digits[0] == '0')
         {
-            return Fail("That is not a phone number: + and the country code, then 8 to 15 digits in all.");
+            return Fail(Texts["PhoneShape"]);
         }
         return new Checked("+" + digits, null);
     }
@@ -47,41 +50,41 @@ public static class MemberDetailsRules
     {
         if (string.IsNullOrWhiteSpace(input))
         {
-            return Fail("Enter an IBAN.");
+            return Fail(Texts["IbanMissing"]);
         }
         var iban = new string([.. input.Where(c => !char.IsWhiteSpace(c) && c != '-')]).ToUpperInvariant();
         if (iban.Length is < 15 or > 34 || !char.IsAsciiLetterUpper(iban[0]) || !char.IsAsciiLetterUpper(iban[1])
             || !char.IsAsciiDigit(iban[2]) || !char.IsAsciiDigit(iban[3]) || !iban.All(char.IsAsciiLetterOrDigit))
         {
-            return Fail("That is not an IBAN: two letters, two digits, then the account, 15 to 34 characters.");
+            return Fail(Texts["IbanShape"]);
         }
         var rearranged = iban[4..] + iban[..4];
         var numeric = string.Concat(rearranged.Select(c => char.IsAsciiDigit(c) ? c.ToString() : (c - 'A' + 10).ToString(CultureInfo.InvariantCulture)));
         return BigInteger.Parse(numeric, CultureInfo.InvariantCulture) % 97 == 1
             ? new Checked(iban, null)
-            : Fail("The IBAN's check digits do not match: look for a typing mistake.");
+            : Fail(Texts["IbanCheckDigits"]);
     }
 
     /// <summary>"DE89 **** **** **** **30 00" style: the country and the last four characters.</summary>
     public static string MaskIban(string iban) => $"{iban[..4]} •••• {iban[^4..]}";
 
-    public static Checked AccountHolder(string? input) => Text(input, MemberProfileLimits.AccountHolder, "the account holder's name");
+    public static Checked AccountHolder(string? input) => Text(input, MemberProfileLimits.AccountHolder, "AccountHolderMissing");
 
-    public static Checked DisplayName(string? input) => Text(input, MemberProfileLimits.DisplayName, "a display name");
+    public static Checked DisplayName(string? input) => Text(input, MemberProfileLimits.DisplayName, "DisplayNameMissing");
 
     /// <summary>One of the site's own profile fields: may be left empty (stored as nothing).</summary>
-    public static Checked OptionalText(string? input, int maxLength, string label) =>
-        string.IsNullOrWhiteSpace(input) ? new(null, null) : Text(input, maxLength, label.ToLowerInvariant());
+    public static Checked OptionalText(string? input, int maxLength) =>
+        string.IsNullOrWhiteSpace(input) ? new(null, null) : Limited(input.Trim(), maxLength);
 
-    public static Checked Street(string? input) => Text(input, MemberProfileLimits.Street, "the street and number");
+    public static Checked Street(string? input) => Text(input, MemberProfileLimits.Street, "StreetMissing");
 
-    public static Checked City(string? input) => Text(input, MemberProfileLimits.City, "the town or city");
+    public static Checked City(string? input) => Text(input, MemberProfileLimits.City, "CityMissing");
 
     public static Checked PostalCode(string? input)
     {
-        var text = Text(input, MemberProfileLimits.PostalCode, "the postal code");
+        var text = Text(input, MemberProfileLimits.PostalCode, "PostalCodeMissing");
         return text.IsValid && !text.Value!.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '-')
-            ? Fail("A postal code has letters, digits, spaces and dashes only.")
+            ? Fail(Texts["PostalCodeCharacters"])
             : text;
     }
 
@@ -91,22 +94,20 @@ public static class MemberDetailsRules
         var text = input?.Trim().ToUpperInvariant();
         return text is { Length: 2 } && text.All(char.IsAsciiLetterUpper)
             ? new Checked(text, null)
-            : Fail("Enter the two-letter country code, like DE or FR.");
+            : Fail(Texts["Country"]);
     }
 
-    private static Checked Text(string? input, int maxLength, string what)
+    /// <summary>A required text; <paramref name="missing"/> names the text that asks for it.</summary>
+    private static Checked Text(string? input, int maxLength, string missing)
     {
         var text = input?.Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            return Fail($"Enter {what}.");
-        }
-        if (text.Length > maxLength)
-        {
-            return Fail($"That is longer than {maxLength} characters.");
-        }
-        return text.Any(char.IsControl) ? Fail("That contains a line break or a control character.") : new Checked(text, null);
+        return string.IsNullOrEmpty(text) ? Fail(Texts[missing]) : Limited(text, maxLength);
     }
+
+    private static Checked Limited(string text, int maxLength) =>
+        text.Length > maxLength ? Fail(Texts.Format("TooLong", maxLength))
+        : text.Any(char.IsControl) ? Fail(Texts["ControlCharacter"])
+        : new Checked(text, null);
 
     private static Checked Fail(string error) => new(null, error);
 }

@@ -1,6 +1,7 @@
 using Portal.Data;
 using Portal.Features.Registration;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Features.Confirmations;
 
@@ -44,7 +45,9 @@ public sealed record InboxWaiting(int SignUps, int Changes)
     public int Total => SignUps + Changes;
 
     /// <summary>"1 sign-up, 2 changes": what waits, in words.</summary>
-    public string Summary => $"{SignUps:N0} sign-up{(SignUps == 1 ? "" : "s")}, {Changes:N0} change{(Changes == 1 ? "" : "s")}";
+    public string Summary => ReviewInbox.Texts.Format("Waiting",
+        SignUps == 1 ? ReviewInbox.Texts["SignUpsOne"] : ReviewInbox.Texts.Format("SignUpsMany", SignUps),
+        Changes == 1 ? ReviewInbox.Texts["ChangesOne"] : ReviewInbox.Texts.Format("ChangesMany", Changes));
 }
 
 /// <summary>What became of one item of a decision, in words for the moderator.</summary>
@@ -58,7 +61,11 @@ public sealed record InboxDecision(InboxItem Item, bool Done, string Message);
 public sealed class ReviewInbox(ChangeModeration changes, RegistrationReview signUps, TimeProvider clock)
 {
     public const string SignUpKind = "sign-up";
-    public const string SignUpTitle = "Sign-up";
+
+    internal static readonly StaticTexts Texts = new(typeof(ReviewInbox));
+
+    /// <summary>The sign-ups' name beside the change kinds' titles.</summary>
+    public static string SignUpTitle => Texts["SignUpTitle"];
 
     /// <summary>Raised after decisions taken here, so open inboxes and badges can count again.</summary>
     public event Action? Decided;
@@ -129,7 +136,7 @@ public sealed class ReviewInbox(ChangeModeration changes, RegistrationReview sig
             var results = await changes.ApproveManyAsync(actor, [.. pending.Select(i => (i.Id, i.Version))], cancellationToken);
             decisions.AddRange(pending.Zip(results, (item, result) => new InboxDecision(item, result.Succeeded, result.Message)));
         }
-        decisions.AddRange(await DecideSignUpsAsync(items, ids => signUps.ApproveAsync(actor, ids, cancellationToken), "Approved."));
+        decisions.AddRange(await DecideSignUpsAsync(items, ids => signUps.ApproveAsync(actor, ids, cancellationToken), Texts["Approved"]));
         Decided?.Invoke();
         return decisions;
     }
@@ -149,7 +156,7 @@ public sealed class ReviewInbox(ChangeModeration changes, RegistrationReview sig
             var results = await changes.RejectManyAsync(actor, [.. pending.Select(i => i.Id)], reason, cancellationToken);
             decisions.AddRange(pending.Zip(results, (item, result) => new InboxDecision(item, result.Succeeded, result.Message)));
         }
-        decisions.AddRange(await DecideSignUpsAsync(items, ids => signUps.RejectAsync(actor, ids, reason, cancellationToken), "Rejected."));
+        decisions.AddRange(await DecideSignUpsAsync(items, ids => signUps.RejectAsync(actor, ids, reason, cancellationToken), Texts["Rejected"]));
         Decided?.Invoke();
         return decisions;
     }
@@ -164,7 +171,7 @@ public sealed class ReviewInbox(ChangeModeration changes, RegistrationReview sig
         }
         var skipped = (await decide([.. asked.Select(i => i.Id)])).Skipped.ToDictionary(s => s.Id);
         return asked.Select(i => skipped.TryGetValue(i.Id, out var skip)
-            ? new InboxDecision(i, false, $"The sign-up {skip.Why}.")
+            ? new InboxDecision(i, false, Texts.Format("SignUpSkipped", skip.Why))
             : new InboxDecision(i, true, done));
     }
 }

@@ -73,6 +73,8 @@ public sealed class InvitationService(
 {
     public const string AuditTargetType = "invitation";
 
+    private static readonly StaticTexts Texts = new(typeof(InvitationService));
+
     private static readonly Dictionary<string, Expression<Func<Invitation, object?>>> Columns = new()
     {
         [nameof(InvitationRow.Email)] = i => i.EmailKey,
@@ -380,15 +382,15 @@ public sealed class InvitationService(
         }
         if (choices.Role is not null && !Roles.All.Contains(choices.Role))
         {
-            return $"There is no role called {choices.Role}.";
+            return Texts.Format("NoSuchRole", choices.Role);
         }
         if (choices.Message?.Length > InvitationLimits.MessageLength)
         {
-            return $"The personal message is longer than {InvitationLimits.MessageLength} characters.";
+            return Texts.Format("MessageTooLong", InvitationLimits.MessageLength);
         }
         if (choices.ExpiryDays is < 1 or > 365)
         {
-            return "An invitation lasts between 1 and 365 days.";
+            return Texts["Lifetime"];
         }
         return null;
     }

@@ -1,4 +1,5 @@
 using Portal.Data;
+using Portal.Localization;
 
 namespace Portal.Features.Invitations;
 
@@ -23,6 +24,8 @@ public readonly record struct InviteFacts(bool OptedOut, bool Suppressed, Accoun
 /// </summary>
 public static class InviteRules
 {
+    private static readonly StaticTexts Texts = new(typeof(InviteRules));
+
     public static (InviteOutcome Outcome, InviteAction Action) Decide(InviteFacts facts, bool resend) => facts switch
     {
         { OptedOut: true } => (InviteOutcome.OptedOut, InviteAction.Nothing),
@@ -37,14 +40,14 @@ public static class InviteRules
 
     public static string Describe(InviteOutcome outcome) => outcome switch
     {
-        InviteOutcome.Sent => "Invitation sent",
-        InviteOutcome.Resent => "Invitation sent again with a new link",
-        InviteOutcome.AlreadyInvited => "Already invited (not sent again)",
-        InviteOutcome.AlreadyMember => "Already a member",
-        InviteOutcome.OptedOut => "Opted out of invitations: nothing sent",
-        InviteOutcome.Deactivated => "Account deactivated: nothing sent",
-        InviteOutcome.Duplicate => "Listed twice: invited once",
-        InviteOutcome.Suppressed => "Mail to this address bounced: nothing sent",
-        _ => "Not sent",
+        InviteOutcome.Sent => Texts["Sent"],
+        InviteOutcome.Resent => Texts["Resent"],
+        InviteOutcome.AlreadyInvited => Texts["AlreadyInvited"],
+        InviteOutcome.AlreadyMember => Texts["AlreadyMember"],
+        InviteOutcome.OptedOut => Texts["OptedOut"],
+        InviteOutcome.Deactivated => Texts["Deactivated"],
+        InviteOutcome.Duplicate => Texts["Duplicate"],
+        InviteOutcome.Suppressed => Texts["Suppressed"],
+        _ => Texts["NotSent"],
     };
 }

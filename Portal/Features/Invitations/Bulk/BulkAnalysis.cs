@@ -21,6 +21,8 @@ public sealed class BulkAnalysis(
 {
     private const int AnalysisChunk = 2000;
 
+    private static readonly StaticTexts Texts = new(typeof(BulkAnalysis));
+
     /// <summary>A file showing the columns, for admins to start from.</summary>
     public static string TemplateCsv =>
         "email,name,role,message,expires_days,language\r\n" +
@@ -145,7 +147,7 @@ public sealed class BulkAnalysis(
             row.Role = Roles.All.FirstOrDefault(r => string.Equals(r, input.Role.Trim(), StringComparison.OrdinalIgnoreCase));
             if (row.Role is null)
             {
-                row.Reason = $"There is no role called \"{input.Role}\" (roles: {string.Join(", ", Roles.All)}).";
+                row.Reason = Texts.Format("NoSuchRole", input.Role, string.Join(", ", Roles.All));
                 return row;
             }
         }
@@ -153,7 +155,7 @@ public sealed class BulkAnalysis(
         {
             if (!int.TryParse(input.ExpiresDays, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days is < 1 or > 365)
             {
-                row.Reason = $"expires_days must be a whole number of days from 1 to 365 (it is \"{input.ExpiresDays}\").";
+                row.Reason = Texts.Format("ExpiresDays", input.ExpiresDays);
                 return row;
             }
             row.ExpiresDays = days;
@@ -170,7 +172,7 @@ public sealed class BulkAnalysis(
         if (!seen.Add(EmailAddress.Key(check.Canonical!)))
         {
             row.Class = BulkRowClass.DuplicateInFile;
-            row.Reason = "The address appears earlier in the file.";
+            row.Reason = Texts["Duplicate"];
             return row;
         }
         row.Class = BulkRowClass.New;
@@ -182,11 +184,11 @@ public sealed class BulkAnalysis(
     private static (BulkRowClass Class, string? Reason) ClassOf(AddressState state) =>
         InviteRules.Decide(state.Facts, resend: true).Outcome switch
         {
-            InviteOutcome.OptedOut => (BulkRowClass.OptedOut, "The address opted out of invitations."),
+            InviteOutcome.OptedOut => (BulkRowClass.OptedOut, Texts["OptedOut"]),
             InviteOutcome.Suppressed => (BulkRowClass.Suppressed, state.Bounce!.Explanation),
-            InviteOutcome.Deactivated => (BulkRowClass.AlreadyMember, "The account is deactivated."),
+            InviteOutcome.Deactivated => (BulkRowClass.AlreadyMember, Texts["Deactivated"]),
             InviteOutcome.AlreadyMember => (BulkRowClass.AlreadyMember, null),
-            InviteOutcome.Resent => (BulkRowClass.PendingInvitation, $"Invited, expires {state.Live!.ExpiresAt:yyyy-MM-dd}."),
+            InviteOutcome.Resent => (BulkRowClass.PendingInvitation, Texts.Format("Invited", state.Live!.ExpiresAt)),
             _ => (BulkRowClass.New, null),
         };
 }

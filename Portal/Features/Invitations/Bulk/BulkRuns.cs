@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Features.Invitations.Bulk;
 
@@ -23,6 +24,8 @@ public sealed class BulkRuns(
 {
     public const string AuditTargetType = "bulk-invite";
 
+    private static readonly StaticTexts Texts = new(typeof(BulkRuns));
+
     /// <summary>Starts the run of an analysed file with the admin's options; the background runner takes it from here.</summary>
     public async Task<string?> StartAsync(Actor actor, long jobId, BulkRunOptions options, CancellationToken cancellationToken = default)
     {
@@ -40,7 +43,7 @@ public sealed class BulkRuns(
             .SetProperty(j => j.DefaultLanguage, invitations.LanguageOf(options.DefaultLanguage))
             .SetProperty(j => j.Resend, options.Resend)
             .SetProperty(j => j.ExpiryDays, options.ExpiryDays), cancellationToken);
-        return started == 1 ? null : "This upload has been started already.";
+        return started == 1 ? null : Texts["StartedAlready"];
     }
 
     /// <summary>Stops a run between two batches; what was sent stays sent.</summary>
