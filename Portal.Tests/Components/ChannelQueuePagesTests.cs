@@ -35,6 +35,29 @@ public sealed class ChannelQueuePagesTests : ModerationPageTest
     }
 
     [Fact]
+    public async Task A_letter_is_printed_in_its_members_language_whatever_the_admins()
+    {
+        var member = await MemberAsync("greta@example.org");
+        await using (var db = await Portal.DbAsync())
+        {
+            await db.Users.Where(u => u.Id == member.UserId).ExecuteUpdateAsync(s => s.SetProperty(u => u.Language, "de"));
+        }
+        var change = await RequestAsync(member, "postal-address");
+        await SignInNewAsync("printer@example.org", Roles.Admin);
+        var letter = await FirstAsync(db => db.Letters.Where(l => l.ChangeId == change));
+        var cut = RenderPage<LettersPage>();
+        Eventually(cut, () => Assert.Single(Rows(cut, "letters")));
+
+        await ClickAsync(cut, () => Button(cut, "Print view"));
+
+        var printed = cut.Find($"[data-letter='{letter.Id}']");
+        Assert.Equal("de", printed.GetAttribute("lang"));
+        Assert.StartsWith($"Guten Tag {letter.RecipientName},", printed.QuerySelectorAll("p")[1].TextContent);
+        Assert.Matches(@"\d{2}\.\d{2}\.\d{4}|\d{1,2}\. [A-ZÄÖÜ][a-zäöü]+ \d{4}", printed.QuerySelector("strong:last-of-type")!.TextContent);
+        Assert.NotNull(Button(cut, "Print"));
+    }
+
+    [Fact]
     public async Task Marking_the_selected_letter_posted_clears_its_code_and_only_its_own_after_confirming()
     {
         var member = await MemberAsync("carla@example.org");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Confirmations;
@@ -146,6 +147,26 @@ public class ModerationTests : IAsyncLifetime
         Assert.Equal(Moderation.RejectionReasons[0], Assert.Single(await Requests.MineAsync(member)).Reason);
         Assert.Null((await _fixture.ValuesAsync("profile", user.Id))!["DisplayName"]);
         Assert.Equal(1, await _fixture.AuditCountAsync("change.rejected", id));
+    }
+
+    [DatabaseFact]
+    public async Task A_rejection_is_mailed_in_the_members_language_whatever_the_moderators()
+    {
+        var (user, member) = await _fixture.PersonAsync("greta@example.org");
+        await using (var db = await _fixture.Portal.DbAsync())
+        {
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Language, "de"));
+        }
+        var (_, moderator) = await _fixture.PersonAsync("mod@example.org", Roles.Moderator);
+        var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
+        CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en-GB");
+
+        Assert.Equal(ChangeOutcome.Rejected, (await Moderation.RejectAsync(moderator, id, "Bitte ohne Sonderzeichen.")).Outcome);
+
+        var mail = await _fixture.Portal.Mail.DeliveredAsync("greta@example.org", "Ihre Änderung bei Portal wurde nicht freigegeben");
+        Assert.Matches(@"\bProfil\b", mail.Text);
+        Assert.DoesNotContain("Profile", mail.Text);
+        Assert.Contains("Bitte ohne Sonderzeichen.", mail.Text);
     }
 
     [DatabaseFact]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Localization;
 
 namespace Portal.Features.Confirmations;
 
@@ -44,25 +45,10 @@ public abstract class ChangeKind
     public abstract string Yours { get; }
 
     /// <summary>
-    /// The title as records keep it (the audit log, stored reasons, messages not translated yet): in
+    /// The title as records keep it (the audit log, stored reasons): in
     /// the site's base language, whoever acted in whatever language.
     /// </summary>
-    public string RecordTitle
-    {
-        get
-        {
-            var reader = CultureInfo.CurrentUICulture;
-            CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
-            try
-            {
-                return Title;
-            }
-            finally
-            {
-                CultureInfo.CurrentUICulture = reader;
-            }
-        }
-    }
+    public string RecordTitle => InLanguage.Read(CultureInfo.InvariantCulture, () => Title);
 
     public virtual string TargetType => UserTarget;
 

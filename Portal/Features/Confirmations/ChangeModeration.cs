@@ -22,6 +22,7 @@ public sealed class ChangeModeration(
     IOptions<ConfirmationsOptions> options,
     IOptions<PortalOptions> portal,
     Mailer mailer,
+    IOptions<LanguageOptions> languages,
     AuditLog audit)
 {
     private static readonly StaticTexts Texts = new(typeof(ChangeModeration));
@@ -188,16 +189,14 @@ public sealed class ChangeModeration(
             var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == change!.TargetId, cancellationToken);
             if (user?.Email is { } email)
             {
-<<<<<<< HEAD
-                await mailer.QueueAsync(db, email, new ChangeRejectedMail(user.UserName!, lifecycle.Kind(change!.Kind).Title, reason,
+                await mailer.QueueAsync(db, email, new ChangeRejectedMail(user.UserName!, TitleFor(user, lifecycle.Kind(change!.Kind)), reason,
                     portal.Value.Link(ChangeRequests.ProfilePath)), language: user.Language);
-=======
-                await mailer.QueueAsync(db, email, new ChangeRejectedMail(user.UserName!, lifecycle.Kind(change!.Kind).RecordTitle, reason,
-                    portal.Value.Link(ChangeRequests.ProfilePath)));
->>>>>>> 738bd58b515dcd2821caf545c4b14fd7f895ea0c
             }
         });
     }
+
+    /// <summary>The kind's title in its member's language, whatever the moderator's.</summary>
+    private string TitleFor(PortalUser user, ChangeKind kind) => InLanguage.Read(languages.Value.CultureOf(user.Language), () => kind.Title);
 
     /// <summary>Rejects many with one reason.</summary>
     public async Task<IReadOnlyList<ChangeResult>> RejectManyAsync(Actor actor, IReadOnlyList<long> changeIds, string reason, CancellationToken cancellationToken = default)

@@ -10,8 +10,10 @@ public sealed record SmsRow(long Id, string To, string Body, DateTime CreatedAt,
 
 /// <param name="Code">Null once the letter is posted.</param>
 /// <param name="ExpiresAt">Until when the code can be entered, printed in the letter.</param>
+/// <param name="Language">The member's saved language, which the letter is written in.</param>
 public sealed record LetterRow(
-    long Id, long ChangeId, string RecipientName, string AddressBlock, string? Code, DateTime CreatedAt, DateTime? PostedAt, string? PostedByName, DateTime ExpiresAt);
+    long Id, long ChangeId, string RecipientName, string AddressBlock, string? Code, DateTime CreatedAt, DateTime? PostedAt, string? PostedByName, DateTime ExpiresAt,
+    string? Language);
 
 /// <param name="Reference">Null once the transfer is sent.</param>
 public sealed record TransferRow(long Id, long ChangeId, string Iban, string Holder, int AmountCents, string? Reference, DateTime CreatedAt, DateTime? SentAt, string? SentByName);
@@ -43,7 +45,8 @@ public sealed partial class ChannelQueues(IDbContextFactory<PortalDbContext> dbF
         var letters = db.Letters.AsNoTracking();
         letters = unpostedOnly ? letters.Where(l => l.PostedAt == null).OrderBy(l => l.Id) : letters.OrderByDescending(l => l.Id).Take(500);
         return await letters.Select(l => new LetterRow(l.Id, l.ChangeId, l.RecipientName, l.AddressBlock, l.Code, l.CreatedAt, l.PostedAt, l.PostedByName,
-                db.DeferredChanges.Where(c => c.Id == l.ChangeId).Select(c => c.ExpiresAt).FirstOrDefault()))
+                db.DeferredChanges.Where(c => c.Id == l.ChangeId).Select(c => c.ExpiresAt).FirstOrDefault(),
+                db.DeferredChanges.Where(c => c.Id == l.ChangeId).Join(db.Users, c => c.TargetId, u => u.Id, (c, u) => u.Language).FirstOrDefault()))
             .ToListAsync(cancellationToken);
     }
 
