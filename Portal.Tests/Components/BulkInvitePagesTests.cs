@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using MudBlazor.Extensions;
 using Portal.Data;
 using Portal.Features.Invitations.Bulk;
 
@@ -129,6 +130,20 @@ public sealed class BulkInvitePagesTests : AdminPageTest
         page.WaitForAssertion(() => Assert.NotEqual(BulkJobStatus.Analyzed, JobAsync(id).GetAwaiter().GetResult().Status));
         Assert.Equal(14, (await JobAsync(id)).ExpiryDays);
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=progress]")));
+    }
+
+    [Fact]
+    public async Task The_run_is_in_the_admins_language_unless_they_choose_another_for_rows_that_name_none()
+    {
+        var id = await UploadAsync();
+        var page = await OpenJobAsync(id);
+        var language = page.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Language");
+        Assert.Equal("en", language.Instance.GetState(s => s.Value));
+
+        await page.InvokeAsync(() => language.Instance.ValueChanged.InvokeAsync("de"));
+        page.FindAll("button").Single(b => b.TextContent.Trim() == "Start: invite 2").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("de", JobAsync(id).GetAwaiter().GetResult().DefaultLanguage));
     }
 
     [Fact]

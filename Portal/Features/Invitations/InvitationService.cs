@@ -371,7 +371,7 @@ public sealed class InvitationService(
     };
 
     /// <summary>The offered language <paramref name="code"/> names, as stored ("de" for "DE" or "de-AT"); the site's when it names none.</summary>
-    public string LanguageOf(string? code) => (languages.Value.Find(code) ?? languages.Value.DefaultCulture).Name;
+    public string LanguageOf(string? code) => languages.Value.CultureOf(code).Name;
 
     /// <summary>Why the options cannot be used, or null when they can.</summary>
     public string? CheckOptions(InviteOptions choices)
