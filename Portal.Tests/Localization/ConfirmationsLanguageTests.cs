@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Net;
 using Portal.Data;
 using Portal.Email.Mails.Confirmations;
 using Portal.Features.Confirmations;
 using Portal.Identity;
+using Portal.Localization;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Localization;
@@ -120,6 +122,30 @@ public sealed class ConfirmationsLanguageTests : IAsyncLifetime
         var done = await Forms.ParseAsync(cancelled);
         Assert.Equal("Die Änderung ist abgebrochen", done.QuerySelector("main h1")!.TextContent);
         Assert.Equal("Ihr Konto behält seine Adresse: Nichts wurde geändert.", done.QuerySelector(".portal-success")!.TextContent);
+    }
+
+    [Fact]
+    public async Task A_reason_the_portal_recorded_reads_German_while_the_record_keeps_the_base_language()
+    {
+        var (_, actor, client) = await GermanMemberAsync("zurueck@example.org");
+        var id = (await _fixture.RequestAsync(actor, "phone")).ChangeId!.Value;
+        Assert.Equal(ChangeOutcome.Cancelled, (await _fixture.Requests.CancelAsync(actor, id)).Outcome);
+
+        var page = await client.GetPageAsync("/account/changes");
+
+        Assert.Equal("Von der anfragenden Person zurückgezogen.", page.QuerySelector(".portal-change-reason")!.TextContent);
+        Assert.Equal("Withdrawn by the requester.", (await _fixture.RowAsync(id)).Reason);
+    }
+
+    [Fact]
+    public void Words_a_person_wrote_are_shown_as_written()
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("de");
+
+        Assert.Equal("Zu viele falsche Codes.", RecordedTexts.Show(RecordedTexts.Record("TooManyWrongCodes")));
+        Assert.Equal("Too many wrong codes.", RecordedTexts.Record("TooManyWrongCodes"));
+        Assert.Equal("Please use your full name.", RecordedTexts.Show("Please use your full name."));
+        Assert.Null(RecordedTexts.Show(null));
     }
 
     [Fact]

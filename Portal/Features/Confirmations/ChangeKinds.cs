@@ -72,7 +72,7 @@ public sealed class EmailChangeKind(
         var user = await db.Users.FirstAsync(u => u.Id == change.TargetId, cancellationToken);
         var oldEmail = user.Email;
         var email = values[Field]!;
-        await MoveAsync(db, normalizer, user, email, change.Id, "Cancelled because the account's email address changed.", now, cancellationToken);
+        await MoveAsync(db, normalizer, user, email, change.Id, RecordedTexts.Record("EmailChanged"), now, cancellationToken);
         if (oldEmail is not null)
         {
             await reverts.OfferAsync(db, change, user, oldEmail, email, now, cancellationToken);

@@ -85,7 +85,7 @@ public sealed partial class ChangeLifecycle(
             }
             if (current is null)
             {
-                (to, reason, failure) = (ChangeStatus.Failed, "The record no longer exists.", Texts["RecordGone"]);
+                (to, reason, failure) = (ChangeStatus.Failed, RecordedTexts.Record("RecordGone"), Texts["RecordGone"]);
             }
             else if (kind.Fields.Any(f => current.GetValueOrDefault(f.Name) != before.GetValueOrDefault(f.Name)) && !(byModerator && change.TargetChanged))
             {
@@ -98,7 +98,7 @@ public sealed partial class ChangeLifecycle(
                 else
                 {
                     // A moderator approving a change whose record moved since they looked gets to look again.
-                    (to, reason, flagChanged) = (ChangeStatus.Confirmed, "The record changed after the request: a moderator decides.", true);
+                    (to, reason, flagChanged) = (ChangeStatus.Confirmed, RecordedTexts.Record("RecordChanged"), true);
                 }
             }
             else if (await kind.ValidateAsync(db, change.TargetId, proposed, cancellationToken) is { IsValid: false } validation)
@@ -195,7 +195,7 @@ public sealed partial class ChangeLifecycle(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var ids = await RevokeSecretsAsync(db, userId, except: null, "Cancelled because the account's password changed.", Now, cancellationToken);
+        var ids = await RevokeSecretsAsync(db, userId, except: null, RecordedTexts.Record("PasswordChanged"), Now, cancellationToken);
         if (ids.Count > 0)
         {
             audit.Record(db, Actor.System, AuditActions.ChangeCancelled, null, $"password changed: #{string.Join(", #", ids)}");
@@ -222,7 +222,7 @@ public sealed partial class ChangeLifecycle(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await SendLimits.PruneAsync(db, now, cancellationToken);
         var ids = await MoveAllAsync(db, db.DeferredChanges.Where(c => c.Status == ChangeStatus.Pending && c.ExpiresAt < now),
-            ChangeStatus.Expired, "Not confirmed in time.", now, cancellationToken);
+            ChangeStatus.Expired, RecordedTexts.Record("NotConfirmedInTime"), now, cancellationToken);
         if (ids.Count > 0)
         {
             audit.Record(db, Actor.System, AuditActions.ChangeExpired, null, $"{ids.Count} change(s): #{string.Join(", #", ids)}");

@@ -33,9 +33,9 @@ public sealed partial class ChangeRequests(
 
     private static readonly StaticTexts Texts = new(typeof(ChangeRequests));
 
-    // Stored reasons, kept as written whoever reads them; the first two are also how a change is recognised.
-    private const string Replaced = "Replaced by a newer request.";
-    private const string TooManyWrongCodes = "Too many wrong codes.";
+    // Stored reasons, in the records' language whoever acts; the second is also how a change is recognised.
+    private static readonly string Replaced = RecordedTexts.Record("Replaced");
+    private static readonly string TooManyWrongCodes = RecordedTexts.Record("TooManyWrongCodes");
 
     /// <summary>The kinds a member can ask to change.</summary>
     public IReadOnlyCollection<ChangeKind> Kinds => lifecycle.Kinds;
@@ -183,7 +183,7 @@ public sealed partial class ChangeRequests(
         var change = await FindByTokenAsync(db, token, cancel: true, cancellationToken);
         return change is null
             ? new ChangeResult(ChangeOutcome.NotFound, Texts["LinkUnknown"])
-            : await lifecycle.CloseAsync(db, change, Actor.Visitor, ChangeStatus.Cancelled, "Cancelled from the old address (\"this wasn't me\").", AuditActions.ChangeCancelled, cancellationToken);
+            : await lifecycle.CloseAsync(db, change, Actor.Visitor, ChangeStatus.Cancelled, RecordedTexts.Record("CancelledFromOldAddress"), AuditActions.ChangeCancelled, cancellationToken);
     }
 
     /// <summary>The requester (or an admin) withdraws a pending change; its secret dies.</summary>
@@ -195,7 +195,7 @@ public sealed partial class ChangeRequests(
         {
             return new ChangeResult(ChangeOutcome.NotFound, Texts["NoSuchChange"]);
         }
-        return await lifecycle.CloseAsync(db, change, actor, ChangeStatus.Cancelled, "Withdrawn by the requester.", AuditActions.ChangeCancelled, cancellationToken);
+        return await lifecycle.CloseAsync(db, change, actor, ChangeStatus.Cancelled, RecordedTexts.Record("Withdrawn"), AuditActions.ChangeCancelled, cancellationToken);
     }
 
     /// <summary>Sends a new secret for a pending change; the old one dies and the lifetime starts again. Rate limited with requests.</summary>

@@ -90,14 +90,14 @@ public sealed class EmailChangeReverts(
         }
         audit.Record(db, Actor.Visitor, AuditActions.ChangeReverted, await ChangeLifecycle.AuditTargetAsync(db, change, EmailChangeKind.KindTitle, cancellationToken),
             $"undone from the old address {address}; the account was signed out everywhere");
-        await EmailChangeKind.MoveAsync(db, normalizer, user, address, exceptChange: null, "Cancelled because the change of address was undone from the old address.", now, cancellationToken);
+        await EmailChangeKind.MoveAsync(db, normalizer, user, address, exceptChange: null, RecordedTexts.Record("AddressChangeUndone"), now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ChangeResult(ChangeOutcome.Reverted, Texts["Reverted"], change.Id);
     }
 
-    /// <summary>The stored reason, kept as written whoever reads it.</summary>
-    private const string Undone = "Undone from the old address.";
+    /// <summary>The stored reason, in the records' language whoever acts.</summary>
+    private static readonly string Undone = RecordedTexts.Record("Undone");
 
     private ChangeResult? Problem(DeferredChange change) => change switch
     {

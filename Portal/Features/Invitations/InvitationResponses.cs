@@ -225,7 +225,7 @@ public sealed class InvitationResponses(
         await db.MailSuppressions.Where(s => s.Address == key).ExecuteDeleteAsync(cancellationToken);
         var recipients = spellings.ToList();
         await db.OutboxMessages.Where(m => recipients.Contains(m.Recipient) && m.Status == OutboxStatus.Queued)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Cancelled).SetProperty(m => m.LastError, "The recipient opted out."), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Cancelled).SetProperty(m => m.LastError, RecordedTexts.Record("RecipientOptedOut")), cancellationToken);
         await db.OutboxMessages.Where(m => recipients.Contains(m.Recipient))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Recipient, OptedOutPlaceholder)

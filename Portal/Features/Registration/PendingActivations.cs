@@ -4,6 +4,7 @@ using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Users;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Features.Registration;
 
@@ -109,7 +110,7 @@ public sealed class PendingActivations(
             if (application is not null)
             {
                 await db.SignUps.Where(s => s.Id == application.Id)
-                    .DecideAsync(SignUpStatus.Deleted, actor, now, "Deleted by an admin before it was activated.", cancellationToken);
+                    .DecideAsync(SignUpStatus.Deleted, actor, now, RecordedTexts.Record("DeletedBeforeActivation"), cancellationToken);
             }
             audit.Record(db, actor, AuditActions.RegistrationDeleted, new AuditTarget(UserAdmin.AuditTargetType, user.Id, EmailAddress.Mask(user.Email!)),
                 $"registered {user.CreatedAt:yyyy-MM-dd}, never activated, deleted by an admin");

@@ -120,7 +120,7 @@ public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, Audi
                 invitation.RevokedBy = actor.Name;
             }
             // The links and codes of the account's pending changes die as well.
-            await ChangeLifecycle.RevokeSecretsAsync(db, user.Id, except: null, "Cancelled because the account was deactivated.", now, cancellationToken);
+            await ChangeLifecycle.RevokeSecretsAsync(db, user.Id, except: null, RecordedTexts.Record("Deactivated"), now, cancellationToken);
             return null;
         }, user => Texts.Format("Deactivated", user.UserName));
 
