@@ -100,7 +100,7 @@ public class SuppressionListTests : IAsyncLifetime
         var run = await InviteFromCsvAsync("email\nfresh@example.org\ngone@example.org\n");
         await _portal.DeliverMailAsync();
 
-        Assert.Contains("Sent 1 invitations (Completed).", run);
+        Assert.Contains("Sent 1 invitation (Completed).", run);
         var results = await File.ReadAllLinesAsync(Path.Combine(_folder, "people.results.csv"));
         Assert.StartsWith("2,fresh@example.org,Sent,", results[1]);
         Assert.StartsWith("3,gone@example.org,Suppressed,\"Mail to this address bounced on ", results[2]);

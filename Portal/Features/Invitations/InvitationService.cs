@@ -378,7 +378,7 @@ public sealed class InvitationService(
     {
         if (choices.Language is not null && languages.Value.Find(choices.Language) is null)
         {
-            return $"The portal does not speak {choices.Language} (its languages: {string.Join(", ", languages.Value.Cultures.Select(c => c.Name))}).";
+            return Texts.Format("NoSuchLanguage", choices.Language, string.Join(", ", languages.Value.Cultures.Select(c => c.Name)));
         }
         if (choices.Role is not null && !Roles.All.Contains(choices.Role))
         {

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Identity;
+using Portal.Localization;
 
 namespace Portal.Features.Outbox;
 
@@ -15,9 +16,10 @@ public sealed record Bounce(DateTime At, string Reply)
     /// <summary>Replies longer than this are cut in <see cref="Explanation"/>, so that it fits the reason of a bulk row.</summary>
     private const int ShownReply = 300;
 
-    public string Explanation =>
-        $"Mail to this address bounced on {At:yyyy-MM-dd}: {(Reply.Length <= ShownReply ? Reply : Reply[..ShownReply] + "…")}; " +
-        "remove it from the suppression list to invite again.";
+    private static readonly StaticTexts Texts = new(typeof(SuppressionList));
+
+    /// <summary>When it bounced, and the reply, in the reader's language.</summary>
+    public string Explanation => Texts.Format("Explanation", At, Reply.Length <= ShownReply ? Reply : Reply[..ShownReply] + "…");
 }
 
 /// <summary>

@@ -4,7 +4,6 @@ public sealed record EmailConfirmationMail(string UserName, string Email, string
 {
     public static string Template => "Account/EmailConfirmation.cshtml";
 
-    public static string Title => "Email address confirmation";
 
     public static EmailConfirmationMail Sample(MailBrand brand) =>
         new("ada", "ada@example.org", brand.Link($"{Identity.AccountEmails.ConfirmPath}?userId=SAMPLE&code=SAMPLE"));

@@ -4,7 +4,6 @@ public sealed record PasswordResetMail(string UserName, string ResetUrl, TimeSpa
 {
     public static string Template => "Account/PasswordReset.cshtml";
 
-    public static string Title => "Password reset";
 
     public static PasswordResetMail Sample(MailBrand brand) =>
         new("ada", brand.Link("Identity/Account/ResetPassword?code=SAMPLE"), TimeSpan.FromHours(3));

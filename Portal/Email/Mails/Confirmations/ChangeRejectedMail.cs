@@ -6,7 +6,6 @@ public sealed record ChangeRejectedMail(string UserName, string ChangeTitle, str
 {
     public static string Template => "Confirmations/ChangeRejected.cshtml";
 
-    public static string Title => "Change of details rejected";
 
     public static ChangeRejectedMail Sample(MailBrand brand) =>
         new("ada", "Display name", "Display names must not contain a web address.", brand.Link("account/profile"));

@@ -6,7 +6,6 @@ public sealed record CodeEntryLockedMail(string UserName, int WrongCodes, DateTi
 {
     public static string Template => "Confirmations/CodeEntryLocked.cshtml";
 
-    public static string Title => "Code entry locked after wrong codes";
 
     public static CodeEntryLockedMail Sample(MailBrand brand) =>
         new("ada", 100, new DateTime(2026, 12, 5, 18, 0, 0, DateTimeKind.Utc), brand.Link("account/profile"));

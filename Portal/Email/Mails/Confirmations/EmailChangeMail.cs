@@ -6,7 +6,6 @@ public sealed record EmailChangeMail(string UserName, string NewEmail, string Co
 {
     public static string Template => "Confirmations/EmailChange.cshtml";
 
-    public static string Title => "Email change: confirm the new address";
 
     public static EmailChangeMail Sample(MailBrand brand) =>
         new("ada", "ada@example.net", brand.Link("account/changes/confirm/SAMPLE"), TimeSpan.FromHours(24));

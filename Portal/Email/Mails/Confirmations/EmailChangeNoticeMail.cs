@@ -6,7 +6,6 @@ public sealed record EmailChangeNoticeMail(string UserName, string NewEmailMaske
 {
     public static string Template => "Confirmations/EmailChangeNotice.cshtml";
 
-    public static string Title => "Email change: notice to the old address";
 
     public static EmailChangeNoticeMail Sample(MailBrand brand) =>
         new("ada", "a•••@example.net", brand.Link("account/changes/cancel/SAMPLE"));

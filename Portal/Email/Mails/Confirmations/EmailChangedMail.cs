@@ -7,7 +7,6 @@ public sealed record EmailChangedMail(string UserName, string NewEmailMasked, st
 {
     public static string Template => "Confirmations/EmailChanged.cshtml";
 
-    public static string Title => "Email change: done, with an undo link to the old address";
 
     public static EmailChangedMail Sample(MailBrand brand) =>
         new("ada", "a•••@example.net", brand.Link("account/changes/revert/SAMPLE"), TimeSpan.FromDays(7));

@@ -16,7 +16,6 @@ public sealed record InvitationMail(
 {
     public static string Template => "Invitations/Invitation.cshtml";
 
-    public static string Title => "Invitation";
 
     public static InvitationMail Sample(MailBrand brand) => new(
         "Grace Hopper", "Ada", "ada@example.org",

@@ -5,7 +5,6 @@ public sealed record ActivationMail(string UserName, string Email, string Activa
 {
     public static string Template => "Registration/Activation.cshtml";
 
-    public static string Title => "Account activation";
 
     public static ActivationMail Sample(MailBrand brand) =>
         new("ada", "ada@example.org", brand.Link("activate/SAMPLE"), TimeSpan.FromDays(7));

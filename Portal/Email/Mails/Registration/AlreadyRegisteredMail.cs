@@ -5,7 +5,6 @@ public sealed record AlreadyRegisteredMail(string UserName, string Email, string
 {
     public static string Template => "Registration/AlreadyRegistered.cshtml";
 
-    public static string Title => "Sign-up with an address that has an account";
 
     public static AlreadyRegisteredMail Sample(MailBrand brand) =>
         new("ada", "ada@example.org", brand.Link("Identity/Account/Login"), brand.Link("Identity/Account/ForgotPassword"));

@@ -6,7 +6,6 @@ public sealed record RegistrationDecisionMail(string UserName, bool Approved, st
 {
     public static string Template => "Registration/RegistrationDecision.cshtml";
 
-    public static string Title => "Sign-up approved or rejected";
 
     public static RegistrationDecisionMail Sample(MailBrand brand) =>
         new("ada", false, "We could not confirm that you belong to one of our member organisations.", brand.Link("Identity/Account/Login"));

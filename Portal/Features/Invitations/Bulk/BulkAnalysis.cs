@@ -165,7 +165,7 @@ public sealed class BulkAnalysis(
             row.Language = languages.Value.Find(input.Language)?.Name;
             if (row.Language is null)
             {
-                row.Reason = $"The portal does not speak \"{input.Language}\" (its languages: {string.Join(", ", languages.Value.Cultures.Select(c => c.Name))}).";
+                row.Reason = Texts.Format("NoSuchLanguage", input.Language, string.Join(", ", languages.Value.Cultures.Select(c => c.Name)));
                 return row;
             }
         }

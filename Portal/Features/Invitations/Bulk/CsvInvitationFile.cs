@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Unicode;
 using CsvHelper;
+using Portal.Localization;
 
 namespace Portal.Features.Invitations.Bulk;
 
@@ -22,6 +23,11 @@ public sealed class CsvInvitationFile : IAsyncDisposable
 {
     public const string EmailColumn = "email";
     public static readonly IReadOnlyList<string> Columns = [EmailColumn, "name", "role", "message", "expires_days", "language"];
+
+    private static readonly StaticTexts Texts = new(typeof(CsvInvitationFile));
+
+    /// <summary>The columns a file may have besides the address, for the messages that name them.</summary>
+    private static string Optional => string.Join(", ", Columns.Skip(1));
 
     private readonly CsvReader _reader;
     private readonly Queue<CsvMalformedRecord> _malformed;
@@ -62,21 +68,20 @@ public sealed class CsvInvitationFile : IAsyncDisposable
             var headers = reader.Headers;
             if (headers.Count == 0 || headers.All(string.IsNullOrWhiteSpace))
             {
-                throw new CsvFileException("The file is empty. Its first line should name the columns: email, and optionally name, role, message, expires_days, language.");
+                throw new CsvFileException(Texts.Format("Empty", Optional));
             }
             if (headers.Any(h => h.Contains('\uFFFD', StringComparison.Ordinal)))
             {
-                throw new CsvFileException("Line 1 is not valid UTF-8. Save the file as UTF-8 (\"CSV UTF-8\" in a spreadsheet) and upload it again.");
+                throw new CsvFileException(Texts.Format("NotUtf8", 1));
             }
             if (reader.Separator is not (',' or ';' or '\t'))
             {
-                throw new CsvFileException($"The columns are separated by '{reader.Separator}'. Separate them with commas, semicolons or tabs.");
+                throw new CsvFileException(Texts.Format("Separator", reader.Separator));
             }
             var columns = Columns.Select(c => reader.TryGetFieldIndex(c, out var index) ? index : -1).ToArray();
             if (columns[0] < 0)
             {
-                throw new CsvFileException(
-                    $"The header has no \"email\" column (it has: {string.Join(", ", headers.Select(h => $"\"{h}\""))}). The first line should name the columns: email, and optionally name, role, message, expires_days, language.");
+                throw new CsvFileException(Texts.Format("NoEmail", string.Join(", ", headers.Select(h => $"\"{h}\"")), Optional));
             }
             var ignored = headers.Where(h => !Columns.Contains(h.Trim(), StringComparer.OrdinalIgnoreCase)).ToList();
             return new CsvInvitationFile(reader, malformed, limits, columns, ignored);
@@ -108,14 +113,14 @@ public sealed class CsvInvitationFile : IAsyncDisposable
             var line = (int)_reader.LineNumber;
             if (!Utf8.IsValid(_reader.RawRecord))
             {
-                throw new CsvFileException($"Line {line} is not valid UTF-8. Save the file as UTF-8 (\"CSV UTF-8\" in a spreadsheet) and upload it again.");
+                throw new CsvFileException(Texts.Format("NotUtf8", line));
             }
             CountRow(++rows);
             yield return Row(line, expectedFields);
         }
         if (rows == 0)
         {
-            throw new CsvFileException("The file has a header but no rows.");
+            throw new CsvFileException(Texts["NoRows"]);
         }
     }
 
@@ -125,15 +130,15 @@ public sealed class CsvInvitationFile : IAsyncDisposable
         string? problem = null;
         if (_reader.FieldCount != expectedFields)
         {
-            problem = $"Line {line} has {_reader.FieldCount} field{(_reader.FieldCount == 1 ? "" : "s")}; the header has {expectedFields}.";
+            problem = Texts.Format(Plural.Key("Fields", _reader.FieldCount), line, _reader.FieldCount, expectedFields);
         }
         else if (Enumerable.Range(0, Columns.Count).FirstOrDefault(i => values[i].Length > _limits.MaxFieldLength, -1) is var tooLong and >= 0)
         {
-            problem = $"The {Columns[tooLong]} field is longer than {_limits.MaxFieldLength} characters.";
+            problem = Texts.Format("TooLong", Columns[tooLong], _limits.MaxFieldLength);
         }
         else if (values[0].Length == 0)
         {
-            problem = "The email field is empty.";
+            problem = Texts["NoAddress"];
         }
         return new CsvInvitationRow(line, Clip(values[0]), Clip(values[1]).NullIfEmpty(), Clip(values[2]).NullIfEmpty(),
             Clip(values[3]).NullIfEmpty(), values[4].NullIfEmpty(), values[5].Trim().NullIfEmpty(), problem);
@@ -143,14 +148,14 @@ public sealed class CsvInvitationFile : IAsyncDisposable
     {
         if (bad.Reason == CsvMalformedReason.UnterminatedQuote)
         {
-            throw new CsvFileException($"Line {bad.LineNumber} opens a quote that is never closed, so the rest of the file cannot be read. Close the quote and upload the file again.");
+            throw new CsvFileException(Texts.Format("OpenQuote", bad.LineNumber));
         }
         return new CsvInvitationRow((int)bad.LineNumber, Clip(bad.RawRecord.ReplaceLineEndings(" ")), null, null, null, null, null,
             bad.Reason switch
             {
-                CsvMalformedReason.StrayQuote => "A quote stands inside a field that is not quoted. Quote the whole field and double the quote inside it.",
-                CsvMalformedReason.TextAfterClosingQuote => "Text follows the closing quote of a field.",
-                _ => $"The row is malformed ({bad.Reason}).",
+                CsvMalformedReason.StrayQuote => Texts["StrayQuote"],
+                CsvMalformedReason.TextAfterClosingQuote => Texts["TextAfterQuote"],
+                _ => Texts.Format("Malformed", bad.Reason),
             });
     }
 
@@ -158,7 +163,7 @@ public sealed class CsvInvitationFile : IAsyncDisposable
     {
         if (rows > _limits.MaxRows)
         {
-            throw new CsvFileException($"The file has more than {_limits.MaxRows:N0} rows, the most one upload may have. Split it into smaller files.");
+            throw new CsvFileException(Texts.Format("TooManyRows", _limits.MaxRows));
         }
     }
 
@@ -172,7 +177,7 @@ public sealed class CsvInvitationFile : IAsyncDisposable
         }
         catch (CsvFormatException ex)
         {
-            throw new CsvFileException(ex.LineNumber > 0 ? $"Line {ex.LineNumber}: {ex.Message}" : ex.Message);
+            throw new CsvFileException(ex.LineNumber > 0 ? Texts.Format("AtLine", ex.LineNumber, ex.Message) : ex.Message);
         }
     }
 
@@ -216,7 +221,7 @@ public sealed class CsvInvitationFile : IAsyncDisposable
             _read += read;
             return _read <= limit
                 ? read
-                : throw new CsvFileException($"The file is larger than {BulkInviteOptions.FormatSize(limit)}, the most one upload may be. Split it into smaller files.");
+                : throw new CsvFileException(Texts.Format("TooLarge", BulkInviteOptions.FormatSize(limit)));
         }
 
         public override void Flush()
