@@ -108,8 +108,8 @@ public sealed class RegistrationReviewTests(BrowserFixture fixture)
         await Assertions.Expect(dialog).ToContainTextAsync("Reject the sign-up of turned-away@queue.example");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();
         await Assertions.Expect(dialog.GetByText("Give a reason: it is sent to the applicant.")).ToBeVisibleAsync();
-        await dialog.GetByText(new RegistrationOptions().RejectionReasons[1]).ClickAsync();
-        await Assertions.Expect(dialog.GetByLabel("Reason sent to the applicant")).ToHaveValueAsync(new RegistrationOptions().RejectionReasons[1]);
+        await dialog.GetByText(fixture.Portal.Get<RegistrationReview>().RejectionReasons[1]).ClickAsync();
+        await Assertions.Expect(dialog.GetByLabel("Reason sent to the applicant")).ToHaveValueAsync(fixture.Portal.Get<RegistrationReview>().RejectionReasons[1]);
         const string reason = "Please sign up with your work address at the museum.";
         await dialog.GetByLabel("Reason sent to the applicant").FillAsync(reason);
         await session.ScreenshotAsync("admin-sign-up-reject-dialog");

@@ -110,7 +110,7 @@ public sealed class SignUpApprovalsPageTests : ModerationPageTest
         Eventually(cut, () => Assert.Contains("2 selected", Squeezed(cut.Find("[role=toolbar]").TextContent)));
         await ClickAsync(cut, () => Button(cut.Find("[role=toolbar]"), "Reject selected"));
         Eventually(cut, () => Assert.Contains("each of the 2 applicants", Dialog(cut).TextContent));
-        var reason = new RegistrationOptions().RejectionReasons[1];
+        var reason = Portal.Get<RegistrationReview>().RejectionReasons[1];
         await PickReasonAsync(cut, reason);
         await AnswerAsync(cut, "Reject 2");
 

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Portal.Email;
+using Portal.Features.Confirmations;
 using Portal.Features.Invitations;
 using Portal.Features.Invitations.Bulk;
 using Portal.Features.Outbox;
+using Portal.Features.Registration;
 using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
 
@@ -58,6 +60,15 @@ public sealed class ServiceTextsLanguageTests(TestPortal portal) : IClassFixture
         Assert.Equal("Einladung", titles["InvitationMail"]);
         Assert.Equal("Kontoaktivierung", titles["ActivationMail"]);
         Assert.All(titles.Values, Assert.NotEmpty);
+    }
+
+    [Fact]
+    public void A_moderator_reading_German_is_offered_the_general_rejection_reasons_in_German()
+    {
+        ReadGerman();
+
+        Assert.Equal("Diese Seite ist nur für Mitglieder unserer Organisation.", portal.Get<RegistrationReview>().RejectionReasons[1]);
+        Assert.Equal("Der neue Wert entspricht nicht den Regeln der Seite.", portal.Get<ChangeModeration>().RejectionReasons[0]);
     }
 
     [Fact]

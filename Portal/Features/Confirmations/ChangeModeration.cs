@@ -37,8 +37,9 @@ public sealed class ChangeModeration(
     /// <summary>The kinds a change can be of, for filters.</summary>
     public IReadOnlyCollection<ChangeKind> Kinds => lifecycle.Kinds;
 
-    /// <summary>Reasons moderators can pick from when rejecting.</summary>
-    public IReadOnlyList<string> RejectionReasons => options.Value.RejectionReasons;
+    /// <summary>Reasons moderators can pick from when rejecting: the site's, else three general ones in the moderator's language.</summary>
+    public IReadOnlyList<string> RejectionReasons =>
+        options.Value.RejectionReasons is { Count: > 0 } configured ? configured : [Texts["RejectRules"], Texts["RejectUnconfirmed"], Texts["RejectDuplicate"]];
 
     /// <summary>
     /// Everything a moderator must decide: changes confirmed by moderators, and changes whose record

@@ -80,13 +80,11 @@ public sealed class ConfirmationsOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan ExpiryInterval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Reasons a moderator can pick when rejecting a change (they can also write their own).</summary>
-    public List<string> RejectionReasons { get; set; } =
-    [
-        "The new value does not follow the site's rules.",
-        "We could not confirm that the change comes from you.",
-        "The change duplicates another member's details.",
-    ];
+    /// <summary>
+    /// Reasons a moderator can pick when rejecting a change (they can also write their own); none
+    /// configured: three general ones, in the moderator's language.
+    /// </summary>
+    public List<string> RejectionReasons { get; set; } = [];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

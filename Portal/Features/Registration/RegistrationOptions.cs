@@ -33,13 +33,11 @@ public sealed class RegistrationOptions : IValidatableObject
     /// <summary>When set, signing up requires ticking "I accept the terms" with a link here (absolute, or relative to the public base URL).</summary>
     public string? TermsUrl { get; set; }
 
-    /// <summary>Reasons a moderator can pick when rejecting a sign-up (they can also write their own).</summary>
-    public List<string> RejectionReasons { get; set; } =
-    [
-        "We could not confirm who you are from the details you gave.",
-        "This site is for members of our organisation only.",
-        "The sign-up looks automated or uses a throw-away address.",
-    ];
+    /// <summary>
+    /// Reasons a moderator can pick when rejecting a sign-up (they can also write their own); none
+    /// configured: three general ones, in the moderator's language.
+    /// </summary>
+    public List<string> RejectionReasons { get; set; } = [];
 
     /// <summary>The daily cleanup of never-activated accounts and spent activation keys.</summary>
     public bool CleanupEnabled { get; set; } = true;

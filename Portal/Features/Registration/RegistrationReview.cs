@@ -60,8 +60,9 @@ public sealed class RegistrationReview(
     /// <summary>Raised after decisions are committed, so open queues and badges can count again.</summary>
     public event Action? Decided;
 
-    /// <summary>The reasons a moderator can pick when rejecting.</summary>
-    public IReadOnlyList<string> RejectionReasons => options.Value.RejectionReasons;
+    /// <summary>The reasons a moderator can pick when rejecting: the site's, else three general ones in the moderator's language.</summary>
+    public IReadOnlyList<string> RejectionReasons =>
+        options.Value.RejectionReasons is { Count: > 0 } configured ? configured : [Texts["RejectUnconfirmed"], Texts["RejectNotMember"], Texts["RejectAutomated"]];
 
     /// <summary>Why a rejection reason cannot be sent, or null when it can.</summary>
     public static string? CheckReason(string? reason) =>
