@@ -142,6 +142,18 @@ public sealed class PreferredLanguageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_member_with_no_saved_language_finds_the_one_they_read_chosen()
+    {
+        await Portal.CreateUserAsync("l@example.org");
+        using var german = Browser("de");
+        await german.SignInAsync("l@example.org", TestPortal.DefaultPassword);
+
+        var page = await german.GetPageAsync("/account/profile");
+
+        Assert.Equal("Deutsch", page.QuerySelector("#member-language option[selected]")!.TextContent);
+    }
+
+    [Fact]
     public async Task A_language_the_portal_does_not_offer_is_refused_on_the_profile_page_and_nothing_changes()
     {
         var member = await Portal.CreateUserAsync("j@example.org");

@@ -11,12 +11,12 @@ namespace Portal.Localization;
 /// </summary>
 public sealed class MemberLanguages(IDbContextFactory<PortalDbContext> dbFactory, IOptions<LanguageOptions> languages)
 {
-    /// <summary>The member's language, as offered; the site's when they have none (or one no longer offered).</summary>
-    public async Task<string> GetAsync(Actor actor, CancellationToken cancellationToken = default)
+    /// <summary>The member's saved language, as offered; null when they have none (or one no longer offered).</summary>
+    public async Task<string?> GetAsync(Actor actor, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var saved = await db.Users.Where(u => u.Id == Member(actor)).Select(u => u.Language).FirstOrDefaultAsync(cancellationToken);
-        return languages.Value.CultureOf(saved).Name;
+        return languages.Value.Find(saved)?.Name;
     }
 
     /// <summary>Saves the member's language; null when <paramref name="code"/> is not a language the portal offers.</summary>
