@@ -34,6 +34,7 @@ public static class IdentitySetup
             .AddErrorDescriber<PortalIdentityErrors>()
             .AddTokenProvider<EmailChangeTokenProvider>(EmailChangeTokenProviderOptions.ProviderName);
 
+        services.AddIdentityUiLocalization();
         services.AddSingleton<ILookupNormalizer, PortalLookupNormalizer>();
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = AccountMailer.ResetLinkLifetime);
         // A deactivation or a password change reaches other sessions within a minute.
