@@ -175,13 +175,8 @@ public sealed class OutboxDispatcher(
         await transaction.CommitAsync(CancellationToken.None);
     }
 
-    /// <summary>Exponential backoff with "equal jitter": half the delay fixed, half random.</summary>
-    public static TimeSpan Backoff(int attempts, EmailOptions settings)
-    {
-        var exponential = settings.FirstRetryDelay * Math.Pow(2, Math.Min(attempts - 1, 30));
-        var capped = exponential < settings.MaxRetryDelay ? exponential : settings.MaxRetryDelay;
-        return capped / 2 + capped / 2 * Random.Shared.NextDouble();
-    }
+    public static TimeSpan Backoff(int attempts, EmailOptions settings) =>
+        Background.Backoff.Delay(attempts, settings.FirstRetryDelay, settings.MaxRetryDelay);
 
     private static readonly FormatOptions LongHeaderLines = new() { MaxLineLength = 998 };
 
