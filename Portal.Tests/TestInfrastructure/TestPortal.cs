@@ -117,8 +117,9 @@ public class TestPortal : WebApplicationFactory<Program>
             builder.UseSetting("ConnectionStrings:Portal", _postgres);
         }
         builder.UseSetting("Portal:PublicBaseUrl", PublicBaseUrl);
-        // Mail goes out when a test asks for it, never because time passed.
+        // Mail and webhooks go out when a test asks for them, never because time passed.
         builder.UseSetting("Email:PollInterval", "01:00:00");
+        builder.UseSetting("Webhooks:PollInterval", "01:00:00");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Every in-process request comes from one unknown address: only the rate limit tests
         // (which set their own figures) should meet the per-IP limits.
@@ -200,6 +201,10 @@ public class TestPortal : WebApplicationFactory<Program>
         }
         return user;
     }
+
+    /// <summary>Has the webhook dispatcher post every delivery due now, and waits until it has.</summary>
+    public Task DeliverWebhooksAsync() =>
+        Patience.For(Get<Portal.Features.Webhooks.WebhookDispatcher>().DeliverNowAsync(), "the webhook dispatcher to post the deliveries due");
 
     /// <summary>Has the outbox deliver every message queued so far, and waits until it has.</summary>
     public Task DeliverMailAsync() =>

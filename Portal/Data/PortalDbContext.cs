@@ -53,6 +53,10 @@ public class PortalDbContext : IdentityDbContext<PortalUser>
 
     public DbSet<BankTransfer> BankTransfers => Set<BankTransfer>();
 
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -7,6 +7,7 @@ using Portal.Features.Outbox;
 using Portal.Features.Registration;
 using Portal.Features.Settings;
 using Portal.Features.Users;
+using Portal.Features.Webhooks;
 
 namespace Portal.Features;
 
@@ -24,6 +25,7 @@ public static class FeatureSetup
         services.AddRegistration();
         services.AddConfirmations();
         services.AddDashboard();
+        services.AddWebhooks();
         return builder;
     }
 }

@@ -134,4 +134,19 @@ public static class AuditActions
 
     /// <summary>An admin removed a role.</summary>
     public const string UserRoleRemoved = "user.role-removed";
+
+    /// <summary>An admin registered a webhook endpoint.</summary>
+    public const string WebhookRegistered = "webhook.registered";
+
+    /// <summary>An admin switched a webhook endpoint on.</summary>
+    public const string WebhookEnabled = "webhook.enabled";
+
+    /// <summary>An admin switched a webhook endpoint off.</summary>
+    public const string WebhookDisabled = "webhook.disabled";
+
+    /// <summary>An admin deleted a webhook endpoint with its deliveries.</summary>
+    public const string WebhookDeleted = "webhook.deleted";
+
+    /// <summary>An admin sent a webhook delivery again.</summary>
+    public const string WebhookResent = "webhook.resent";
 }

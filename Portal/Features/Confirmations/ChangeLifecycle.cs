@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using Portal.Data;
 using Portal.Features.Audit;
+using Portal.Features.Webhooks;
 using Portal.Identity;
 using Portal.Localization;
 
@@ -19,6 +20,7 @@ public sealed partial class ChangeLifecycle(
     IDbContextFactory<PortalDbContext> dbFactory,
     IEnumerable<ChangeKind> kinds,
     AuditLog audit,
+    WebhookEvents webhooks,
     TimeProvider clock,
     ILogger<ChangeLifecycle> logger)
 {
@@ -145,6 +147,15 @@ public sealed partial class ChangeLifecycle(
                 ChangeStatus.Confirmed => AuditActions.ChangeNeedsReview,
                 _ => AuditActions.ChangeFailed,
             }, target, reason ?? kind.RecordTitle);
+            if ((to, byModerator) switch
+                {
+                    (ChangeStatus.Applied or ChangeStatus.Confirmed, false) => WebhookEventTypes.ChangeConfirmed,
+                    (ChangeStatus.Applied, true) => WebhookEventTypes.ChangeApproved,
+                    _ => null,
+                } is { } type)
+            {
+                await RaiseAsync(db, type, change, to, cancellationToken);
+            }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             result = to switch
@@ -159,6 +170,13 @@ public sealed partial class ChangeLifecycle(
         LogDecided(change.Id, change.Kind, result.Outcome);
         return result;
     }
+
+    /// <summary>
+    /// Tells the webhooks what became of a change: which, of what kind, whose, and its status now;
+    /// never the values, which may be an address or a bank account.
+    /// </summary>
+    private Task RaiseAsync(PortalDbContext db, string type, DeferredChange change, ChangeStatus status, CancellationToken cancellationToken) =>
+        webhooks.RaiseAsync(db, type, new { ChangeId = change.Id, change.Kind, UserId = change.TargetId, Status = JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString()) }, cancellationToken);
 
     /// <summary>Closes an open change (cancel, reject) by a conditional update, with an optional mail in the same transaction.</summary>
     public async Task<ChangeResult> CloseAsync(
@@ -183,6 +201,10 @@ public sealed partial class ChangeLifecycle(
             await also();
         }
         audit.Record(db, actor, action, await TargetAsync(db, change, cancellationToken), reason);
+        if (decided)
+        {
+            await RaiseAsync(db, WebhookEventTypes.ChangeRejected, change, to, cancellationToken);
+        }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return decided

@@ -6,6 +6,7 @@ using Portal.Data;
 using Portal.Email;
 using Portal.Features.Audit;
 using Portal.Features.OptOut;
+using Portal.Features.Webhooks;
 using Portal.Identity;
 using Portal.Localization;
 
@@ -64,6 +65,7 @@ public sealed class InvitationResponses(
     AccountEmails accountEmails,
     AuditLog audit,
     IOptions<LanguageOptions> languages,
+    WebhookEvents webhooks,
     TimeProvider clock)
 {
     private static readonly StaticTexts Texts = new(typeof(InvitationResponses));
@@ -137,6 +139,8 @@ public sealed class InvitationResponses(
             }
             audit.Record(db, Actor.Self(user), AuditActions.InvitationAccepted, InvitationService.Target(invitation),
                 newEmail is null ? $"registered as {userName}" : $"registered as {userName}; asked to change the address to {newEmail}");
+            await webhooks.RaiseAsync(db, WebhookEventTypes.InvitationAccepted,
+                new { InvitationId = invitation.Id, UserId = user.Id, UserName = userName, user.Email, invitation.Role }, cancellationToken);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -188,6 +192,8 @@ public sealed class InvitationResponses(
         audit.Record(db, Actor.Visitor, AuditActions.OptOutRecorded,
             new AuditTarget(OptOutList.AuditTargetType, "", "(address removed)"),
             $"{(source == OptOutSource.OneClick ? "one-click unsubscribe" : "opt-out page")}; {invitationIds.Count} invitation(s) closed");
+        // The address is erased everywhere: the event names the invitations only.
+        await webhooks.RaiseAsync(db, WebhookEventTypes.InvitationOptedOut, new { InvitationIds = invitationIds }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
 
         await db.Invitations.Where(i => i.EmailKey == key && i.Status == InvitationStatus.Pending)

@@ -2,6 +2,7 @@ using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Settings;
 using Portal.Features.Users;
+using Portal.Features.Webhooks;
 using Portal.Identity;
 
 namespace Portal.Features.Registration;
@@ -22,7 +23,7 @@ public enum ActivationOutcome
 /// address and put the account in the moderators' queue. The caller saves, commits and raises
 /// <see cref="UserActivated"/> when the outcome is Activated.
 /// </summary>
-public sealed class ActivationStep(SiteSettings settings, AuditLog audit)
+public sealed class ActivationStep(SiteSettings settings, AuditLog audit, WebhookEvents webhooks)
 {
     public async Task<ActivationOutcome> ApplyAsync(PortalDbContext db, PortalUser user, SignUp? signUp, DateTime now, CancellationToken cancellationToken)
     {
@@ -42,6 +43,8 @@ public sealed class ActivationStep(SiteSettings settings, AuditLog audit)
         }
         AccountActivation.Activate(user, signUp, now);
         audit.Record(db, actor, AuditActions.RegistrationActivated, target, "activated by the activation link");
+        await webhooks.RaiseAsync(db, WebhookEventTypes.RegistrationActivated,
+            new { UserId = user.Id, user.UserName, user.Email, SignUpId = signUp?.Id }, cancellationToken);
         return ActivationOutcome.Activated;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Email;
 using Portal.Features.Audit;
+using Portal.Features.Webhooks;
 using Portal.Identity;
 using Portal.Localization;
 using Portal.Email.Mails.Registration;
@@ -41,6 +42,7 @@ public sealed class RegistrationReview(
     AuditLog audit,
     IOptions<RegistrationOptions> options,
     IOptions<PortalOptions> portal,
+    WebhookEvents webhooks,
     TimeProvider clock)
 {
     public const string AuditTargetType = "sign-up";
@@ -196,6 +198,8 @@ public sealed class RegistrationReview(
             AccountActivation.Activate(user, signUp, now);
             await mailer.QueueAsync(db, user.Email!, new RegistrationDecisionMail(user.UserName!, true, null, portal.Value.Link(SignInPath)), language: user.Language);
             audit.Record(db, actor, AuditActions.RegistrationApproved, target, $"account {user.UserName} activated");
+            await webhooks.RaiseAsync(db, WebhookEventTypes.RegistrationApproved,
+                new { SignUpId = id, UserId = user.Id, user.UserName, user.Email }, cancellationToken);
         }
         else
         {
@@ -203,6 +207,8 @@ public sealed class RegistrationReview(
             db.Users.Remove(user);
             await mailer.QueueAsync(db, signUp.Email, new RegistrationDecisionMail(signUp.UserName, false, reason, portal.Value.Link(SignInPath)), language: user.Language);
             audit.Record(db, actor, AuditActions.RegistrationRejected, target, reason);
+            await webhooks.RaiseAsync(db, WebhookEventTypes.RegistrationRejected,
+                new { SignUpId = id, signUp.UserName, signUp.Email }, cancellationToken);
         }
         try
         {

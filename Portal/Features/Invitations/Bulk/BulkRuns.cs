@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Features.Audit;
+using Portal.Features.Webhooks;
 using Portal.Identity;
 using Portal.Localization;
 
@@ -20,6 +21,7 @@ public sealed class BulkRuns(
     AuditLog audit,
     IOptions<BulkInviteOptions> limits,
     WaitingWriters waitingWriters,
+    WebhookEvents webhooks,
     TimeProvider clock)
 {
     public const string AuditTargetType = "bulk-invite";
@@ -133,6 +135,8 @@ public sealed class BulkRuns(
                 job.FinishedAt = now;
                 var inviter = new Actor(job.CreatedById, job.CreatedByName, new HashSet<string> { Roles.Admin });
                 audit.Record(db, inviter, AuditActions.BulkInviteCompleted, Target(job), Summary(job));
+                await webhooks.RaiseAsync(db, WebhookEventTypes.BulkFinished,
+                    new { JobId = job.Id, job.FileName, job.ProcessedRows, job.SentRows }, cancellationToken);
                 db.ChangeTracker.DetectChanges();
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
