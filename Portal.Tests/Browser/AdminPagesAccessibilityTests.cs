@@ -47,6 +47,7 @@ public sealed class AdminPagesAccessibilityTests(BrowserFixture fixture)
             ("admin/transfers", "transfers", "Ada Lovelace"),
             ("admin/opt-outs", "opt-outs", "Opt-outs"),
             ("admin/outbox", "outbox", seeded.InvitedEmail),
+            ("admin/webhooks", "webhooks", "Register an endpoint"),
             ("admin/templates", "templates", "Activate your Portal account"),
             ("admin/audit", "audit", "invitation"),
             ("admin/settings", "settings", "Settings"),
