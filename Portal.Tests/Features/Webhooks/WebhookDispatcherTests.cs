@@ -258,6 +258,43 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_dispatchers_at_once_post_each_delivery_once()
+    {
+        await RegisterAsync();
+        for (var i = 0; i < 6; i++)
+        {
+            await AcceptInvitationAsync($"many{i}@example.org", $"many{i}");
+        }
+        var dispatcher = Portal.Get<WebhookDispatcher>();
+
+        var claimed = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => dispatcher.DeliverDueAsync(default))));
+
+        Assert.Equal(6, claimed.Sum());
+        Assert.Equal(6, _receiver.Requests.Select(r => r.Headers["webhook-id"]).Distinct().Count());
+        Assert.Equal(6, _receiver.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_delivery_claimed_by_a_node_that_died_is_posted_once_its_claim_has_run_out()
+    {
+        await RegisterAsync();
+        await AcceptInvitationAsync("max@example.org", "maxim");
+        var until = _fixture.Clock.Now.UtcDateTime.AddMinutes(5);
+        await using (var db = await Portal.DbAsync())
+        {
+            await db.WebhookDeliveries.ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimId, Guid.NewGuid()).SetProperty(d => d.ClaimedUntil, until));
+        }
+
+        await Portal.DeliverWebhooksAsync();
+        Assert.Empty(_receiver.Requests);
+
+        _fixture.Clock.Now = until;
+        await Portal.DeliverWebhooksAsync();
+        Assert.Single(_receiver.Requests);
+        Assert.Equal(WebhookDeliveryStatus.Delivered, Assert.Single(await DeliveriesAsync()).Status);
+    }
+
+    [Fact]
     public async Task An_event_written_before_a_restart_is_delivered_after_it()
     {
         await RegisterAsync();
