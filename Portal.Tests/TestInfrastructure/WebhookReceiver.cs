@@ -27,6 +27,14 @@ public sealed class WebhookReceiver : IDisposable
 
     public Queue<int> Answers { get; } = new();
 
+    /// <summary>While set, the receiver answers nothing until it completes.</summary>
+    public Task? Silence { get; set; }
+
+    /// <summary>Completes when the next request has come.</summary>
+    public Task Received => _received.Task;
+
+    private TaskCompletionSource _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public IReadOnlyList<Request> Requests
     {
         get
@@ -59,6 +67,12 @@ public sealed class WebhookReceiver : IDisposable
                 _requests.Add(new Request(context.Request.Url!.AbsolutePath,
                     context.Request.Headers.AllKeys.ToDictionary(k => k!.ToLowerInvariant(), k => context.Request.Headers[k]!), body));
                 status = Answers.TryDequeue(out var next) ? next : 200;
+                _received.TrySetResult();
+                _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            if (Silence is { } silence)
+            {
+                await silence;
             }
             context.Response.StatusCode = status;
             if (status is >= 300 and < 400)
