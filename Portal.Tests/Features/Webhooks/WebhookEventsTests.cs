@@ -34,19 +34,23 @@ public sealed class WebhookEventsTests
     }
 
     [Fact]
-    public async Task Activating_an_account_by_its_link_raises_registration_activated()
+    public async Task Activating_an_account_by_its_link_or_by_an_admin_raises_registration_activated()
     {
         await using var fixture = new RegistrationPortal();
         await SubscribeAsync(fixture.Portal);
         var key = await fixture.SignUpAsync("nora", "nora@example.org");
+        await fixture.SignUpAsync("otto", "otto@example.org");
+        var otto = (await fixture.UserAsync("otto@example.org"))!;
 
         Assert.Equal(ActivationOutcome.Activated, (await fixture.Registrations.ActivateAsync(key)).Outcome);
+        var admin = new Actor("admin-id", "Grace Admin", new HashSet<string> { Roles.Admin });
+        Assert.Equal(1, (await fixture.Portal.Get<PendingActivations>().ActivateAsync(admin, [otto.Id])).Done);
 
-        var (type, data) = Assert.Single(await EventsAsync(fixture.Portal));
-        Assert.Equal(WebhookEventTypes.RegistrationActivated, type);
-        Assert.Equal((await fixture.UserAsync("nora@example.org"))!.Id, data.GetProperty("user_id").GetString());
-        Assert.Equal("nora@example.org", data.GetProperty("email").GetString());
-        Assert.DoesNotContain(key, data.GetRawText());
+        var events = await EventsAsync(fixture.Portal);
+        Assert.Equal([WebhookEventTypes.RegistrationActivated, WebhookEventTypes.RegistrationActivated], events.Select(e => e.Type));
+        Assert.Equal([(await fixture.UserAsync("nora@example.org"))!.Id, otto.Id], events.Select(e => e.Data.GetProperty("user_id").GetString()));
+        Assert.Equal(["nora@example.org", "otto@example.org"], events.Select(e => e.Data.GetProperty("email").GetString()));
+        Assert.DoesNotContain(key, events[0].Data.GetRawText());
     }
 
     [Fact]

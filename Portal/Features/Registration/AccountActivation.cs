@@ -1,4 +1,5 @@
 using Portal.Data;
+using Portal.Features.Webhooks;
 
 namespace Portal.Features.Registration;
 
@@ -21,4 +22,12 @@ public static class AccountActivation
             application.ConfirmedAt ??= now;
         }
     }
+
+    /// <summary>
+    /// Tells the webhooks, in the activation's transaction, that an account became active by its link
+    /// or by an admin's hand (a moderator's approval is an event of its own).
+    /// </summary>
+    public static Task RaiseActivatedAsync(WebhookEvents webhooks, PortalDbContext db, PortalUser user, SignUp? application, CancellationToken cancellationToken) =>
+        webhooks.RaiseAsync(db, WebhookEventTypes.RegistrationActivated,
+            new { UserId = user.Id, user.UserName, user.Email, SignUpId = application?.Id }, cancellationToken);
 }

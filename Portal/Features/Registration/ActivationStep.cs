@@ -43,8 +43,7 @@ public sealed class ActivationStep(SiteSettings settings, AuditLog audit, Webhoo
         }
         AccountActivation.Activate(user, signUp, now);
         audit.Record(db, actor, AuditActions.RegistrationActivated, target, "activated by the activation link");
-        await webhooks.RaiseAsync(db, WebhookEventTypes.RegistrationActivated,
-            new { UserId = user.Id, user.UserName, user.Email, SignUpId = signUp?.Id }, cancellationToken);
+        await AccountActivation.RaiseActivatedAsync(webhooks, db, user, signUp, cancellationToken);
         return ActivationOutcome.Activated;
     }
 }

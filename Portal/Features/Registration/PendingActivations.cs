@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Users;
+using Portal.Features.Webhooks;
 using Portal.Identity;
 using Portal.Localization;
 
@@ -33,6 +34,7 @@ public sealed class PendingActivations(
     IDbContextFactory<PortalDbContext> dbFactory,
     ActivationKeys keys,
     AuditLog audit,
+    WebhookEvents webhooks,
     TimeProvider clock)
 {
     public async Task<Page<PendingActivationRow>> ListAsync(
@@ -92,11 +94,11 @@ public sealed class PendingActivations(
     /// <summary>Activates each account as its link would have (the person asked support, say); audited as done by an admin.</summary>
     public async Task<BulkResult> ActivateAsync(Actor actor, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
     {
-        return await EachAsync(actor, userIds, cancellationToken, (db, user, application, now) =>
+        return await EachAsync(actor, userIds, cancellationToken, async (db, user, application, now) =>
         {
             AccountActivation.Activate(user, application, now);
             audit.Record(db, actor, AuditActions.RegistrationActivated, UserTarget(user), "activated by admin");
-            return Task.CompletedTask;
+            await AccountActivation.RaiseActivatedAsync(webhooks, db, user, application, cancellationToken);
         });
     }
 
