@@ -9,13 +9,18 @@ using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Features.Webhooks;
 
-public sealed class WebhookDispatcherTests : IAsyncLifetime
+public class WebhookDispatcherTests : IAsyncLifetime
 {
-    private readonly InvitationPortal _fixture = new();
+    private readonly InvitationPortal _fixture;
     private readonly WebhookReceiver _receiver = new();
 
-    public WebhookDispatcherTests()
+    public WebhookDispatcherTests() : this(DatabaseProvider.Sqlite)
     {
+    }
+
+    protected WebhookDispatcherTests(DatabaseProvider database)
+    {
+        _fixture = new InvitationPortal(database);
         Portal.Settings["Webhooks:AllowInsecureUrls"] = "true";
     }
 
@@ -47,7 +52,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         return await db.WebhookDeliveries.AsNoTracking().OrderBy(d => d.Id).ToListAsync();
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task An_accepted_invitation_reaches_the_receiver_once_with_a_valid_signature()
     {
         var registration = await RegisterAsync(WebhookEventTypes.InvitationAccepted);
@@ -76,7 +81,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         Assert.Equal((WebhookDeliveryStatus.Delivered, 1, 200, "answered 200"), (delivery.Status, delivery.Attempts, delivery.ResponseStatus, delivery.Response));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_receiver_that_fails_twice_gets_the_same_delivery_a_third_time_after_growing_delays()
     {
         await RegisterAsync();
@@ -109,7 +114,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         Assert.Equal((WebhookDeliveryStatus.Delivered, 3, 200), (third.Status, third.Attempts, third.ResponseStatus));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_delivery_still_refused_after_a_day_is_marked_failed()
     {
         await RegisterAsync();
@@ -134,7 +139,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         Assert.InRange(attempts, 10, 30);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_redirect_is_a_failure_and_is_not_followed()
     {
         await RegisterAsync();
@@ -149,7 +154,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         Assert.Equal((WebhookDeliveryStatus.Pending, 302), (delivery.Status, delivery.ResponseStatus));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task An_endpoint_whose_address_became_private_is_refused_when_sending()
     {
         var registration = await RegisterAsync();
@@ -169,7 +174,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         Assert.Equal("The host is on this machine or a private network: webhooks are not sent there.", delivery.Response);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_failed_accept_writes_no_delivery()
     {
         await RegisterAsync();
@@ -177,10 +182,16 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         await using (var db = await Portal.DbAsync())
         {
             // The account's row refuses the write that activates it, so the accept's transaction rolls back.
-            await db.Database.ExecuteSqlRawAsync("""
-                CREATE TRIGGER refuse_fay BEFORE UPDATE ON AspNetUsers WHEN NEW.UserName = 'fay'
-                BEGIN SELECT RAISE(ABORT, 'refused'); END
-                """);
+            await db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql()
+                ? """
+                  CREATE FUNCTION refuse_fay() RETURNS trigger LANGUAGE plpgsql AS $$
+                  BEGIN IF NEW."UserName" = 'fay' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$;
+                  CREATE TRIGGER refuse_fay BEFORE UPDATE ON "AspNetUsers" FOR EACH ROW EXECUTE FUNCTION refuse_fay();
+                  """
+                : """
+                  CREATE TRIGGER refuse_fay BEFORE UPDATE ON AspNetUsers WHEN NEW.UserName = 'fay'
+                  BEGIN SELECT RAISE(ABORT, 'refused'); END
+                  """);
         }
 
         await Assert.ThrowsAnyAsync<Exception>(() => _fixture.Responses.AcceptAsync(token, Form("fay", "fay@example.org")));
@@ -191,7 +202,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         Assert.Empty(await Portal.AuditAsync(AuditActions.InvitationAccepted));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Only_enabled_endpoints_that_asked_for_the_event_get_it()
     {
         await RegisterAsync(WebhookEventTypes.BulkFinished);
@@ -207,7 +218,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         Assert.Contains("hal@example.org", Assert.Single(_receiver.Requests).Body);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task An_opt_out_names_the_invitations_and_not_the_address()
     {
         await RegisterAsync(WebhookEventTypes.InvitationOptedOut);
@@ -223,7 +234,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         Assert.DoesNotContain("ivy", request.Body);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Resending_posts_a_delivered_event_again_with_the_same_id_and_is_audited()
     {
         var registration = await RegisterAsync();
@@ -240,7 +251,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         Assert.Equal(delivery.MessageId, Assert.Single(await Portal.AuditAsync(AuditActions.WebhookResent)).Details!.Split(' ')[1]);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Registering_switching_off_and_deleting_an_endpoint_are_audited_and_deleting_takes_its_deliveries()
     {
         var registration = await RegisterAsync();
@@ -257,7 +268,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         Assert.Empty(await DeliveriesAsync());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Two_dispatchers_at_once_post_each_delivery_once()
     {
         await RegisterAsync();
@@ -274,7 +285,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         Assert.Equal(6, _receiver.Requests.Count);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_delivery_claimed_by_a_node_that_died_is_posted_once_its_claim_has_run_out()
     {
         await RegisterAsync();
@@ -294,7 +305,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         Assert.Equal(WebhookDeliveryStatus.Delivered, Assert.Single(await DeliveriesAsync()).Status);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task An_event_written_before_a_restart_is_delivered_after_it()
     {
         await RegisterAsync();
@@ -317,3 +328,5 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         await _fixture.DisposeAsync();
     }
 }
+
+public sealed class WebhookDispatcherOnPostgresTests() : WebhookDispatcherTests(DatabaseProvider.Postgres), IPostgresVariant;
