@@ -3,6 +3,7 @@ using System.Text.Unicode;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 using Microsoft.Net.Http.Headers;
+using Portal.Features.Api;
 using Portal.Features.Invitations;
 using Portal.Identity;
 using Portal.Localization;
@@ -62,6 +63,7 @@ public static class WebSetup
 
         app.MapHealthChecks("/healthz");
         app.MapInvitationEndpoints();
+        app.MapPortalApi();
         app.MapRazorPages();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

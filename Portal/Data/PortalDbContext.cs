@@ -53,6 +53,8 @@ public class PortalDbContext : IdentityDbContext<PortalUser>
 
     public DbSet<BankTransfer> BankTransfers => Set<BankTransfer>();
 
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -1,3 +1,4 @@
+using Portal.Features.Api;
 using Portal.Features.Audit;
 using Portal.Features.Confirmations;
 using Portal.Features.Dashboard;
@@ -24,6 +25,7 @@ public static class FeatureSetup
         services.AddRegistration();
         services.AddConfirmations();
         services.AddDashboard();
+        services.AddPortalApi();
         return builder;
     }
 }
