@@ -10,6 +10,9 @@ namespace Portal.Features.Api;
 public sealed record ApiTokenRow(
     long Id, string Name, IReadOnlyList<string> Scopes, string OwnerName, DateTime CreatedAt, DateTime ExpiresAt, DateTime? LastUsedAt, DateTime? RevokedAt);
 
+/// <summary>Which input of a new token cannot be used, and why.</summary>
+public sealed record InvalidTokenInput(string Field, string Error);
+
 /// <summary>A token just made: <see cref="Token"/> is shown once, and never stored.</summary>
 public sealed record NewApiToken(string Token, ApiTokenRow Row);
 
@@ -50,21 +53,13 @@ public sealed class ApiTokens(IDbContextFactory<PortalDbContext> dbFactory, Acto
         Actor actor, string name, IReadOnlyCollection<string> scopes, DateOnly expiresOn, CancellationToken cancellationToken = default)
     {
         actor.Require(Roles.Admin);
+        if (Check(name, scopes, expiresOn) is { } problem)
+        {
+            throw new ArgumentException(problem.Error, problem.Field);
+        }
         var now = clock.GetUtcNow().UtcDateTime;
         name = name.Trim();
-        if (name.Length is 0 or > ApiTokenLimits.NameLength)
-        {
-            throw new ArgumentException(Texts.Format("Name", ApiTokenLimits.NameLength), nameof(name));
-        }
-        if (scopes.Count == 0 || scopes.Any(s => !ApiScopes.All.Contains(s)))
-        {
-            throw new ArgumentException(Texts["Scopes"], nameof(scopes));
-        }
-        var expiresAt = expiresOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        if (expiresAt <= now)
-        {
-            throw new ArgumentException(Texts["Expiry"], nameof(expiresOn));
-        }
+        var expiresAt = ExpiresAt(expiresOn);
         var (secret, hash) = Secrets.NewToken();
         var ordered = ApiScopes.All.Where(scopes.Contains).ToList();
         var token = new ApiToken
@@ -85,6 +80,26 @@ public sealed class ApiTokens(IDbContextFactory<PortalDbContext> dbFactory, Acto
         await transaction.CommitAsync(cancellationToken);
         return new NewApiToken(Prefix + secret, new ApiTokenRow(token.Id, name, ordered, actor.Name, now, expiresAt, null, null));
     }
+
+    /// <summary>What is wrong with a new token's name, scopes or expiry (the parameter's name, and why); null when nothing is.</summary>
+    public InvalidTokenInput? Check(string? name, IReadOnlyCollection<string> scopes, DateOnly? expiresOn)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > ApiTokenLimits.NameLength)
+        {
+            return new(nameof(name), Texts.Format("Name", ApiTokenLimits.NameLength));
+        }
+        if (scopes.Count == 0 || scopes.Any(s => !ApiScopes.All.Contains(s)))
+        {
+            return new(nameof(scopes), Texts["Scopes"]);
+        }
+        if (expiresOn is not { } date || ExpiresAt(date) <= clock.GetUtcNow().UtcDateTime)
+        {
+            return new(nameof(expiresOn), Texts["Expiry"]);
+        }
+        return null;
+    }
+
+    private static DateTime ExpiresAt(DateOnly expiresOn) => expiresOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
     /// <summary>Every token, newest first, with the admin it acts as.</summary>
     public async Task<IReadOnlyList<ApiTokenRow>> ListAsync(Actor actor, CancellationToken cancellationToken = default)
