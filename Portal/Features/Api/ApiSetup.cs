@@ -56,7 +56,7 @@ public static class ApiSetup
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .MapInvitationsApi();
         endpoints.MapOpenApi(DocumentPath.Replace("v1", "{documentName}", StringComparison.Ordinal));
-        endpoints.MapScalarApiReference(DocsPath, o => o.WithTitle("Portal API").DisableDefaultFonts())
+        endpoints.MapScalarApiReference(DocsPath, o => o.WithTitle("Portal API").DisableDefaultFonts().WithNonce())
             .RequireAuthorization(Policies.Admin);
         return endpoints;
     }
