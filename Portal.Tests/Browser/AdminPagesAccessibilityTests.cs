@@ -50,6 +50,7 @@ public sealed class AdminPagesAccessibilityTests(BrowserFixture fixture)
             ("admin/webhooks", "webhooks", "Register an endpoint"),
             ("admin/templates", "templates", "Activate your Portal account"),
             ("admin/audit", "audit", "invitation"),
+            ("admin/api-tokens", "api-tokens", "API tokens"),
             ("admin/settings", "settings", "Settings"),
         ];
         foreach (var (path, name, shows) in pages)

@@ -27,6 +27,8 @@ public sealed partial class UntranslatedServiceTextTests
         ["Email/Mails/Confirmations/ChangeRejectedMail.cs"] = "sample data for the template previews",
         ["Features/Invitations/InvitationsSetup.cs"] = "the answer to a mail program's one-click opt-out",
         ["Features/Invitations/Bulk/BulkEndpoints.cs"] = "a refusal, for the audit log",
+        ["Features/Api/ApiTokens.cs"] = "a refusal, for the audit log",
+        ["Features/Api/InvitationsApi.cs"] = "the summaries of the OpenAPI document, read by programmers",
         ["Features/Confirmations/ChangeLifecycle.cs"] = "reasons recorded with the values they name, in the records' language",
     };
 

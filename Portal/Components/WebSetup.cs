@@ -3,12 +3,14 @@ using System.Text.Unicode;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 using Microsoft.Net.Http.Headers;
+using Portal.Features.Api;
 using Portal.Features.Invitations;
 using Portal.Identity;
 using Portal.Localization;
 using MudBlazor;
 using MudBlazor.Services;
 using Portal.Components.Layout;
+using Scalar.AspNetCore;
 
 namespace Portal.Components;
 
@@ -62,6 +64,7 @@ public static class WebSetup
 
         app.MapHealthChecks("/healthz");
         app.MapInvitationEndpoints();
+        app.MapPortalApi();
         app.MapRazorPages();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
@@ -79,7 +82,10 @@ public static class WebSetup
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            // The API documentation's scripts carry a nonce fresh for each response: they run, nothing else inline does.
+            headers.ContentSecurityPolicy = context.Items[ScalarOptions.NonceHttpContextItemKey] is string nonce
+                ? ContentSecurityPolicy.Replace("script-src 'self'", $"script-src 'self' 'nonce-{nonce}'", StringComparison.Ordinal)
+                : ContentSecurityPolicy;
             var type = context.Response.ContentType ?? "";
             if (!headers.ContainsKey(HeaderNames.CacheControl)
                 && (type.StartsWith("text/html", StringComparison.Ordinal) || type.StartsWith("application/json", StringComparison.Ordinal)))

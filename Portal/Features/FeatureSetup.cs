@@ -1,3 +1,4 @@
+using Portal.Features.Api;
 using Portal.Features.Audit;
 using Portal.Features.Confirmations;
 using Portal.Features.Dashboard;
@@ -26,6 +27,7 @@ public static class FeatureSetup
         services.AddConfirmations();
         services.AddDashboard();
         services.AddWebhooks();
+        services.AddPortalApi();
         return builder;
     }
 }

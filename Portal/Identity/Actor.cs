@@ -9,6 +9,15 @@ namespace Portal.Identity;
 /// </summary>
 public sealed record Actor(string? UserId, string Name, IReadOnlySet<string> Roles)
 {
+    /// <summary>The claim that names the API token a request came with.</summary>
+    public const string TokenClaimType = "portal:token";
+
+    /// <summary>The name of the API token acting for the account; null when the person acts themselves.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>How the audit log names the actor: "ada", or "ada (token: HR sync)" for what a token did in ada's name.</summary>
+    public string AuditName => Token is null ? Name : $"{Name} (token: {Token})";
+
     /// <summary>The portal itself: background jobs and the command line, which the host operator runs.</summary>
     public static Actor System { get; } = new(null, "system", new HashSet<string>(Identity.Roles.All));
 
@@ -29,7 +38,7 @@ public sealed record Actor(string? UserId, string Name, IReadOnlySet<string> Rol
         }
         var id = principal.FindFirstValue(ClaimTypes.NameIdentifier);
         var roles = principal.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet();
-        return new Actor(id, principal.Identity.Name ?? id ?? "unknown", roles);
+        return new Actor(id, principal.Identity.Name ?? id ?? "unknown", roles) { Token = principal.FindFirstValue(TokenClaimType) };
     }
 
     public bool IsAuthenticated => UserId is not null || ReferenceEquals(this, System);

@@ -9,6 +9,12 @@ public static class AuditActions
     /// <summary>Someone tried what their roles no longer allow.</summary>
     public const string AccessRefused = "access.refused";
 
+    /// <summary>An admin made a token for the HTTP API.</summary>
+    public const string ApiTokenCreated = "api-token.created";
+
+    /// <summary>An admin revoked a token of the HTTP API.</summary>
+    public const string ApiTokenRevoked = "api-token.revoked";
+
     /// <summary>Code entry locked after too many wrong codes.</summary>
     public const string AccountCodeEntryLocked = "account.code-entry-locked";
 

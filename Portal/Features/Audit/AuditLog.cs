@@ -34,7 +34,7 @@ public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, TimeP
         {
             At = clock.GetUtcNow().UtcDateTime,
             ActorId = actor.UserId,
-            ActorName = actor.Name,
+            ActorName = actor.AuditName,
             Action = action,
             TargetType = target?.Type,
             TargetId = target?.Id,

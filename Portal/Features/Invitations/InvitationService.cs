@@ -16,8 +16,12 @@ namespace Portal.Features.Invitations;
 /// <summary>
 /// What an inviter may choose per invitation; anything left null takes the default. <paramref name="Language"/>
 /// is the invitee's ("de"): the mail, the invitation's pages and the new member's preference are in it.
+/// <paramref name="Name"/> is the invitee's name, as the inviter knows it.
 /// </summary>
-public sealed record InviteOptions(string? Role = null, string? Message = null, int? ExpiryDays = null, string? Language = null);
+public sealed record InviteOptions(string? Role = null, string? Message = null, int? ExpiryDays = null, string? Language = null, string? Name = null);
+
+/// <summary>Which of the options cannot be used (its property's name), and why.</summary>
+public sealed record InviteOptionProblem(string Field, string Error);
 
 /// <summary>
 /// The outcome for one address. Deconstructs like django-inviter's <c>(user, sent)</c>: the account's id
@@ -157,7 +161,7 @@ public sealed class InvitationService(
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var letter = Apply(db, canonical, state, action, inviter, choices, name: null, bulkJobId: null, now);
+        var letter = Apply(db, canonical, state, action, inviter, choices, choices.Name, bulkJobId: null, now);
         await sender.SendAsync(db, [letter], cancellationToken);
         var invitation = letter.Invitation;
         // The audit entry names the invitation, which has its id once saved; both commit together.
@@ -311,12 +315,25 @@ public sealed class InvitationService(
         {
             invitations = invitations.Where(i => i.LastSentAt < to);
         }
-        var rows = await invitations.ToPageAsync(page, Columns, q => q.OrderByDescending(i => i.LastSentAt).ThenByDescending(i => i.Id),
-            i => new InvitationRow(i.Id, i.Email, i.Status, i.InviterName, i.Role, i.CreatedAt, i.LastSentAt, i.SendCount, i.ExpiresAt, i.AcceptedAt, i.Message != null),
-            cancellationToken);
-        // Expiry is a matter of time, not of a job: a pending invitation past its date reads as expired.
-        return rows with { Items = [.. rows.Items.Select(r => r.Status == InvitationStatus.Pending && r.ExpiresAt <= now ? r with { Status = InvitationStatus.Expired } : r)] };
+        var rows = await invitations.ToPageAsync(page, Columns, q => q.OrderByDescending(i => i.LastSentAt).ThenByDescending(i => i.Id), RowOf, cancellationToken);
+        return rows with { Items = [.. rows.Items.Select(r => AsSeen(r, now))] };
     }
+
+    /// <summary>One invitation as the list shows it; null when there is none with that id.</summary>
+    public async Task<InvitationRow?> FindAsync(Actor actor, long id, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Invitations.AsNoTracking().Where(i => i.Id == id).Select(RowOf).FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : AsSeen(row, clock.GetUtcNow().UtcDateTime);
+    }
+
+    private static readonly Expression<Func<Invitation, InvitationRow>> RowOf = i =>
+        new InvitationRow(i.Id, i.Email, i.Status, i.InviterName, i.Role, i.CreatedAt, i.LastSentAt, i.SendCount, i.ExpiresAt, i.AcceptedAt, i.Message != null);
+
+    /// <summary>Expiry is a matter of time, not of a job: a pending invitation past its date reads as expired.</summary>
+    private static InvitationRow AsSeen(InvitationRow row, DateTime now) =>
+        row.Status == InvitationStatus.Pending && row.ExpiresAt <= now ? row with { Status = InvitationStatus.Expired } : row;
 
     public async Task<InvitationCounts> CountsAsync(Actor actor, CancellationToken cancellationToken = default)
     {
@@ -374,23 +391,31 @@ public sealed class InvitationService(
     public string LanguageOf(string? code) => languages.Value.CultureOf(code).Name;
 
     /// <summary>Why the options cannot be used, or null when they can.</summary>
-    public string? CheckOptions(InviteOptions choices)
+    public string? CheckOptions(InviteOptions choices) => FindOptionProblem(choices)?.Error;
+
+    /// <summary>The first option that cannot be used, and why; null when all can.</summary>
+    public InviteOptionProblem? FindOptionProblem(InviteOptions choices)
     {
         if (choices.Language is not null && languages.Value.Find(choices.Language) is null)
         {
-            return Texts.Format("NoSuchLanguage", choices.Language, string.Join(", ", languages.Value.Cultures.Select(c => c.Name)));
+            return new(nameof(InviteOptions.Language),
+                Texts.Format("NoSuchLanguage", choices.Language, string.Join(", ", languages.Value.Cultures.Select(c => c.Name))));
         }
         if (choices.Role is not null && !Roles.All.Contains(choices.Role))
         {
-            return Texts.Format("NoSuchRole", choices.Role);
+            return new(nameof(InviteOptions.Role), Texts.Format("NoSuchRole", choices.Role));
         }
         if (choices.Message?.Length > InvitationLimits.MessageLength)
         {
-            return Texts.Format("MessageTooLong", InvitationLimits.MessageLength);
+            return new(nameof(InviteOptions.Message), Texts.Format("MessageTooLong", InvitationLimits.MessageLength));
         }
         if (choices.ExpiryDays is < 1 or > 365)
         {
-            return Texts["Lifetime"];
+            return new(nameof(InviteOptions.ExpiryDays), Texts["Lifetime"]);
+        }
+        if (choices.Name?.Length > BulkLimits.FieldLength)
+        {
+            return new(nameof(InviteOptions.Name), Texts.Format("NameTooLong", BulkLimits.FieldLength));
         }
         return null;
     }

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Portal.Features.Api;
+using Portal.Tests.TestInfrastructure;
+
+namespace Portal.Tests.Features.Api;
+
+public sealed class ApiDocumentTests : IAsyncLifetime
+{
+    private readonly ApiPortal _fixture = new();
+
+    [Fact]
+    public async Task The_openapi_document_lists_every_endpoint_and_the_bearer_scheme()
+    {
+        using var client = _fixture.Client(null);
+
+        var document = await client.GetFromJsonAsync<JsonElement>(ApiSetup.DocumentPath);
+
+        var paths = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(o => $"{o.Name.ToUpperInvariant()} {p.Name}"))
+            .Order().ToList();
+        Assert.Equal(
+        [
+            "GET /api/v1/invitations",
+            "GET /api/v1/invitations/{id}",
+            "POST /api/v1/invitations",
+            "POST /api/v1/invitations/{id}/resend",
+            "POST /api/v1/invitations/{id}/revoke",
+        ], paths);
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty(ApiTokenHandler.SchemeName);
+        Assert.Equal(("http", "bearer"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("scheme").GetString()));
+        Assert.True(Assert.Single(document.GetProperty("security").EnumerateArray()).TryGetProperty(ApiTokenHandler.SchemeName, out _));
+        var create = document.GetProperty("paths").GetProperty("/api/v1/invitations").GetProperty("post");
+        Assert.Contains("CreateInvitationRequest", create.GetProperty("requestBody").GetRawText());
+        Assert.Equal(["200", "201", "400", "401", "403"], create.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
+        var outcome = document.GetProperty("components").GetProperty("schemas").GetProperty("InviteOutcome");
+        Assert.Contains("AlreadyMember", outcome.GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task The_documentation_is_for_signed_in_admins_only()
+    {
+        var (admin, _) = await _fixture.AdminAsync("ada");
+        var member = await _fixture.Portal.CreateUserAsync("linus@example.org");
+        using var anonymous = _fixture.Portal.CreateBrowserlikeClient();
+        using var memberClient = _fixture.Portal.CreateBrowserlikeClient();
+        using var adminClient = _fixture.Portal.CreateBrowserlikeClient();
+        await memberClient.SignInAsync(member.Email!, TestPortal.DefaultPassword);
+        await adminClient.SignInAsync(admin.Email!, TestPortal.DefaultPassword);
+
+        var refused = await anonymous.GetAsync(ApiSetup.DocsPath);
+        var forbidden = await memberClient.GetAsync(ApiSetup.DocsPath);
+        var shown = await adminClient.GetAsync(ApiSetup.DocsPath + "/");
+
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Contains("/Identity/Account/Login", refused.Headers.Location!.OriginalString);
+        Assert.NotEqual(HttpStatusCode.OK, forbidden.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
+        Assert.Contains("openapi/v1.json", await shown.Content.ReadAsStringAsync());
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _fixture.DisposeAsync();
+}
