@@ -16,12 +16,7 @@ public sealed class AdminLanguageTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();
 
-    private HttpClient GermanBrowser()
-    {
-        var client = _fixture.Portal.CreateBrowserlikeClient();
-        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("de-DE,de;q=0.9");
-        return client;
-    }
+    private HttpClient GermanBrowser() => _fixture.Portal.CreateBrowserlikeClient("de-DE,de;q=0.9");
 
     [Fact]
     public async Task The_dashboard_reads_German_with_its_counts_in_the_right_number_and_its_days_in_German()

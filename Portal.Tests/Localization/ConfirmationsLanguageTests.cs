@@ -14,12 +14,7 @@ public sealed class ConfirmationsLanguageTests : IAsyncLifetime
 {
     private readonly ConfirmationsPortal _fixture = new();
 
-    private HttpClient GermanBrowser()
-    {
-        var client = _fixture.Portal.CreateBrowserlikeClient();
-        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("de-DE,de;q=0.9");
-        return client;
-    }
+    private HttpClient GermanBrowser() => _fixture.Portal.CreateBrowserlikeClient("de-DE,de;q=0.9");
 
     private async Task<(PortalUser User, Actor Actor, HttpClient Client)> GermanMemberAsync(string email)
     {

@@ -10,12 +10,7 @@ namespace Portal.Tests.Localization;
 /// </summary>
 public sealed class IdentityLanguageTests(TestPortal portal) : IClassFixture<TestPortal>
 {
-    private HttpClient German()
-    {
-        var client = portal.CreateBrowserlikeClient();
-        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("de-DE,de;q=0.9");
-        return client;
-    }
+    private HttpClient German() => portal.CreateBrowserlikeClient("de-DE,de;q=0.9");
 
     private static string Text(IHtmlDocument page, string selector) => page.QuerySelector(selector)!.TextContent.Trim();
 

@@ -10,12 +10,7 @@ public sealed class InvitationLanguageTests : IAsyncLifetime
 
     private readonly InvitationPortal _portal = new();
 
-    private HttpClient GermanBrowser()
-    {
-        var client = _portal.Portal.CreateBrowserlikeClient();
-        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("de-DE,de;q=0.9");
-        return client;
-    }
+    private HttpClient GermanBrowser() => _portal.Portal.CreateBrowserlikeClient("de-DE,de;q=0.9");
 
     [Fact]
     public async Task The_invitation_page_reads_German_with_the_date_in_German()

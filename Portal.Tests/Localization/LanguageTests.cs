@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Portal.Localization;
 using Portal.Tests.TestInfrastructure;
 
@@ -17,12 +16,7 @@ public sealed class LanguageTests(TestPortal portal) : IClassFixture<TestPortal>
             ["Input.ConfirmPassword"] = confirmPassword,
         });
 
-    private HttpClient Client(string acceptLanguage)
-    {
-        var client = portal.CreateBrowserlikeClient();
-        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(acceptLanguage);
-        return client;
-    }
+    private HttpClient Client(string acceptLanguage) => portal.CreateBrowserlikeClient(acceptLanguage);
 
     [Fact]
     public async Task A_browser_asking_for_German_gets_German_without_choosing()

@@ -19,12 +19,7 @@ public sealed class PreferredLanguageTests : IAsyncLifetime
 
     private TestPortal Portal => _portal.Portal;
 
-    private HttpClient Browser(string acceptLanguage)
-    {
-        var client = Portal.CreateBrowserlikeClient();
-        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(acceptLanguage);
-        return client;
-    }
+    private HttpClient Browser(string acceptLanguage) => Portal.CreateBrowserlikeClient(acceptLanguage);
 
     private static Dictionary<string, string> Joining(string userName, string email) => new()
     {

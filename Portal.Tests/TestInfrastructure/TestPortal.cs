@@ -213,6 +213,14 @@ public class TestPortal : WebApplicationFactory<Program>
     public HttpClient CreateBrowserlikeClient() =>
         CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
+    /// <summary>A browser-like client whose browser asks for these languages ("de-DE,de;q=0.9").</summary>
+    public HttpClient CreateBrowserlikeClient(string acceptLanguage)
+    {
+        var client = CreateBrowserlikeClient();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(acceptLanguage);
+        return client;
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
