@@ -1,3 +1,9 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
@@ -7,7 +13,7 @@ using Portal.Identity;
 namespace Portal.Tests.TestInfrastructure;
 
 /// <summary>A portal on a test clock, with admins who make API tokens and clients that call the API with them.</summary>
-public sealed class ApiPortal : IAsyncDisposable
+public sealed partial class ApiPortal : IAsyncDisposable
 {
     public ApiPortal()
     {
@@ -43,6 +49,33 @@ public sealed class ApiPortal : IAsyncDisposable
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
         return client;
+    }
+
+    /// <summary>Every endpoint of the API as the portal routes it: method and route ("POST /api/v1/invitations/{id}/resend").</summary>
+    public IReadOnlyList<(string Method, string Route)> Endpoints() =>
+    [
+        .. Portal.Get<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith(ApiSetup.BasePath, StringComparison.Ordinal) == true)
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (m, Route(e.RoutePattern.RawText!))))
+            .Order(),
+    ];
+
+    /// <summary>A route as the OpenAPI document writes it: without constraints ("{id:long}" is "{id}").</summary>
+    private static string Route(string pattern) => ConstraintPattern().Replace(pattern, "}");
+
+    [GeneratedRegex(@":[^}]+\}")]
+    private static partial Regex ConstraintPattern();
+
+    /// <summary>Asserts that <paramref name="response"/> is the problem of <paramref name="type"/> with <paramref name="status"/>, and returns its body.</summary>
+    public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(ApiProblems.TypePrefix + type, problem.GetProperty("type").GetString());
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        return problem;
     }
 
     public async ValueTask DisposeAsync() => await Portal.DisposeAsync();

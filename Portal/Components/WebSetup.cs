@@ -61,6 +61,7 @@ public static class WebSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UsePortalApi();
 
         app.MapHealthChecks("/healthz");
         app.MapInvitationEndpoints();

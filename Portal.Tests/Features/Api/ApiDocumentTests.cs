@@ -33,7 +33,7 @@ public sealed class ApiDocumentTests : IAsyncLifetime
         Assert.True(Assert.Single(document.GetProperty("security").EnumerateArray()).TryGetProperty(ApiTokenHandler.SchemeName, out _));
         var create = document.GetProperty("paths").GetProperty("/api/v1/invitations").GetProperty("post");
         Assert.Contains("CreateInvitationRequest", create.GetProperty("requestBody").GetRawText());
-        Assert.Equal(["200", "201", "400", "401", "403"], create.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
+        Assert.Equal(["200", "201", "400", "401", "403", "409", "422", "429"], create.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
         var outcome = document.GetProperty("components").GetProperty("schemas").GetProperty("InviteOutcome");
         Assert.Contains("AlreadyMember", outcome.GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
     }

@@ -94,7 +94,7 @@ public sealed class InvitationsApiTests : IAsyncLifetime
 
         var response = await client.PostAsync("/api/v1/invitations", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
-        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest, ApiProblems.InvalidField);
+        var problem = await ApiPortal.ProblemAsync(response, HttpStatusCode.BadRequest, ApiProblems.InvalidField);
         Assert.Equal(field, problem.GetProperty("field").GetString());
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
         await using var db = await _fixture.Portal.DbAsync();
@@ -137,7 +137,7 @@ public sealed class InvitationsApiTests : IAsyncLifetime
     {
         using var client = _fixture.Client(_token);
 
-        var problem = await ProblemAsync(await client.GetAsync($"/api/v1/invitations?{query}"), HttpStatusCode.BadRequest, ApiProblems.InvalidField);
+        var problem = await ApiPortal.ProblemAsync(await client.GetAsync($"/api/v1/invitations?{query}"), HttpStatusCode.BadRequest, ApiProblems.InvalidField);
 
         Assert.Equal(field, problem.GetProperty("field").GetString());
     }
@@ -147,9 +147,9 @@ public sealed class InvitationsApiTests : IAsyncLifetime
     {
         using var client = _fixture.Client(_token);
 
-        await ProblemAsync(await client.GetAsync("/api/v1/invitations/999"), HttpStatusCode.NotFound, ApiProblems.NotFound);
-        await ProblemAsync(await client.PostAsync("/api/v1/invitations/999/resend", null), HttpStatusCode.NotFound, ApiProblems.NotFound);
-        await ProblemAsync(await client.PostAsync("/api/v1/invitations/999/revoke", null), HttpStatusCode.NotFound, ApiProblems.NotFound);
+        await ApiPortal.ProblemAsync(await client.GetAsync("/api/v1/invitations/999"), HttpStatusCode.NotFound, ApiProblems.NotFound);
+        await ApiPortal.ProblemAsync(await client.PostAsync("/api/v1/invitations/999/resend", null), HttpStatusCode.NotFound, ApiProblems.NotFound);
+        await ApiPortal.ProblemAsync(await client.PostAsync("/api/v1/invitations/999/revoke", null), HttpStatusCode.NotFound, ApiProblems.NotFound);
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public sealed class InvitationsApiTests : IAsyncLifetime
         var outcome = await resent.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(("Resent", id), (outcome.GetProperty("outcome").GetString(), outcome.GetProperty("invitationId").GetInt64()));
         Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
-        await ProblemAsync(again, HttpStatusCode.Conflict, ApiProblems.NotPending);
+        await ApiPortal.ProblemAsync(again, HttpStatusCode.Conflict, ApiProblems.NotPending);
         Assert.Equal($"{_ada.Name} (token: HR sync)", Assert.Single(await _fixture.Portal.AuditAsync(AuditActions.InvitationRevoked)).ActorName);
         Assert.Equal($"{_ada.Name} (token: HR sync)", Assert.Single(await _fixture.Portal.AuditAsync(AuditActions.InvitationResent)).ActorName);
     }
@@ -182,7 +182,7 @@ public sealed class InvitationsApiTests : IAsyncLifetime
         }
         using var client = _fixture.Client(_token);
 
-        await ProblemAsync(await client.PostAsync($"/api/v1/invitations/{invited.InvitationId}/resend", null), HttpStatusCode.Conflict, ApiProblems.NotResendable);
+        await ApiPortal.ProblemAsync(await client.PostAsync($"/api/v1/invitations/{invited.InvitationId}/resend", null), HttpStatusCode.Conflict, ApiProblems.NotResendable);
     }
 
     [Theory]
@@ -214,7 +214,7 @@ public sealed class InvitationsApiTests : IAsyncLifetime
         {
             using var client = _fixture.Client(token);
             var response = await client.SendAsync(Request(method, path, id));
-            await ProblemAsync(response, HttpStatusCode.Unauthorized, type);
+            await ApiPortal.ProblemAsync(response, HttpStatusCode.Unauthorized, type);
             Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
         }
     }
@@ -227,7 +227,7 @@ public sealed class InvitationsApiTests : IAsyncLifetime
         var other = await _fixture.TokenAsync(_ada, "Narrow", [.. ApiScopes.All.Where(s => s != scope)]);
         using var client = _fixture.Client(other);
 
-        await ProblemAsync(await client.SendAsync(Request(method, path, id)), HttpStatusCode.Forbidden, ApiProblems.InsufficientScope);
+        await ApiPortal.ProblemAsync(await client.SendAsync(Request(method, path, id)), HttpStatusCode.Forbidden, ApiProblems.InsufficientScope);
     }
 
     /// <summary>
@@ -246,7 +246,7 @@ public sealed class InvitationsApiTests : IAsyncLifetime
         }
         using var client = _fixture.Client(_token);
 
-        await ProblemAsync(await client.SendAsync(Request(method, path, id)), HttpStatusCode.Unauthorized, ApiProblems.TokenOwnerWithoutRights);
+        await ApiPortal.ProblemAsync(await client.SendAsync(Request(method, path, id)), HttpStatusCode.Unauthorized, ApiProblems.TokenOwnerWithoutRights);
         Assert.Single(await _fixture.Portal.AuditAsync(AuditActions.AccessRefused));
     }
 
@@ -284,7 +284,7 @@ public sealed class InvitationsApiTests : IAsyncLifetime
 
         var response = await browser.GetAsync("/api/v1/invitations");
 
-        await ProblemAsync(response, HttpStatusCode.Unauthorized, ApiProblems.TokenMissing);
+        await ApiPortal.ProblemAsync(response, HttpStatusCode.Unauthorized, ApiProblems.TokenMissing);
     }
 
     private async Task<long> PendingInvitationAsync() =>
@@ -295,15 +295,4 @@ public sealed class InvitationsApiTests : IAsyncLifetime
         {
             Content = path == "/api/v1/invitations" && method == "POST" ? JsonContent.Create(new { email = "new@example.org" }) : null,
         };
-
-    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(ApiProblems.TypePrefix + type, problem.GetProperty("type").GetString());
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
-        return problem;
-    }
 }

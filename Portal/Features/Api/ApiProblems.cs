@@ -25,6 +25,12 @@ public static class ApiProblems
     public const string NotFound = "not-found";
     public const string NotPending = "not-pending";
     public const string NotResendable = "not-resendable";
+    public const string RateLimited = "rate-limited";
+    public const string IdempotencyKeyReused = "idempotency-key-reused";
+    public const string IdempotencyKeyInUse = "idempotency-key-in-use";
+    public const string InvalidRequest = "invalid-request";
+    public const string UnsupportedMediaType = "unsupported-media-type";
+    public const string MethodNotAllowed = "method-not-allowed";
 
     private static readonly StaticTexts Texts = new(typeof(ApiProblems));
 
@@ -41,10 +47,13 @@ public static class ApiProblems
     public static ProblemHttpResult Of(int status, string slug, string? detail = null, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: status, title: Texts[slug], type: TypePrefix + slug, extensions: extensions);
 
-    /// <summary>A 400 naming the request's field (as the JSON or the query string writes it) and what is wrong with it.</summary>
-    public static ProblemHttpResult Invalid(string field, string detail)
+    /// <summary>
+    /// A 400 naming the request's field and what is wrong with it. The name is written as the JSON or the
+    /// query string writes it (a C# name is camel-cased), or as given when <paramref name="asWritten"/>.
+    /// </summary>
+    public static ProblemHttpResult Invalid(string field, string detail, bool asWritten = false)
     {
-        var name = JsonNamingPolicy.CamelCase.ConvertName(field);
+        var name = asWritten ? field : JsonNamingPolicy.CamelCase.ConvertName(field);
         return Of(StatusCodes.Status400BadRequest, InvalidField, detail, new Dictionary<string, object?>
         {
             ["field"] = name,

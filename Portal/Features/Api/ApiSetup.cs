@@ -1,8 +1,15 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.OpenApi;
+using Portal.Data;
 using Portal.Identity;
+using Portal.Localization;
 using Scalar.AspNetCore;
 
 namespace Portal.Features.Api;
@@ -11,10 +18,18 @@ public static class ApiSetup
 {
     public const string DocsPath = "/api/docs";
     public const string DocumentPath = "/openapi/v1.json";
+    public const string BasePath = "/api/v1";
+
+    private static readonly StaticTexts Texts = new(typeof(ApiProblems));
 
     public static IServiceCollection AddPortalApi(this IServiceCollection services)
     {
         services.AddSingleton<ApiTokens>();
+        services.AddSingleton<ApiIdempotency>();
+        services.AddSettings<ApiOptions>(ApiOptions.Section);
+        services.Configure<RateLimiterOptions>(o => o.AddPolicy<string, ApiRateLimit>(ApiRateLimit.PolicyName));
+        // A body or a value the endpoint cannot read becomes an exception, so the API can explain it as a problem.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenHandler.SchemeName, null);
         var authorization = services.AddAuthorizationBuilder();
         foreach (var scope in ApiScopes.All)
@@ -40,6 +55,21 @@ public static class ApiSetup
                 document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiTokenHandler.SchemeName, document)] = [] }];
                 return Task.CompletedTask;
             });
+            o.AddOperationTransformer((operation, context, _) =>
+            {
+                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IdempotentAttribute>().Any())
+                {
+                    operation.Parameters ??= [];
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = ApiIdempotency.HeaderName,
+                        In = ParameterLocation.Header,
+                        Description = "Any unique value (a UUID, say) up to 255 visible ASCII characters: a retry with the same key and the same request gets the first answer again, and makes nothing twice. Kept 24 hours.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = ApiIdempotencyLimits.KeyLength },
+                    });
+                }
+                return Task.CompletedTask;
+            });
         });
         return services;
     }
@@ -47,19 +77,85 @@ public static class ApiSetup
     /// <summary>The API under /api/v1 (bearer tokens only), its OpenAPI document, and the documentation for signed-in admins.</summary>
     public static IEndpointRouteBuilder MapPortalApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/api/v1")
+        endpoints.MapGroup(BasePath)
             .DisableAntiforgery()
-            // Errors are problem details; the status pages are for people.
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.SkipStatusCodePagesAttribute())
+            .RequireRateLimiting(ApiRateLimit.PolicyName)
             .AddEndpointFilter(RefuseWhatTheServiceRefuses)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .MapInvitationsApi();
         endpoints.MapOpenApi(DocumentPath.Replace("v1", "{documentName}", StringComparison.Ordinal));
         endpoints.MapScalarApiReference(DocsPath, o => o.WithTitle("Portal API").DisableDefaultFonts().WithNonce())
             .RequireAuthorization(Policies.Admin);
         return endpoints;
     }
+
+    /// <summary>
+    /// What the API does around its endpoints, after authorization: a request it cannot read is
+    /// explained as a problem, and the calls that create or start something honour an Idempotency-Key.
+    /// </summary>
+    public static WebApplication UsePortalApi(this WebApplication app)
+    {
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(BasePath), api => api
+            .Use(ExplainUnreadableRequests)
+            .Use(ApiIdempotency.HandleAsync));
+        return app;
+    }
+
+    /// <summary>
+    /// Marks a call that creates or starts something: a retry with the same <c>Idempotency-Key</c> gets the
+    /// first answer again (see <see cref="ApiIdempotency"/>).
+    /// </summary>
+    public static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder endpoint) =>
+        endpoint.WithMetadata(new IdempotentAttribute())
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+    /// <summary>
+    /// Every refusal under the API is a problem: one the endpoint could not bind, and one routing gave
+    /// with no body (no such path, not this method, not this content type). The status pages are for people.
+    /// </summary>
+    private static async Task ExplainUnreadableRequests(HttpContext context, RequestDelegate next)
+    {
+        if (context.Features.Get<IStatusCodePagesFeature>() is { } statusPages)
+        {
+            statusPages.Enabled = false;
+        }
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException refused) when (!context.Response.HasStarted)
+        {
+            await Unreadable(refused).ExecuteAsync(context);
+            return;
+        }
+        if (!context.Response.HasStarted && RoutingRefusal(context.Response.StatusCode) is { } problem)
+        {
+            await problem.ExecuteAsync(context);
+        }
+    }
+
+    private static ProblemHttpResult? RoutingRefusal(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => ApiProblems.Of(status, ApiProblems.NotFound),
+        StatusCodes.Status405MethodNotAllowed => ApiProblems.Of(status, ApiProblems.MethodNotAllowed),
+        StatusCodes.Status415UnsupportedMediaType => ApiProblems.Of(status, ApiProblems.UnsupportedMediaType, Texts["ContentTypeJson"]),
+        _ => null,
+    };
+
+    /// <summary>A body in another content type, JSON that does not parse (where), a value of the wrong type (which field), anything else the endpoint could not bind.</summary>
+    private static ProblemHttpResult Unreadable(BadHttpRequestException refused) => refused switch
+    {
+        { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
+            ApiProblems.Of(StatusCodes.Status415UnsupportedMediaType, ApiProblems.UnsupportedMediaType, Texts["ContentTypeJson"]),
+        { InnerException: JsonException { InnerException: JsonException } broken } =>
+            ApiProblems.Of(StatusCodes.Status400BadRequest, ApiProblems.InvalidRequest, Texts.Format("JsonAt", broken.LineNumber + 1, broken.BytePositionInLine + 1)),
+        { InnerException: JsonException { Path: ['$', '.', .. var field] } } =>
+            ApiProblems.Invalid(field, Texts["WrongJsonValue"], asWritten: true),
+        _ => ApiProblems.Of(StatusCodes.Status400BadRequest, ApiProblems.InvalidRequest),
+    };
 
     /// <summary>The services check the actor's roles themselves; a refusal there (a role lost in between) is a 403, not a failure.</summary>
     private static async ValueTask<object?> RefuseWhatTheServiceRefuses(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

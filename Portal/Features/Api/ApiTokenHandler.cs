@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -14,6 +15,9 @@ public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions>
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
+
+    /// <summary>The token's id: what its Idempotency-Keys belong to.</summary>
+    public const string TokenIdClaimType = "portal:token-id";
 
     private ApiTokenProblem? _problem;
 
@@ -35,6 +39,7 @@ public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions>
                 new Claim(ClaimTypes.NameIdentifier, actor.UserId!),
                 new Claim(ClaimTypes.Name, actor.Name),
                 new Claim(Actor.TokenClaimType, actor.Token!),
+                new Claim(TokenIdClaimType, caller.TokenId.ToString(CultureInfo.InvariantCulture)),
                 .. actor.Roles.Select(r => new Claim(ClaimTypes.Role, r)),
                 .. caller.Scopes.Select(s => new Claim(ApiScopes.ClaimType, s)),
             ],

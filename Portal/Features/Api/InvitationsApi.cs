@@ -32,7 +32,7 @@ public static class InvitationsApi
     public static RouteGroupBuilder MapInvitationsApi(this RouteGroupBuilder api)
     {
         var invitations = api.MapGroup("/invitations").WithTags("Invitations");
-        invitations.MapPost("", CreateAsync).RequireAuthorization(ApiScopes.InvitationsWrite)
+        invitations.MapPost("", CreateAsync).RequireAuthorization(ApiScopes.InvitationsWrite).Idempotent()
             .WithName("CreateInvitation").WithSummary("Invites one address")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         invitations.MapGet("", ListAsync).RequireAuthorization(ApiScopes.InvitationsRead)
