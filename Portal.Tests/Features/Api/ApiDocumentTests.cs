@@ -24,6 +24,8 @@ public sealed class ApiDocumentTests : IAsyncLifetime
         [
             "GET /api/v1/invitations",
             "GET /api/v1/invitations/{id}",
+            "GET /api/v1/users",
+            "GET /api/v1/users/{id}",
             "POST /api/v1/invitations",
             "POST /api/v1/invitations/{id}/resend",
             "POST /api/v1/invitations/{id}/revoke",

@@ -84,7 +84,8 @@ public static class ApiSetup
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .MapInvitationsApi();
+            .MapInvitationsApi()
+            .MapUsersApi();
         endpoints.MapOpenApi(DocumentPath.Replace("v1", "{documentName}", StringComparison.Ordinal));
         endpoints.MapScalarApiReference(DocsPath, o => o.WithTitle("Portal API").DisableDefaultFonts().WithNonce())
             .RequireAuthorization(Policies.Admin);

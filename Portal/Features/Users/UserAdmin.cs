@@ -66,7 +66,20 @@ public sealed class UserAdmin(IDbContextFactory<PortalDbContext> dbFactory, Audi
             var roleId = query.Role.ToLowerInvariant();
             users = users.Where(u => db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == roleId));
         }
+        return await RowsAsync(db, users, page, cancellationToken);
+    }
 
+    /// <summary>One account as the list shows it; null when there is none with that id.</summary>
+    public async Task<UserRow?> FindAsync(Actor actor, string userId, CancellationToken cancellationToken = default)
+    {
+        actor.Require(Roles.Admin);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await RowsAsync(db, db.Users.AsNoTracking().Where(u => u.Id == userId), new PageRequest(Take: 1), cancellationToken);
+        return rows.Items.SingleOrDefault();
+    }
+
+    private async Task<Page<UserRow>> RowsAsync(PortalDbContext db, IQueryable<PortalUser> users, PageRequest page, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         var rows = await users.ToPageAsync(page, Columns, q => q.OrderByDescending(u => u.CreatedAt).ThenBy(u => u.Id),
             u => new

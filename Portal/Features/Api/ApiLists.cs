@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Data;
+using Portal.Localization;
+
+namespace Portal.Features.Api;
+
+/// <summary>What the list endpoints share: pages counted from 1 of a bounded size, and a status filter by name.</summary>
+public static class ApiLists
+{
+    public const int MaxPageSize = 200;
+    public const int DefaultPageSize = 50;
+
+    private static readonly StaticTexts Texts = new(typeof(ApiProblems));
+
+    /// <summary>The 400 for a page or page size out of bounds; null when both are fine.</summary>
+    public static ProblemHttpResult? PagingProblem(int page, int pageSize) =>
+        page < 1 ? ApiProblems.Invalid(nameof(page), Texts["Page"])
+        : pageSize is < 1 or > MaxPageSize ? ApiProblems.Invalid(nameof(pageSize), Texts.Format("PageSize", MaxPageSize))
+        : null;
+
+    public static PageRequest Paging(int page, int pageSize) => new((page - 1) * pageSize, pageSize);
+
+    /// <summary>
+    /// A status by its name, in any case; a number is not a name. Null status: no filter. The 400 names
+    /// the <c>status</c> field and the statuses there are.
+    /// </summary>
+    public static ProblemHttpResult? StatusProblem<TStatus>(string? status, out TStatus? wanted) where TStatus : struct, Enum
+    {
+        wanted = null;
+        if (status is null)
+        {
+            return null;
+        }
+        if (!Enum.TryParse<TStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
+        {
+            return ApiProblems.Invalid(nameof(status), Texts.Format("NotAStatus", status, string.Join(", ", Enum.GetNames<TStatus>())));
+        }
+        wanted = parsed;
+        return null;
+    }
+}
