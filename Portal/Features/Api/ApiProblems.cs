@@ -25,6 +25,10 @@ public static class ApiProblems
     public const string NotFound = "not-found";
     public const string NotPending = "not-pending";
     public const string NotResendable = "not-resendable";
+    public const string AlreadyDecided = "already-decided";
+    public const string ClaimedByOther = "claimed-by-other";
+    public const string FourEyes = "four-eyes";
+    public const string VersionChanged = "version-changed";
 
     private static readonly StaticTexts Texts = new(typeof(ApiProblems));
 
