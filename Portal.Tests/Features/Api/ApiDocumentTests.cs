@@ -24,11 +24,17 @@ public sealed class ApiDocumentTests : IAsyncLifetime
         [
             "GET /api/v1/invitations",
             "GET /api/v1/invitations/{id}",
+            "GET /api/v1/reviews",
+            "GET /api/v1/reviews/changes/{id}",
             "GET /api/v1/users",
             "GET /api/v1/users/{id}",
             "POST /api/v1/invitations",
             "POST /api/v1/invitations/{id}/resend",
             "POST /api/v1/invitations/{id}/revoke",
+            "POST /api/v1/reviews/changes/{id}/approve",
+            "POST /api/v1/reviews/changes/{id}/reject",
+            "POST /api/v1/reviews/sign-ups/{id}/approve",
+            "POST /api/v1/reviews/sign-ups/{id}/reject",
         ], paths);
         var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty(ApiTokenHandler.SchemeName);
         Assert.Equal(("http", "bearer"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("scheme").GetString()));

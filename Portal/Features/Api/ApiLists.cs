@@ -12,10 +12,10 @@ public static class ApiLists
 
     private static readonly StaticTexts Texts = new(typeof(ApiProblems));
 
-    /// <summary>The 400 for a page or page size out of bounds; null when both are fine.</summary>
-    public static ProblemHttpResult? PagingProblem(int page, int pageSize) =>
+    /// <summary>The 400 for a page or page size out of bounds (a list may allow fewer than <see cref="MaxPageSize"/>); null when both are fine.</summary>
+    public static ProblemHttpResult? PagingProblem(int page, int pageSize, int maxPageSize = MaxPageSize) =>
         page < 1 ? ApiProblems.Invalid(nameof(page), Texts["Page"])
-        : pageSize is < 1 or > MaxPageSize ? ApiProblems.Invalid(nameof(pageSize), Texts.Format("PageSize", MaxPageSize))
+        : pageSize < 1 || pageSize > maxPageSize ? ApiProblems.Invalid(nameof(pageSize), Texts.Format("PageSize", maxPageSize))
         : null;
 
     public static PageRequest Paging(int page, int pageSize) => new((page - 1) * pageSize, pageSize);

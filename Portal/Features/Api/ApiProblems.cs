@@ -31,6 +31,10 @@ public static class ApiProblems
     public const string InvalidRequest = "invalid-request";
     public const string UnsupportedMediaType = "unsupported-media-type";
     public const string MethodNotAllowed = "method-not-allowed";
+    public const string AlreadyDecided = "already-decided";
+    public const string ClaimedByOther = "claimed-by-other";
+    public const string FourEyes = "four-eyes";
+    public const string VersionChanged = "version-changed";
 
     private static readonly StaticTexts Texts = new(typeof(ApiProblems));
 

@@ -50,8 +50,8 @@ public sealed record InboxWaiting(int SignUps, int Changes)
         Changes == 1 ? ReviewInbox.Texts["ChangesOne"] : ReviewInbox.Texts.Format("ChangesMany", Changes));
 }
 
-/// <summary>What became of one item of a decision, in words for the moderator.</summary>
-public sealed record InboxDecision(InboxItem Item, bool Done, string Message);
+/// <summary>What became of one item of a decision, in words for the moderator; for a change, also its <paramref name="Outcome"/>.</summary>
+public sealed record InboxDecision(InboxItem Item, bool Done, string Message, ChangeOutcome? Outcome = null);
 
 /// <summary>
 /// The moderators' one inbox: deferred changes waiting for a moderator and sign-ups awaiting
@@ -134,7 +134,7 @@ public sealed class ReviewInbox(ChangeModeration changes, RegistrationReview sig
         if (pending.Count > 0)
         {
             var results = await changes.ApproveManyAsync(actor, [.. pending.Select(i => (i.Id, i.Version))], cancellationToken);
-            decisions.AddRange(pending.Zip(results, (item, result) => new InboxDecision(item, result.Succeeded, result.Message)));
+            decisions.AddRange(pending.Zip(results, (item, result) => new InboxDecision(item, result.Succeeded, result.Message, result.Outcome)));
         }
         decisions.AddRange(await DecideSignUpsAsync(items, ids => signUps.ApproveAsync(actor, ids, cancellationToken), Texts["Approved"]));
         Decided?.Invoke();
@@ -154,7 +154,7 @@ public sealed class ReviewInbox(ChangeModeration changes, RegistrationReview sig
         if (pending.Count > 0)
         {
             var results = await changes.RejectManyAsync(actor, [.. pending.Select(i => i.Id)], reason, cancellationToken);
-            decisions.AddRange(pending.Zip(results, (item, result) => new InboxDecision(item, result.Succeeded, result.Message)));
+            decisions.AddRange(pending.Zip(results, (item, result) => new InboxDecision(item, result.Succeeded, result.Message, result.Outcome)));
         }
         decisions.AddRange(await DecideSignUpsAsync(items, ids => signUps.RejectAsync(actor, ids, reason, cancellationToken), Texts["Rejected"]));
         Decided?.Invoke();

@@ -25,8 +25,26 @@ public sealed record SignUpRow(
 /// <param name="CreatedBefore">Only sign-ups made at or before this moment (the inbox's age filter).</param>
 public sealed record SignUpQuery(SignUpStatus? Status = SignUpStatus.AwaitingApproval, string? Domain = null, string? Search = null, DateTime? CreatedBefore = null);
 
-/// <summary>A sign-up that was asked for but not decided, and why.</summary>
-public sealed record SkippedSignUp(long Id, string? Email, string Why);
+/// <summary>Why a sign-up was not decided, for callers that answer by it.</summary>
+public enum SignUpSkip
+{
+    Gone,
+
+    /// <summary>Four eyes: the moderator's own sign-up.</summary>
+    OwnSignUp,
+
+    /// <summary>Decided already, closed, or its address not confirmed yet.</summary>
+    NotAwaitingApproval,
+
+    /// <summary>The account is no longer waiting for approval (an admin changed it).</summary>
+    NoAccountWaiting,
+
+    /// <summary>The account changed while the decision was being taken.</summary>
+    ChangedMeanwhile,
+}
+
+/// <summary>A sign-up that was asked for but not decided, and why: in words (<paramref name="Why"/>) and as its <paramref name="Cause"/>.</summary>
+public sealed record SkippedSignUp(long Id, string? Email, string Why, SignUpSkip Cause);
 
 /// <summary>How many of the asked sign-ups were decided, and the others with the reason.</summary>
 public sealed record ReviewResult(int Decided, IReadOnlyList<SkippedSignUp> Skipped);
@@ -167,11 +185,11 @@ public sealed class RegistrationReview(
         var signUp = await db.SignUps.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (signUp is null)
         {
-            return new SkippedSignUp(id, null, Texts["Gone"]);
+            return new SkippedSignUp(id, null, Texts["Gone"], SignUpSkip.Gone);
         }
         if (signUp.UserId is not null && signUp.UserId == actor.UserId)
         {
-            return Skip(signUp, Texts["OwnSignUp"]);
+            return Skip(signUp, Texts["OwnSignUp"], SignUpSkip.OwnSignUp);
         }
         if (signUp.Status != SignUpStatus.AwaitingApproval)
         {
@@ -180,7 +198,7 @@ public sealed class RegistrationReview(
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == signUp.UserId, cancellationToken);
         if (user is not { State: AccountState.AwaitingApproval, ActivatedAt: null, DeactivatedAt: null })
         {
-            return Skip(signUp, Texts["NoAccountWaiting"]);
+            return Skip(signUp, Texts["NoAccountWaiting"], SignUpSkip.NoAccountWaiting);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -218,13 +236,13 @@ public sealed class RegistrationReview(
         {
             // An admin changed or deleted the account since it was read.
             await transaction.RollbackAsync(cancellationToken);
-            return Skip(signUp, Texts["ChangedMeanwhile"]);
+            return Skip(signUp, Texts["ChangedMeanwhile"], SignUpSkip.ChangedMeanwhile);
         }
         await transaction.CommitAsync(cancellationToken);
         return null;
     }
 
-    private static SkippedSignUp Skip(SignUp signUp, string why) => new(signUp.Id, signUp.Email, why);
+    private static SkippedSignUp Skip(SignUp signUp, string why, SignUpSkip cause) => new(signUp.Id, signUp.Email, why, cause);
 
     private static SkippedSignUp AlreadyDecided(SignUp signUp) => Skip(signUp, signUp.Status switch
     {
@@ -233,5 +251,5 @@ public sealed class RegistrationReview(
         SignUpStatus.Rejected => Texts.Format("RejectedBy", signUp.DecidedByName),
         SignUpStatus.AwaitingActivation => Texts["NotConfirmed"],
         var closed => Texts[$"Closed{closed}"],
-    });
+    }, SignUpSkip.NotAwaitingApproval);
 }
