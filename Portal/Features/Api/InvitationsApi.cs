@@ -24,9 +24,6 @@ public sealed record InvitationList(IReadOnlyList<InvitationRow> Items, int Tota
 /// <summary>The invitation endpoints of the API: the invitation service's operations, under the same rules as the admin pages.</summary>
 public static class InvitationsApi
 {
-    public const int MaxPageSize = 200;
-    private const int DefaultPageSize = 50;
-
     private static readonly StaticTexts Texts = new(typeof(ApiProblems));
 
     public static RouteGroupBuilder MapInvitationsApi(this RouteGroupBuilder api)
@@ -72,12 +69,12 @@ public static class InvitationsApi
 
     private static async Task<Results<Ok<InvitationList>, ProblemHttpResult>> ListAsync(
         ClaimsPrincipal user, InvitationService invitations, CancellationToken cancellationToken,
-        string? status = null, string? search = null, string? inviter = null, string? from = null, string? to = null, int page = 1, int pageSize = DefaultPageSize)
+        string? status = null, string? search = null, string? inviter = null, string? from = null, string? to = null, int page = 1, int pageSize = ApiQuery.DefaultPageSize)
     {
         InvitationStatus? wanted = null;
         if (status is not null)
         {
-            if (!Enum.TryParse<InvitationStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
+            if (!ApiQuery.TryName<InvitationStatus>(status, out var parsed))
             {
                 return ApiProblems.Invalid(nameof(status), Texts.Format("NotAStatus", status, string.Join(", ", Enum.GetNames<InvitationStatus>())));
             }
@@ -91,16 +88,12 @@ public static class InvitationsApi
         {
             return ApiProblems.Invalid(nameof(to), Texts.Format("NotADate", to));
         }
-        if (page < 1)
+        if (ApiQuery.PageProblem(page, pageSize) is { } pageProblem)
         {
-            return ApiProblems.Invalid(nameof(page), Texts["Page"]);
-        }
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            return ApiProblems.Invalid(nameof(pageSize), Texts.Format("PageSize", MaxPageSize));
+            return pageProblem;
         }
         var rows = await invitations.SearchAsync(Actor.FromPrincipal(user), new InvitationQuery(wanted, search, inviter, fromDate, toDate),
-            new PageRequest((page - 1) * pageSize, pageSize), cancellationToken);
+            ApiQuery.Page(page, pageSize), cancellationToken);
         return TypedResults.Ok(new InvitationList(rows.Items, rows.Total, page, pageSize));
     }
 
