@@ -1,4 +1,7 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Features.Api;
@@ -9,9 +12,14 @@ namespace Portal.Tests.TestInfrastructure;
 /// <summary>A portal on a test clock, with admins who make API tokens and clients that call the API with them.</summary>
 public sealed class ApiPortal : IAsyncDisposable
 {
-    public ApiPortal()
+    /// <param name="configureServices">Changes to the portal's services besides the clock (taking its background workers away, say).</param>
+    public ApiPortal(Action<IServiceCollection>? configureServices = null)
     {
-        Portal = TestPortal.WithServices(services => services.AddSingleton<TimeProvider>(Clock));
+        Portal = TestPortal.WithServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            configureServices?.Invoke(services);
+        });
     }
 
     public TestPortal Portal { get; }
@@ -43,6 +51,18 @@ public sealed class ApiPortal : IAsyncDisposable
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
         return client;
+    }
+
+    /// <summary>Asserts an RFC 9457 problem of this status and type, with a title, and returns it.</summary>
+    public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(ApiProblems.TypePrefix + type, problem.GetProperty("type").GetString());
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        return problem;
     }
 
     public async ValueTask DisposeAsync() => await Portal.DisposeAsync();

@@ -9,6 +9,7 @@ using Portal.Features.Audit;
 using Portal.Features.Invitations;
 using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
+using static Portal.Tests.TestInfrastructure.ApiPortal;
 
 namespace Portal.Tests.Features.Api;
 
@@ -295,15 +296,4 @@ public sealed class InvitationsApiTests : IAsyncLifetime
         {
             Content = path == "/api/v1/invitations" && method == "POST" ? JsonContent.Create(new { email = "new@example.org" }) : null,
         };
-
-    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(ApiProblems.TypePrefix + type, problem.GetProperty("type").GetString());
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
-        return problem;
-    }
 }

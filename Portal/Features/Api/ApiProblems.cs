@@ -25,6 +25,10 @@ public static class ApiProblems
     public const string NotFound = "not-found";
     public const string NotPending = "not-pending";
     public const string NotResendable = "not-resendable";
+    public const string FileTooLarge = "file-too-large";
+    public const string BulkNotStartable = "bulk-not-startable";
+    public const string BulkNotCancellable = "bulk-not-cancellable";
+    public const string BulkNotResumable = "bulk-not-resumable";
 
     private static readonly StaticTexts Texts = new(typeof(ApiProblems));
 

@@ -54,7 +54,8 @@ public static class ApiSetup
             .AddEndpointFilter(RefuseWhatTheServiceRefuses)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .MapInvitationsApi();
+            .MapInvitationsApi()
+            .MapBulkInvitationsApi();
         endpoints.MapOpenApi(DocumentPath.Replace("v1", "{documentName}", StringComparison.Ordinal));
         endpoints.MapScalarApiReference(DocsPath, o => o.WithTitle("Portal API").DisableDefaultFonts().WithNonce())
             .RequireAuthorization(Policies.Admin);
