@@ -29,6 +29,7 @@ public sealed partial class UntranslatedServiceTextTests
         ["Features/Invitations/Bulk/BulkEndpoints.cs"] = "a refusal, for the audit log",
         ["Features/Api/ApiTokens.cs"] = "a refusal, for the audit log",
         ["Features/Api/InvitationsApi.cs"] = "the summaries of the OpenAPI document, read by programmers",
+        ["Features/Api/BulkInvitationsApi.cs"] = "the summaries of the OpenAPI document, read by programmers",
         ["Features/Confirmations/ChangeLifecycle.cs"] = "reasons recorded with the values they name, in the records' language",
     };
 

@@ -1,10 +1,10 @@
-using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Http;
-using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Features.Api;
@@ -15,9 +15,14 @@ namespace Portal.Tests.TestInfrastructure;
 /// <summary>A portal on a test clock, with admins who make API tokens and clients that call the API with them.</summary>
 public sealed partial class ApiPortal : IAsyncDisposable
 {
-    public ApiPortal()
+    /// <param name="configureServices">Changes to the portal's services besides the clock (taking its background workers away, say).</param>
+    public ApiPortal(Action<IServiceCollection>? configureServices = null)
     {
-        Portal = TestPortal.WithServices(services => services.AddSingleton<TimeProvider>(Clock));
+        Portal = TestPortal.WithServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            configureServices?.Invoke(services);
+        });
     }
 
     public TestPortal Portal { get; }

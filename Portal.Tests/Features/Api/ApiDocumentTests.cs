@@ -22,12 +22,20 @@ public sealed class ApiDocumentTests : IAsyncLifetime
             .Order().ToList();
         Assert.Equal(
         [
+            "GET /api/v1/bulk-invitations",
+            "GET /api/v1/bulk-invitations/{id}",
+            "GET /api/v1/bulk-invitations/{id}/results",
+            "GET /api/v1/bulk-invitations/{id}/rows",
             "GET /api/v1/invitations",
             "GET /api/v1/invitations/{id}",
             "GET /api/v1/reviews",
             "GET /api/v1/reviews/changes/{id}",
             "GET /api/v1/users",
             "GET /api/v1/users/{id}",
+            "POST /api/v1/bulk-invitations",
+            "POST /api/v1/bulk-invitations/{id}/cancel",
+            "POST /api/v1/bulk-invitations/{id}/resume",
+            "POST /api/v1/bulk-invitations/{id}/start",
             "POST /api/v1/invitations",
             "POST /api/v1/invitations/{id}/resend",
             "POST /api/v1/invitations/{id}/revoke",

@@ -9,6 +9,7 @@ using Portal.Features.Audit;
 using Portal.Features.Invitations;
 using Portal.Identity;
 using Portal.Tests.TestInfrastructure;
+using static Portal.Tests.TestInfrastructure.ApiPortal;
 
 namespace Portal.Tests.Features.Api;
 

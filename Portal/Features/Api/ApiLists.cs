@@ -31,11 +31,15 @@ public static class ApiLists
         {
             return null;
         }
-        if (!Enum.TryParse<TStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
+        if (!TryName<TStatus>(status, out var parsed))
         {
             return ApiProblems.Invalid(nameof(status), Texts.Format("NotAStatus", status, string.Join(", ", Enum.GetNames<TStatus>())));
         }
         wanted = parsed;
         return null;
     }
+
+    /// <summary>An enum value by its name in any case; a number is not a name.</summary>
+    public static bool TryName<TEnum>(string text, out TEnum value) where TEnum : struct, Enum =>
+        Enum.TryParse(text, ignoreCase: true, out value) && Enum.IsDefined(value) && !int.TryParse(text, out _);
 }

@@ -35,6 +35,10 @@ public static class ApiProblems
     public const string ClaimedByOther = "claimed-by-other";
     public const string FourEyes = "four-eyes";
     public const string VersionChanged = "version-changed";
+    public const string FileTooLarge = "file-too-large";
+    public const string BulkNotStartable = "bulk-not-startable";
+    public const string BulkNotCancellable = "bulk-not-cancellable";
+    public const string BulkNotResumable = "bulk-not-resumable";
 
     private static readonly StaticTexts Texts = new(typeof(ApiProblems));
 

@@ -85,6 +85,7 @@ public static class ApiSetup
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .MapInvitationsApi()
+            .MapBulkInvitationsApi()
             .MapReviewsApi()
             .MapUsersApi();
         endpoints.MapOpenApi(DocumentPath.Replace("v1", "{documentName}", StringComparison.Ordinal));
@@ -143,7 +144,7 @@ public static class ApiSetup
     {
         StatusCodes.Status404NotFound => ApiProblems.Of(status, ApiProblems.NotFound),
         StatusCodes.Status405MethodNotAllowed => ApiProblems.Of(status, ApiProblems.MethodNotAllowed),
-        StatusCodes.Status415UnsupportedMediaType => ApiProblems.Of(status, ApiProblems.UnsupportedMediaType, Texts["ContentTypeJson"]),
+        StatusCodes.Status415UnsupportedMediaType => ApiProblems.Of(status, ApiProblems.UnsupportedMediaType, Texts["ContentTypeTaken"]),
         _ => null,
     };
 
@@ -151,7 +152,7 @@ public static class ApiSetup
     private static ProblemHttpResult Unreadable(BadHttpRequestException refused) => refused switch
     {
         { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
-            ApiProblems.Of(StatusCodes.Status415UnsupportedMediaType, ApiProblems.UnsupportedMediaType, Texts["ContentTypeJson"]),
+            ApiProblems.Of(StatusCodes.Status415UnsupportedMediaType, ApiProblems.UnsupportedMediaType, Texts["ContentTypeTaken"]),
         { InnerException: JsonException { InnerException: JsonException } broken } =>
             ApiProblems.Of(StatusCodes.Status400BadRequest, ApiProblems.InvalidRequest, Texts.Format("JsonAt", broken.LineNumber + 1, broken.BytePositionInLine + 1)),
         { InnerException: JsonException { Path: ['$', '.', .. var field] } } =>

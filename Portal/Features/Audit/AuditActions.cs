@@ -27,6 +27,12 @@ public static class AuditActions
     /// <summary>A bulk run finished.</summary>
     public const string BulkInviteCompleted = "bulk-invite.completed";
 
+    /// <summary>An admin put a failed bulk run back in the queue.</summary>
+    public const string BulkInviteResumed = "bulk-invite.resumed";
+
+    /// <summary>An admin started the run of an analysed upload.</summary>
+    public const string BulkInviteStarted = "bulk-invite.started";
+
     /// <summary>A confirmed change took effect.</summary>
     public const string ChangeApplied = "change.applied";
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Portal.Identity;
 
@@ -25,9 +26,13 @@ public static class BulkEndpoints
             {
                 return Results.NotFound();
             }
-            var name = $"{Path.GetFileNameWithoutExtension(job.FileName)}-results.csv";
-            return Results.Stream(stream => queries.WriteResultsAsync(actor, id, stream, context.RequestAborted), "text/csv; charset=utf-8", name);
+            return ResultsFile(queries, actor, job, context.RequestAborted);
         });
         return endpoints;
     }
+
+    /// <summary>The results file of an upload as a download, written as it streams out: from the admin page and from the API.</summary>
+    public static PushStreamHttpResult ResultsFile(BulkQueries queries, Actor actor, BulkJobView job, CancellationToken cancellationToken) =>
+        TypedResults.Stream(stream => queries.WriteResultsAsync(actor, job.Id, stream, cancellationToken), "text/csv; charset=utf-8",
+            $"{Path.GetFileNameWithoutExtension(job.FileName)}-results.csv");
 }

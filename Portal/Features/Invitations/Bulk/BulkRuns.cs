@@ -38,6 +38,7 @@ public sealed class BulkRuns(
             return problem;
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var started = await db.BulkJobs.Where(j => j.Id == jobId && j.Status == BulkJobStatus.Analyzed).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.Status, BulkJobStatus.Queued)
             .SetProperty(j => j.DefaultRole, options.DefaultRole)
@@ -45,7 +46,13 @@ public sealed class BulkRuns(
             .SetProperty(j => j.DefaultLanguage, invitations.LanguageOf(options.DefaultLanguage))
             .SetProperty(j => j.Resend, options.Resend)
             .SetProperty(j => j.ExpiryDays, options.ExpiryDays), cancellationToken);
-        return started == 1 ? null : Texts["StartedAlready"];
+        if (started != 1)
+        {
+            return Texts["StartedAlready"];
+        }
+        await RecordAsync(db, actor, AuditActions.BulkInviteStarted, jobId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return null;
     }
 
     /// <summary>Stops a run between two batches; what was sent stays sent.</summary>
@@ -76,8 +83,23 @@ public sealed class BulkRuns(
     {
         actor.Require(Roles.Admin);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.BulkJobs.Where(j => j.Id == jobId && j.Status == BulkJobStatus.Failed)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, BulkJobStatus.Queued).SetProperty(j => j.Error, (string?)null), cancellationToken) == 1;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await db.BulkJobs.Where(j => j.Id == jobId && j.Status == BulkJobStatus.Failed)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, BulkJobStatus.Queued).SetProperty(j => j.Error, (string?)null), cancellationToken) != 1)
+        {
+            return false;
+        }
+        await RecordAsync(db, actor, AuditActions.BulkInviteResumed, jobId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>An audit entry for what <paramref name="actor"/> did to the job, with the job's figures as they are now.</summary>
+    private async Task RecordAsync(PortalDbContext db, Actor actor, string action, long jobId, CancellationToken cancellationToken)
+    {
+        var job = await db.BulkJobs.AsNoTracking().FirstAsync(j => j.Id == jobId, cancellationToken);
+        audit.Record(db, actor, action, Target(job), Summary(job));
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>The oldest run waiting or interrupted (a restart leaves it Running), now marked Running.</summary>

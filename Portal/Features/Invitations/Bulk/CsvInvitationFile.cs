@@ -43,6 +43,9 @@ public sealed class CsvInvitationFile : IAsyncDisposable
         IgnoredColumns = ignored;
     }
 
+    /// <summary>Why a file over the size limit is not read.</summary>
+    public static string TooLarge(long maxBytes) => Texts.Format("TooLarge", BulkInviteOptions.FormatSize(maxBytes));
+
     /// <summary>Header names that are not columns the portal reads; they are left alone.</summary>
     public IReadOnlyList<string> IgnoredColumns { get; }
 
@@ -221,7 +224,7 @@ public sealed class CsvInvitationFile : IAsyncDisposable
             _read += read;
             return _read <= limit
                 ? read
-                : throw new CsvFileException(Texts.Format("TooLarge", BulkInviteOptions.FormatSize(limit)));
+                : throw new CsvFileException(TooLarge(limit));
         }
 
         public override void Flush()
