@@ -65,8 +65,8 @@ public sealed partial class ApiPortal : IAsyncDisposable
             .Order(),
     ];
 
-    /// <summary>A route as the OpenAPI document writes it: without constraints ("{id:long}" is "{id}").</summary>
-    private static string Route(string pattern) => ConstraintPattern().Replace(pattern, "}");
+    /// <summary>A route as the OpenAPI document writes it: without constraints ("{id:long}" is "{id}") or a trailing slash.</summary>
+    private static string Route(string pattern) => ConstraintPattern().Replace(pattern, "}").TrimEnd('/');
 
     [GeneratedRegex(@":[^}]+\}")]
     private static partial Regex ConstraintPattern();

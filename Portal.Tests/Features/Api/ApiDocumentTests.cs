@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.OpenApi;
 using Portal.Features.Api;
 using Portal.Tests.TestInfrastructure;
 
@@ -52,6 +53,29 @@ public sealed class ApiDocumentTests : IAsyncLifetime
         Assert.Equal(["200", "201", "400", "401", "403", "409", "422", "429"], create.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
         var outcome = document.GetProperty("components").GetProperty("schemas").GetProperty("InviteOutcome");
         Assert.Contains("AlreadyMember", outcome.GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task The_openapi_document_is_valid_and_describes_every_routed_endpoint_with_its_refusals()
+    {
+        using var client = _fixture.Client(null);
+        var json = await client.GetStringAsync(ApiSetup.DocumentPath);
+
+        var (document, diagnostic) = OpenApiDocument.Parse(json, "json");
+
+        Assert.Empty(diagnostic!.Errors);
+        Assert.Empty(document!.Validate(ValidationRuleSet.GetDefaultRuleSet())!);
+        var documented = document!.Paths
+            .SelectMany(p => p.Value.Operations!.Select(o => (Method: o.Key.Method, Route: p.Key, Operation: o.Value)))
+            .ToList();
+        Assert.Equal(_fixture.Endpoints(), documented.Select(d => (d.Method, d.Route)).Order());
+        Assert.All(documented, d =>
+        {
+            var statuses = d.Operation.Responses!.Keys;
+            Assert.True(new[] { "401", "403", "429" }.All(statuses.Contains), $"{d.Method} {d.Route} does not describe its refusals: {string.Join(", ", statuses)}");
+            Assert.False(string.IsNullOrEmpty(d.Operation.Summary), $"{d.Method} {d.Route} has no summary");
+            Assert.False(string.IsNullOrEmpty(d.Operation.OperationId), $"{d.Method} {d.Route} has no operation id");
+        });
     }
 
     [Fact]

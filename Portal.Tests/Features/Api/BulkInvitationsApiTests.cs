@@ -108,6 +108,38 @@ public sealed class BulkInvitationsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_upload_and_a_start_retried_with_their_keys_make_one_job_and_start_it_once()
+    {
+        using var client = _fixture.Client(_token);
+
+        var uploads = new List<HttpResponseMessage>();
+        for (var i = 0; i < 2; i++)
+        {
+            var upload = new HttpRequestMessage(HttpMethod.Post, "/api/v1/bulk-invitations?fileName=people.csv") { Content = Csv(People) };
+            upload.Headers.Add(ApiIdempotency.HeaderName, "upload-1");
+            uploads.Add(await client.SendAsync(upload));
+        }
+        var id = (await uploads[0].Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job").GetProperty("id").GetInt64();
+        var starts = new List<HttpResponseMessage>();
+        for (var i = 0; i < 2; i++)
+        {
+            var start = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/bulk-invitations/{id}/start") { Content = JsonContent.Create(new { language = "de" }) };
+            start.Headers.Add(ApiIdempotency.HeaderName, "start-1");
+            starts.Add(await client.SendAsync(start));
+        }
+        var startedWithoutKey = await client.PostAsJsonAsync($"/api/v1/bulk-invitations/{id}/start", new { language = "de" });
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created], uploads.Select(u => u.StatusCode));
+        Assert.Equal(await uploads[0].Content.ReadAsStringAsync(), await uploads[1].Content.ReadAsStringAsync());
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted], starts.Select(u => u.StatusCode));
+        Assert.True(starts[1].Headers.Contains(ApiIdempotency.ReplayedHeaderName));
+        await ProblemAsync(startedWithoutKey, HttpStatusCode.Conflict, ApiProblems.BulkNotStartable);
+        await using var db = await _fixture.Portal.DbAsync();
+        Assert.Equal(1, await db.BulkJobs.CountAsync());
+        Assert.Single(await _fixture.Portal.AuditAsync(AuditActions.BulkInviteStarted));
+    }
+
+    [Fact]
     public async Task The_rows_and_the_results_file_tell_each_rows_class_and_outcome()
     {
         var id = await UploadAsync();
