@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The HTTP API's throughput for creating invitations, as a script would see it: the published app on
 # Kestrel, one admin and a token, then 1,000 POST /api/v1/invitations per run with 1, 4 and 8
-# clients (bench/api_client.py). See bench/README.md.
+# clients, and with 4 clients sending an Idempotency-Key each (bench/api_client.py). See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -10,7 +10,8 @@ trap 'kill "${portal:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 dotnet publish Portal -c Release -r linux-x64 -o "$work/app" >/dev/null
 export OptOut__Key=0123456789abcdef0123456789abcdef0123456789abcdef Portal__DataDirectory="$work/data" \
-  Portal__PublicBaseUrl=https://portal.example.org Email__FromAddress=portal@example.org
+  Portal__PublicBaseUrl=https://portal.example.org Email__FromAddress=portal@example.org \
+  Api__RequestsPerToken=1000000
 cd "$work/app"
 dotnet Portal.dll create-admin --email admin@example.org --password 'a long enough passphrase' >/dev/null
 
@@ -35,3 +36,4 @@ echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for clients in 1 4 8; do
   python3 "$root/bench/api_client.py" "$port" "portal_$secret" 1000 "$clients" "c$clients"
 done
+python3 "$root/bench/api_client.py" "$port" "portal_$secret" 1000 4 "k4" keys

@@ -1,5 +1,6 @@
 """Creates invitations through the HTTP API from N threads, each on its own keep-alive connection,
-and prints the requests per second and the answers' status codes."""
+and prints the requests per second and the answers' status codes. With "keys" as the last argument,
+each request carries its own Idempotency-Key, as a careful script sends them."""
 import http.client
 import json
 import sys
@@ -7,6 +8,7 @@ import threading
 import time
 
 port, token, count, clients, tag = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+keys = sys.argv[6:] == ["keys"]
 lock = threading.Lock()
 taken = [0]
 statuses = {}
@@ -21,7 +23,10 @@ def client():
         if i >= count:
             return
         body = json.dumps({"email": f"api-{tag}-{i}@example.org"})
-        connection.request("POST", "/api/v1/invitations", body, {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        if keys:
+            headers["Idempotency-Key"] = f"{tag}-{i}"
+        connection.request("POST", "/api/v1/invitations", body, headers)
         answer = connection.getresponse()
         answer.read()
         with lock:
@@ -35,4 +40,4 @@ for thread in threads:
 for thread in threads:
     thread.join()
 elapsed = time.monotonic() - start
-print(f"{count} requests, {clients} client(s): {elapsed:.2f} s, {count / elapsed:.0f} requests/s, answers {statuses}")
+print(f"{count} requests, {clients} client(s){' with keys' if keys else ''}: {elapsed:.2f} s, {count / elapsed:.0f} requests/s, answers {statuses}")

@@ -30,6 +30,8 @@ public sealed partial class UntranslatedServiceTextTests
         ["Features/Api/ApiTokens.cs"] = "a refusal, for the audit log",
         ["Features/Api/InvitationsApi.cs"] = "the summaries of the OpenAPI document, read by programmers",
         ["Features/Api/BulkInvitationsApi.cs"] = "the summaries of the OpenAPI document, read by programmers",
+        ["Features/Api/ReviewsApi.cs"] = "the summaries of the OpenAPI document, read by programmers",
+        ["Features/Api/UsersApi.cs"] = "the summaries of the OpenAPI document, read by programmers",
         ["Features/Confirmations/ChangeLifecycle.cs"] = "reasons recorded with the values they name, in the records' language",
     };
 

@@ -62,22 +62,22 @@ public static class ReviewsApi
     {
         var reviews = api.MapGroup("/reviews").WithTags("Reviews");
         reviews.MapGet("", ListAsync).RequireAuthorization(ApiScopes.ReviewsRead)
-            .WithName("ListReviews").WithSummary("Pending reviews")
+            .WithName("ListReviews").WithSummary("Lists what waits for a moderator: deferred changes and sign-ups, filtered and paged")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         reviews.MapGet("/changes/{id:long}", GetChangeAsync).RequireAuthorization(ApiScopes.ReviewsRead)
-            .WithName("GetChange").WithSummary("Change details")
+            .WithName("GetChange").WithSummary("One change as the review page shows it, with its version; reading it does not claim it")
             .ProducesProblem(StatusCodes.Status404NotFound);
         reviews.MapPost("/changes/{id:long}/approve", ApproveChangeAsync).RequireAuthorization(ApiScopes.ReviewsWrite)
-            .WithName("ApproveChange").WithSummary("Change approval")
+            .WithName("ApproveChange").WithSummary("Approves a change (at the version read, when given); four eyes and claims as on the page")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         reviews.MapPost("/changes/{id:long}/reject", RejectChangeAsync).RequireAuthorization(ApiScopes.ReviewsWrite)
-            .WithName("RejectChange").WithSummary("Change rejection")
+            .WithName("RejectChange").WithSummary("Rejects a change with a reason the member is told")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         reviews.MapPost("/sign-ups/{id:long}/approve", ApproveSignUpAsync).RequireAuthorization(ApiScopes.ReviewsWrite)
-            .WithName("ApproveSignUp").WithSummary("Sign-up approval")
+            .WithName("ApproveSignUp").WithSummary("Approves a sign-up waiting for a moderator; the account becomes active")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         reviews.MapPost("/sign-ups/{id:long}/reject", RejectSignUpAsync).RequireAuthorization(ApiScopes.ReviewsWrite)
-            .WithName("RejectSignUp").WithSummary("Sign-up rejection")
+            .WithName("RejectSignUp").WithSummary("Rejects a sign-up with a reason the applicant is told; the account is removed")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }

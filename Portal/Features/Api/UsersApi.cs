@@ -21,10 +21,10 @@ public static class UsersApi
     {
         var users = api.MapGroup("/users").WithTags("Users");
         users.MapGet("", ListAsync).RequireAuthorization(ApiScopes.UsersRead)
-            .WithName("ListUsers").WithSummary("Lists users")
+            .WithName("ListUsers").WithSummary("Lists the accounts as the Users page does, filtered and paged, newest first")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         users.MapGet("/{id}", GetAsync).RequireAuthorization(ApiScopes.UsersRead)
-            .WithName("GetUser").WithSummary("One user")
+            .WithName("GetUser").WithSummary("One account as the Users page shows it")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
