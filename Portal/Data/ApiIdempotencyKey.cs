@@ -31,7 +31,8 @@ public class ApiIdempotencyKey
 
     public string? Location { get; set; }
 
-    public byte[]? Body { get; set; }
+    /// <summary>The answer's body: JSON, which an opt-out searches for the address it erases.</summary>
+    public string? Body { get; set; }
 }
 
 internal sealed class ApiIdempotencyKeyConfiguration : IEntityTypeConfiguration<ApiIdempotencyKey>

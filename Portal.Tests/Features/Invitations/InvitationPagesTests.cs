@@ -1,10 +1,12 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Data;
+using Portal.Features.Api;
 using Portal.Features.Invitations;
 using Portal.Features.Invitations.Bulk;
 using Portal.Identity;
@@ -167,6 +169,15 @@ public sealed class InvitationPagesTests : IAsyncLifetime
         Assert.Equal(InviteOutcome.Resent, (await _portal.Get<InvitationService>().InviteAsync("VERA.GONE@example.org", admin)).Outcome);
         await _portal.DeliverMailAsync();
         Assert.Contains("MailSuppressions.Address", await PlacesHoldingAsync("vera.gone@example.org"));
+        // A program invited her too, through the API with an Idempotency-Key: the answer kept for its retry names her.
+        var owner = await _portal.CreateUserAsync("owner@example.org", roles: Roles.Admin);
+        var token = await _portal.Get<ApiTokens>().CreateAsync(
+            new Actor(owner.Id, owner.UserName!, new HashSet<string> { Roles.Admin }), "sync", [ApiScopes.InvitationsWrite], DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1));
+        using var program = _portal.CreateClient();
+        program.DefaultRequestHeaders.Authorization = new("Bearer", token.Token);
+        program.DefaultRequestHeaders.Add(ApiIdempotency.HeaderName, "sync-vera");
+        Assert.Equal(HttpStatusCode.OK, (await program.PostAsJsonAsync("/api/v1/invitations", new { email = "Vera.Gone@Example.ORG" })).StatusCode);
+        Assert.Contains("ApiIdempotencyKeys.Body", await PlacesHoldingAsync("vera.gone@example.org"));
         using var client = _portal.CreateBrowserlikeClient();
 
         using var response = await client.SubmitFormAsync(link[link.IndexOf("/invite/", StringComparison.Ordinal)..] + "/opt-out", new Dictionary<string, string>());

@@ -84,7 +84,7 @@ public sealed class ApiIdempotency(IDbContextFactory<PortalDbContext> dbFactory,
         return taken == 1 ? new IdempotentCall.Run(first.Id) : new IdempotentCall.Running();
     }
 
-    public async Task CompleteAsync(long id, int statusCode, string? contentType, string? location, byte[] body)
+    public async Task CompleteAsync(long id, int statusCode, string? contentType, string? location, string body)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync();
@@ -130,7 +130,7 @@ public sealed class ApiIdempotency(IDbContextFactory<PortalDbContext> dbFactory,
                     context.Response.Headers.Location = first.Location;
                 }
                 context.Response.Headers[ReplayedHeaderName] = "true";
-                await context.Response.Body.WriteAsync(first.Body ?? [], context.RequestAborted);
+                await context.Response.WriteAsync(first.Body ?? "", context.RequestAborted);
                 return;
             case IdempotentCall.Mismatch:
                 await ApiProblems.Of(StatusCodes.Status422UnprocessableEntity, ApiProblems.IdempotencyKeyReused).ExecuteAsync(context);
@@ -166,7 +166,7 @@ public sealed class ApiIdempotency(IDbContextFactory<PortalDbContext> dbFactory,
         var response = context.Response;
         if (response.StatusCode is >= 200 and < 300)
         {
-            await store.CompleteAsync(id, response.StatusCode, response.ContentType, response.Headers.Location.ToString() is { Length: > 0 } location ? location : null, answer.ToArray());
+            await store.CompleteAsync(id, response.StatusCode, response.ContentType, response.Headers.Location.ToString() is { Length: > 0 } location ? location : null, Encoding.UTF8.GetString(answer.ToArray()));
         }
         else
         {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -248,6 +249,12 @@ public sealed class InvitationResponses(
             // A mail server's reply to a bounce names the address too.
             await db.OutboxMessages.Where(m => m.LastError != null && m.LastError.Contains(spelling))
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.LastError, m => m.LastError!.Replace(spelling, OptedOutPlaceholder)), cancellationToken);
+            // An answer the API keeps for a retry names it as JSON writes it: that promise ends, and a
+            // retry is answered anew.
+            var inJson = JsonEncodedText.Encode(spelling).ToString().ToLowerInvariant();
+            var lower = spelling.ToLowerInvariant();
+            await db.ApiIdempotencyKeys.Where(k => k.Body != null && (k.Body.ToLower().Contains(inJson) || k.Body.ToLower().Contains(lower)))
+                .ExecuteDeleteAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return null;
