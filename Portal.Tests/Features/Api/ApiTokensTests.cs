@@ -132,6 +132,30 @@ public sealed class ApiTokensTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_demoted_admins_token_is_refused_every_time_but_audited_once_a_minute()
+    {
+        var (demoted, ada) = await _fixture.AdminAsync("ada");
+        var token = await _fixture.TokenAsync(ada);
+        await using (var db = await _fixture.Portal.DbAsync())
+        {
+            await db.UserRoles.Where(r => r.UserId == demoted.Id).ExecuteDeleteAsync();
+        }
+
+        var answers = new List<ApiTokenProblem?>();
+        for (var i = 0; i < 5; i++)
+        {
+            answers.Add((await Tokens.AuthenticateAsync(token)).Problem);
+        }
+        var withinTheMinute = (await _fixture.Portal.AuditAsync(AuditActions.AccessRefused)).Count;
+        _fixture.Clock.Advance(ApiTokens.LastUseResolution);
+        answers.Add((await Tokens.AuthenticateAsync(token)).Problem);
+
+        Assert.All(answers, a => Assert.Equal(ApiTokenProblem.OwnerWithoutRights, a));
+        Assert.Equal(1, withinTheMinute);
+        Assert.Equal(2, (await _fixture.Portal.AuditAsync(AuditActions.AccessRefused)).Count);
+    }
+
+    [Fact]
     public async Task A_token_needs_a_name_a_known_scope_and_a_future_expiry()
     {
         var (_, ada) = await _fixture.AdminAsync("ada");

@@ -166,19 +166,30 @@ public sealed class ApiTokens(IDbContextFactory<PortalDbContext> dbFactory, Acto
         {
             Token = token.Name,
         };
+        var noted = await NoteUseAsync(db, token, now, cancellationToken);
         if (!actor.IsInAnyRole(Roles.Admin))
         {
-            await actors.RecordRefusalAsync(actor, "api", "The token's admin is deactivated or no longer an admin.", cancellationToken);
+            // Once a minute at most, like the use itself: a script that goes on calling fills no audit log.
+            if (noted)
+            {
+                await actors.RecordRefusalAsync(actor, "api", "The token's admin is deactivated or no longer an admin.", cancellationToken);
+            }
             return (null, ApiTokenProblem.OwnerWithoutRights);
         }
-        if (token.LastUsedAt is not { } last || now - last >= LastUseResolution)
-        {
-            // Conditional, so that parallel requests write it once.
-            var since = now - LastUseResolution;
-            await db.ApiTokens.Where(t => t.Id == token.Id && (t.LastUsedAt == null || t.LastUsedAt <= since))
-                .ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, now), cancellationToken);
-        }
         return (new ApiCaller(actor, token.Id, token.Scopes.Split(' ').ToHashSet()), null);
+    }
+
+    /// <summary>Writes the token's last use when the one written is a minute old or more; true when this request wrote it.</summary>
+    private static async Task<bool> NoteUseAsync(PortalDbContext db, ApiToken token, DateTime now, CancellationToken cancellationToken)
+    {
+        if (token.LastUsedAt is { } last && now - last < LastUseResolution)
+        {
+            return false;
+        }
+        // Conditional, so that of parallel requests one writes it.
+        var since = now - LastUseResolution;
+        return await db.ApiTokens.Where(t => t.Id == token.Id && (t.LastUsedAt == null || t.LastUsedAt <= since))
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, now), cancellationToken) == 1;
     }
 
     private static AuditTarget Target(ApiToken token) => new(AuditTargetType, token.Id.ToString(CultureInfo.InvariantCulture), token.Name);
