@@ -148,9 +148,11 @@ public static class ApiSetup
         _ => null,
     };
 
-    /// <summary>A body in another content type, JSON that does not parse (where), a value of the wrong type (which field), anything else the endpoint could not bind.</summary>
+    /// <summary>A body too large or in another content type, JSON that does not parse (where), a value of the wrong type (which field), anything else the endpoint could not bind.</summary>
     private static ProblemHttpResult Unreadable(BadHttpRequestException refused) => refused switch
     {
+        // Only a file comes near the server's limit on a body.
+        { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiProblems.Of(StatusCodes.Status413PayloadTooLarge, ApiProblems.FileTooLarge),
         { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
             ApiProblems.Of(StatusCodes.Status415UnsupportedMediaType, ApiProblems.UnsupportedMediaType, Texts["ContentTypeTaken"]),
         { InnerException: JsonException { InnerException: JsonException } broken } =>
