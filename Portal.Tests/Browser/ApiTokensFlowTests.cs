@@ -47,6 +47,14 @@ public sealed class ApiTokensFlowTests(BrowserFixture fixture)
         await page.GetByTestId("api-docs").ClickAsync();
         await Assertions.Expect(page.GetByText("Portal API").First).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("/api/v1/invitations/{id}/revoke").First).ToBeAttachedAsync();
+        foreach (var group in new[] { "Bulk invitations", "Reviews", "Users" })
+        {
+            await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = group, Exact = true })).ToBeVisibleAsync();
+        }
+        // Nothing that would send the document or a request to another host is offered.
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open API Client" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByText("Ask AI", new() { Exact = true })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByText("Deploy", new() { Exact = true })).ToHaveCountAsync(0);
         await session.ScreenshotAsync("api-docs");
 
         await page.GotoAsync("language/de?returnUrl=%2Fadmin%2Fapi-tokens");

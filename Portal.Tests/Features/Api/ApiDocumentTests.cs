@@ -45,6 +45,7 @@ public sealed class ApiDocumentTests : IAsyncLifetime
             "POST /api/v1/reviews/sign-ups/{id}/approve",
             "POST /api/v1/reviews/sign-ups/{id}/reject",
         ], paths);
+        Assert.Contains("Idempotency-Key", document.GetProperty("info").GetProperty("description").GetString());
         var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty(ApiTokenHandler.SchemeName);
         Assert.Equal(("http", "bearer"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("scheme").GetString()));
         Assert.True(Assert.Single(document.GetProperty("security").EnumerateArray()).TryGetProperty(ApiTokenHandler.SchemeName, out _));

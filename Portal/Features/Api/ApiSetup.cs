@@ -44,6 +44,19 @@ public static class ApiSetup
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Portal API";
+                document.Info.Description = """
+                    Invitations, bulk invitation runs, the moderators' review queue and the accounts, for programs.
+                    Each call is the one the admin pages make, under the same rules, and is in the audit log
+                    under the token's admin and the token's name.
+
+                    - **Tokens**: an admin makes one on the *API tokens* page, with scopes and an expiry date;
+                      send it as `Authorization: Bearer portal_…`. It acts with its admin's rights as they are now.
+                    - **Retries**: the calls that make something take an `Idempotency-Key`; a retry with the same
+                      key and request gets the first answer again (`Idempotency-Replayed: true`) for 24 hours.
+                    - **Rate limit**: each token has its share of requests a minute; beyond it, `429` with `Retry-After`.
+                    - **Errors**: RFC 9457 problem details whose `type`, `urn:portal:problem:…`, never changes;
+                      a bad field is named in `field`.
+                    """;
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[ApiTokenHandler.SchemeName] = new OpenApiSecurityScheme
@@ -89,7 +102,10 @@ public static class ApiSetup
             .MapReviewsApi()
             .MapUsersApi();
         endpoints.MapOpenApi(DocumentPath.Replace("v1", "{documentName}", StringComparison.Ordinal));
-        endpoints.MapScalarApiReference(DocsPath, o => o.WithTitle("Portal API").DisableDefaultFonts().WithNonce())
+        // Nothing in the documentation reaches another host: no fonts, no assistant, no telemetry, no
+        // sharing or deploying from its developer tools, no button that opens the document elsewhere.
+        endpoints.MapScalarApiReference(DocsPath, o => o.WithTitle("Portal API").DisableDefaultFonts().WithNonce()
+                .DisableAgent().DisableMcp().DisableTelemetry().HideDeveloperTools().HideClientButton())
             .RequireAuthorization(Policies.Admin);
         return endpoints;
     }
