@@ -218,7 +218,12 @@ public sealed class ReviewsApiTests : IAsyncLifetime
 
         Assert.Contains(moderator.Name, claimed.GetProperty("detail").GetString());
         Assert.Equal(ChangeStatus.Pending, (await ChangeAsync(id)).Status);
+        var whileClaimed = await client.GetFromJsonAsync<JsonElement>("/api/v1/reviews");
         _fixture.Clock.Advance(TimeSpan.FromMinutes(11));
+        var lapsed = await client.GetFromJsonAsync<JsonElement>("/api/v1/reviews");
+        Assert.Equal(moderator.Name, Assert.Single(whileClaimed.GetProperty("items").EnumerateArray()).GetProperty("claimedByName").GetString());
+        var item = Assert.Single(lapsed.GetProperty("items").EnumerateArray());
+        Assert.Equal((JsonValueKind.Null, JsonValueKind.Null), (item.GetProperty("claimedByName").ValueKind, item.GetProperty("claimedUntil").ValueKind));
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/v1/reviews/changes/{id}/approve", null)).StatusCode);
         Assert.Equal(ChangeStatus.Applied, (await ChangeAsync(id)).Status);
     }

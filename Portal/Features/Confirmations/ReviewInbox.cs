@@ -23,6 +23,9 @@ public sealed record InboxItem(
     public static InboxItem From(ReviewRow row) => new(
         InboxSource.Change, row.Id, row.Kind, row.Title, row.RequestedByName, row.CreatedAt, row.TargetChanged,
         row.ApprovalsGiven, row.ApprovalsNeeded, row.ClaimedByName, row.ClaimedUntil, row.Version);
+
+    /// <summary>The item as of <paramref name="now"/>: a claim that ran out names nobody.</summary>
+    public InboxItem ClaimAsOf(DateTime now) => ClaimedUntil > now ? this : this with { ClaimedByName = null, ClaimedUntil = null };
 }
 
 /// <summary>Filters of the inbox; every one is optional.</summary>
@@ -100,7 +103,8 @@ public sealed class ReviewInbox(ChangeModeration changes, RegistrationReview sig
         var applications = await signUps.ListAsync(
             actor, new SignUpQuery(SignUpStatus.AwaitingApproval, null, filter.Requester, cutoff), wantsSignUps ? head : new PageRequest(0, 1), cancellationToken);
 
-        var merged = pending.Items.Select(InboxItem.From).Concat(wantsSignUps
+        var now = clock.GetUtcNow().UtcDateTime;
+        var merged = pending.Items.Select(r => InboxItem.From(r).ClaimAsOf(now)).Concat(wantsSignUps
             ? applications.Items.Select(s => new InboxItem(
                 InboxSource.SignUp, s.Id, SignUpKind, SignUpTitle, $"{s.UserName} <{s.Email}>", s.CreatedAt, false, 0, 1, null, null, 0))
             : []);
