@@ -26,6 +26,7 @@ public sealed class SettingsValidationTests : IDisposable
         ("RateLimits:SignIn:Window", "5 minutes", "must be a duration written hh:mm:ss or d.hh:mm:ss, such as 00:05:00 (it is '5 minutes')"),
         ("Proxy:KnownNetworks:1", "10.0.0.300", "is '10.0.0.300', which is neither an address nor a network"),
         ("Localization:Languages:1", "fr", "is 'fr', a language the portal has no texts for (it has: en, de)"),
+        ("Api:RequestsPerToken", "0", "must be between 1 and 1000000 (it is 0)"),
         ("Webhooks:LeaseDuration", "00:00:05", "must be longer than Webhooks:Timeout, 00:00:10: a request that may take that long has to end within its claim (it is 00:00:05)"),
     ];
 
