@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using Portal.Features.Webhooks;
 using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Browser;
@@ -30,7 +31,7 @@ public sealed class WebhookRegistrationTests(BrowserFixture fixture)
         await using (var db = await fixture.Portal.DbAsync())
         {
             var endpoint = await db.WebhookEndpoints.SingleAsync(e => e.Url == "https://93.184.215.14/hooks");
-            Assert.Equal(await secret.TextContentAsync(), endpoint.Secret);
+            Assert.Equal(await secret.TextContentAsync(), fixture.Portal.Get<WebhookSecrets>().Open(endpoint.Secret));
             Assert.DoesNotContain("bulk.finished", endpoint.Events);
         }
 

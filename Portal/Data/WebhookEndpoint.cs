@@ -14,8 +14,8 @@ public class WebhookEndpoint
     public required string Events { get; set; }
 
     /// <summary>
-    /// <c>whsec_</c> and the base64 of the key. Kept as it is: every request is signed with it. The
-    /// admin sees it once, when the endpoint is registered.
+    /// <c>whsec_</c> and the base64 of the key, sealed with the Data Protection key ring (see
+    /// <c>WebhookSecrets</c>). The admin sees it once, when the endpoint is registered.
     /// </summary>
     public required string Secret { get; set; }
 
@@ -87,7 +87,7 @@ internal sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<We
     {
         entity.Property(e => e.Url).HasMaxLength(WebhookEndpointLimits.UrlLength);
         entity.Property(e => e.Events).HasMaxLength(1000);
-        entity.Property(e => e.Secret).HasMaxLength(100);
+        entity.Property(e => e.Secret).HasMaxLength(WebhookEndpointLimits.SealedSecretLength);
         entity.HasMany(e => e.Deliveries).WithOne(d => d.Endpoint).HasForeignKey(d => d.EndpointId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -107,6 +107,9 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
 public static class WebhookEndpointLimits
 {
     public const int UrlLength = 2000;
+
+    /// <summary>Room for a sealed secret: about 200 characters today, and a key ring's later formats.</summary>
+    public const int SealedSecretLength = 1000;
 
     /// <summary>How much of an answer is kept for the admin to see.</summary>
     public const int ResponseLength = 500;

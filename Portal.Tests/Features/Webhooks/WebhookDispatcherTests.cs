@@ -53,6 +53,29 @@ public class WebhookDispatcherTests : IAsyncLifetime
     }
 
     [DatabaseFact]
+    public async Task The_secret_is_kept_sealed_and_an_endpoint_whose_secret_no_key_opens_gets_nothing_unsigned()
+    {
+        var registration = await RegisterAsync(WebhookEventTypes.InvitationAccepted);
+        await using (var db = await Portal.DbAsync())
+        {
+            var stored = (await db.WebhookEndpoints.SingleAsync()).Secret;
+            Assert.DoesNotContain(registration.Secret!["whsec_".Length..], stored);
+            Assert.Equal(registration.Secret, Portal.Get<WebhookSecrets>().Open(stored));
+            // As if the key ring had been replaced: sealed by keys this portal does not have.
+            var foreign = Microsoft.AspNetCore.DataProtection.DataProtectionProvider.Create("elsewhere");
+            await db.WebhookEndpoints.ExecuteUpdateAsync(s => s.SetProperty(e => e.Secret, new WebhookSecrets(foreign).Seal(registration.Secret!)));
+        }
+        await AcceptInvitationAsync("ada@example.org", "ada");
+
+        await Portal.DeliverWebhooksAsync();
+
+        Assert.Empty(_receiver.Requests);
+        var delivery = Assert.Single(await DeliveriesAsync());
+        Assert.Equal((WebhookDeliveryStatus.Pending, 1, (int?)null), (delivery.Status, delivery.Attempts, delivery.ResponseStatus));
+        Assert.Contains("Register the endpoint again", global::Portal.Localization.RecordedTexts.Show(delivery.Response));
+    }
+
+    [DatabaseFact]
     public async Task An_accepted_invitation_reaches_the_receiver_once_with_a_valid_signature()
     {
         var registration = await RegisterAsync(WebhookEventTypes.InvitationAccepted);

@@ -46,7 +46,7 @@ public sealed class WebhooksPageTests : PageWithProvidersTest
         await using (var db = await Portal.DbAsync())
         {
             var stored = await db.WebhookEndpoints.SingleAsync();
-            Assert.Equal((Url, secret, true), (stored.Url, stored.Secret, stored.Enabled));
+            Assert.Equal((Url, secret, true), (stored.Url, Portal.Get<WebhookSecrets>().Open(stored.Secret), stored.Enabled));
             Assert.DoesNotContain(WebhookEventTypes.BulkFinished, WebhookEvents.Read(stored.Events));
             Assert.Equal(WebhookEventTypes.All.Count - 1, WebhookEvents.Read(stored.Events).Count);
         }

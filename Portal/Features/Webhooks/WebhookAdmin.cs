@@ -24,6 +24,7 @@ public sealed class WebhookAdmin(
     IDbContextFactory<PortalDbContext> dbFactory,
     AuditLog audit,
     WebhookDispatcher dispatcher,
+    WebhookSecrets secrets,
     IOptions<WebhooksOptions> options,
     TimeProvider clock)
 {
@@ -53,11 +54,12 @@ public sealed class WebhookAdmin(
             return new WebhookRegistration(null, null, problem);
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var secret = WebhookSignature.NewSecret();
         var endpoint = new WebhookEndpoint
         {
             Url = url.Trim(),
             Events = stored,
-            Secret = WebhookSignature.NewSecret(),
+            Secret = secrets.Seal(secret),
             Enabled = true,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
@@ -68,7 +70,7 @@ public sealed class WebhookAdmin(
         audit.Record(db, actor, AuditActions.WebhookRegistered, Target(endpoint), stored);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new WebhookRegistration(Row(endpoint), endpoint.Secret, null);
+        return new WebhookRegistration(Row(endpoint), secret, null);
     }
 
     public async Task<bool> SetEnabledAsync(Actor actor, long id, bool enabled, CancellationToken cancellationToken = default)

@@ -19,6 +19,7 @@ namespace Portal.Features.Webhooks;
 public sealed class WebhookDispatcher(
     IDbContextFactory<PortalDbContext> dbFactory,
     IHttpClientFactory httpClients,
+    WebhookSecrets secrets,
     IOptions<WebhooksOptions> options,
     TimeProvider clock,
     ILogger<WebhookDispatcher> logger) : BackgroundService
@@ -81,6 +82,10 @@ public sealed class WebhookDispatcher(
     private async Task<Answer> PostAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
         var endpoint = delivery.Endpoint!;
+        if (secrets.Open(endpoint.Secret) is not { } secret)
+        {
+            return new Answer(null, RecordedTexts.Record("WebhookSecretUnreadable"));
+        }
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url)
         {
@@ -88,7 +93,7 @@ public sealed class WebhookDispatcher(
         };
         request.Headers.Add("webhook-id", delivery.MessageId);
         request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", WebhookSignature.Sign(endpoint.Secret, delivery.MessageId, timestamp, delivery.Payload));
+        request.Headers.Add("webhook-signature", WebhookSignature.Sign(secret, delivery.MessageId, timestamp, delivery.Payload));
         // On the portal's clock, so the timeout can be tested without waiting for it.
         using var timeout = new CancellationTokenSource(options.Value.Timeout, clock);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);

@@ -10,6 +10,7 @@ public static class WebhooksSetup
         services.AddSettings<WebhooksOptions>(WebhooksOptions.Section);
         services.AddSingleton<WebhookEvents>();
         services.AddSingleton<WebhookAdmin>();
+        services.AddSingleton<WebhookSecrets>();
         services.AddHttpClient(WebhookDispatcher.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {

@@ -1420,8 +1420,8 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.Property<string>("Secret")
                         .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
                     b.Property<string>("Url")
                         .IsRequired()
