@@ -17,7 +17,7 @@ public enum OutboxStatus
 /// A rendered message waiting for, or done with, delivery. It is written in the same transaction as
 /// the change that caused it, so a message exists exactly when its cause was committed.
 /// </summary>
-public class OutboxMessage
+public class OutboxMessage : ILeasedWork
 {
     public long Id { get; set; }
 

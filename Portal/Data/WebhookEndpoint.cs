@@ -39,7 +39,7 @@ public enum WebhookDeliveryStatus
 /// One event on its way to one endpoint. It is written in the same transaction as the event, so it
 /// exists exactly when the event happened; it stays Pending until the endpoint answers with a 2xx.
 /// </summary>
-public class WebhookDelivery
+public class WebhookDelivery : ILeasedWork
 {
     public long Id { get; set; }
 

@@ -17,7 +17,7 @@ namespace Portal.Email;
 /// Message-ID, goes out twice). Failures are retried with exponential backoff and jitter until
 /// <see cref="EmailOptions.MaxAttempts"/>, then marked Failed for an admin to see and retry. A message
 /// the recipient's server refused for good also puts the address on the <see cref="SuppressionList"/>.
-/// Nodes sharing the database each claim their own batches (<see cref="OutboxClaims"/>).
+/// Nodes sharing the database each claim their own batches (<see cref="Leases"/>).
 /// </summary>
 public sealed class OutboxDispatcher(
     IDbContextFactory<PortalDbContext> dbFactory,
@@ -56,7 +56,8 @@ public sealed class OutboxDispatcher(
         List<OutboxMessage> due;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            due = await OutboxClaims.ClaimAsync(db, claim, now, until, settings.BatchSize, cancellationToken);
+            due = await Leases.ClaimAsync(db, db.OutboxMessages.Where(m => m.Status == OutboxStatus.Queued), db.OutboxMessages,
+                nameof(PortalDbContext.OutboxMessages), $"\"Status\" = {(int)OutboxStatus.Queued}", claim, now, until, settings.BatchSize, cancellationToken);
         }
 
         var done = new bool[due.Count];
@@ -92,7 +93,7 @@ public sealed class OutboxDispatcher(
             if (unsent.Count > 0)
             {
                 await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-                await OutboxClaims.ReleaseAsync(db, claim, unsent, CancellationToken.None);
+                await Leases.ReleaseAsync(db.OutboxMessages, claim, unsent, CancellationToken.None);
             }
         }
         return due.Count;

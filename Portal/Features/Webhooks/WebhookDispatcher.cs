@@ -51,7 +51,12 @@ public sealed class WebhookDispatcher(
         List<WebhookDelivery> due;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            due = await WebhookClaims.ClaimAsync(db, claim, now, until, settings.BatchSize, cancellationToken);
+            // Those of a switched-off endpoint wait until it is switched on again.
+            due = await Leases.ClaimAsync(db,
+                db.WebhookDeliveries.Where(d => d.Status == WebhookDeliveryStatus.Pending && d.Endpoint!.Enabled), db.WebhookDeliveries.Include(d => d.Endpoint),
+                nameof(PortalDbContext.WebhookDeliveries),
+                $"\"Status\" = {(int)WebhookDeliveryStatus.Pending} AND EXISTS (SELECT 1 FROM \"WebhookEndpoints\" e WHERE e.\"Id\" = \"EndpointId\" AND e.\"Enabled\")",
+                claim, now, until, settings.BatchSize, cancellationToken);
         }
         var sent = 0;
         try
@@ -68,7 +73,7 @@ public sealed class WebhookDispatcher(
             if (sent < due.Count)
             {
                 await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-                await WebhookClaims.ReleaseAsync(db, claim, due.Skip(sent).Select(d => d.Id).ToList(), CancellationToken.None);
+                await Leases.ReleaseAsync(db.WebhookDeliveries, claim, due.Skip(sent).Select(d => d.Id).ToList(), CancellationToken.None);
             }
         }
         return due.Count;
