@@ -135,9 +135,13 @@ public class ModerationTests : IAsyncLifetime
         var id = (await _fixture.RequestAsync(member, "profile")).ChangeId!.Value;
 
         var empty = await Moderation.RejectAsync(moderator, id, "  ");
+        var tooLong = await Moderation.RejectAsync(moderator, id, new string('x', RegistrationLimits.ReasonLength + 1));
         var result = await Moderation.RejectAsync(moderator, id, Moderation.RejectionReasons[0]);
 
         Assert.Equal(ChangeOutcome.Invalid, empty.Outcome);
+        // Refused, not cut short: the member would be told half a sentence.
+        Assert.Equal(ChangeOutcome.Invalid, tooLong.Outcome);
+        Assert.Contains("1000 characters", tooLong.Errors!["Reason"]);
         Assert.Equal(ChangeOutcome.Rejected, result.Outcome);
         var row = await _fixture.RowAsync(id);
         Assert.Equal((ChangeStatus.Rejected, Moderation.RejectionReasons[0], moderator.Name), (row.Status, row.Reason, row.DecidedByName));

@@ -177,7 +177,8 @@ public sealed class ChangeModeration(
         }
         if (reason.Length > RegistrationLimits.ReasonLength)
         {
-            reason = reason[..RegistrationLimits.ReasonLength];
+            var tooLong = Texts.Format("ReasonTooLong", RegistrationLimits.ReasonLength);
+            return new ChangeResult(ChangeOutcome.Invalid, tooLong, changeId, new Dictionary<string, string> { ["Reason"] = tooLong });
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var change = await db.DeferredChanges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == changeId, cancellationToken);
