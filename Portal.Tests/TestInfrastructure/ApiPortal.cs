@@ -1,13 +1,15 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Features.Api;
+using Portal.Features.Audit;
 using Portal.Identity;
 
 namespace Portal.Tests.TestInfrastructure;
@@ -54,6 +56,66 @@ public sealed partial class ApiPortal : IAsyncDisposable
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
         return client;
+    }
+
+    /// <summary>
+    /// Sends the request <paramref name="request"/> makes with each token the API does not accept, and asserts
+    /// its 401 problem with <c>WWW-Authenticate: Bearer</c>: none, malformed, unknown, revoked by
+    /// <paramref name="admin"/>, and one of <paramref name="admin"/>'s that expires, once the clock has passed
+    /// its day (<paramref name="beforeExpiry"/> may use it first, while it still works).
+    /// </summary>
+    public async Task AssertUnacceptedTokensRefusedAsync(Actor admin, Func<HttpRequestMessage> request, Func<HttpClient, Task>? beforeExpiry = null)
+    {
+        var revoked = await Tokens.CreateAsync(admin, "Old", ApiScopes.All, NextYear);
+        await Tokens.RevokeAsync(admin, revoked.Row.Id);
+        var expiring = await Tokens.CreateAsync(admin, "Short", ApiScopes.All, DateOnly.FromDateTime(Clock.Now.UtcDateTime).AddDays(1));
+        var cases = new (string? Token, string Type)[]
+        {
+            (null, ApiProblems.TokenMissing),
+            ("not-a-token", ApiProblems.TokenMalformed),
+            (ApiTokens.Prefix + new string('A', Secrets.TokenLength), ApiProblems.TokenUnknown),
+            (revoked.Token, ApiProblems.TokenRevoked),
+        };
+        foreach (var (token, type) in cases)
+        {
+            await RefusedAsync(token, type);
+        }
+        if (beforeExpiry is not null)
+        {
+            using var valid = Client(expiring.Token);
+            await beforeExpiry(valid);
+        }
+        Clock.Advance(TimeSpan.FromDays(1));
+        await RefusedAsync(expiring.Token, ApiProblems.TokenExpired);
+
+        async Task RefusedAsync(string? token, string type)
+        {
+            using var client = Client(token);
+            var response = await client.SendAsync(request());
+            await ProblemAsync(response, HttpStatusCode.Unauthorized, type);
+            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        }
+    }
+
+    /// <summary>
+    /// Sends the request <paramref name="request"/> makes as a second admin, bob, with his own token "Bob's
+    /// script"; asserts it succeeded, that every audit entry after bob made the token names the token, and that
+    /// the token's use is noted. Returns bob and those entries, for the caller's own checks.
+    /// </summary>
+    public async Task<(Actor Bob, IReadOnlyList<AuditEntry> Entries)> SendAsAnotherAdminAsync(string method, string path, Func<HttpRequestMessage> request)
+    {
+        var (_, bob) = await AdminAsync("bob");
+        using var client = Client(await TokenAsync(bob, "Bob's script"));
+
+        var response = await client.SendAsync(request());
+
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode}");
+        await using var db = await Portal.DbAsync();
+        // Bob made the token himself, on the page; everything after that the token did.
+        var entries = await db.AuditEntries.AsNoTracking().Where(e => e.ActorId == bob.UserId && e.Action != AuditActions.ApiTokenCreated).ToListAsync();
+        Assert.All(entries, e => Assert.Equal($"{bob.Name} (token: Bob's script)", e.ActorName));
+        Assert.Equal(bob.UserId, await db.ApiTokens.Where(t => t.Name == "Bob's script" && t.LastUsedAt != null).Select(t => t.UserId).SingleAsync());
+        return (bob, entries);
     }
 
     /// <summary>Every endpoint of the API as the portal routes it: method and route ("POST /api/v1/invitations/{id}/resend").</summary>

@@ -383,31 +383,8 @@ public sealed class ReviewsApiTests : IAsyncLifetime
     {
         _ = scope;
         var subjects = await SubjectsAsync();
-        var revoked = await _fixture.Tokens.CreateAsync(_ada, "Old", ApiScopes.All, _fixture.NextYear);
-        await _fixture.Tokens.RevokeAsync(_ada, revoked.Row.Id);
-        var expiring = await _fixture.Tokens.CreateAsync(_ada, "Short", ApiScopes.All, DateOnly.FromDateTime(Now).AddDays(1));
-        var cases = new (string? Token, string Type)[]
-        {
-            (null, ApiProblems.TokenMissing),
-            ("not-a-token", ApiProblems.TokenMalformed),
-            (ApiTokens.Prefix + new string('A', Secrets.TokenLength), ApiProblems.TokenUnknown),
-            (revoked.Token, ApiProblems.TokenRevoked),
-        };
-        foreach (var (token, type) in cases)
-        {
-            await RefusedAsync(token, type);
-        }
-        _fixture.Clock.Advance(TimeSpan.FromDays(1));
-        await RefusedAsync(expiring.Token, ApiProblems.TokenExpired);
+        await _fixture.AssertUnacceptedTokensRefusedAsync(_ada, () => Request(method, path, subjects));
         await AssertUndecidedAsync(subjects);
-
-        async Task RefusedAsync(string? token, string type)
-        {
-            using var client = _fixture.Client(token);
-            var response = await client.SendAsync(Request(method, path, subjects));
-            await ApiPortal.ProblemAsync(response, HttpStatusCode.Unauthorized, type);
-            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
-        }
     }
 
     [Theory]
@@ -447,15 +424,9 @@ public sealed class ReviewsApiTests : IAsyncLifetime
     {
         _ = scope;
         var subjects = await SubjectsAsync();
-        var (_, bob) = await _fixture.AdminAsync("bob");
-        using var client = _fixture.Client(await _fixture.TokenAsync(bob, "Bob's script"));
 
-        var response = await client.SendAsync(Request(method, path, subjects));
+        var (bob, entries) = await _fixture.SendAsAnotherAdminAsync(method, path, () => Request(method, path, subjects));
 
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode}");
-        await using var db = await _fixture.Portal.DbAsync();
-        var entries = await db.AuditEntries.AsNoTracking().Where(e => e.ActorId == bob.UserId && e.Action != AuditActions.ApiTokenCreated).ToListAsync();
-        Assert.All(entries, e => Assert.Equal($"{bob.Name} (token: Bob's script)", e.ActorName));
         if (method == "POST")
         {
             Assert.NotEmpty(entries);
@@ -464,7 +435,6 @@ public sealed class ReviewsApiTests : IAsyncLifetime
                 : (await SignUpAsync(subjects.SignUp)).DecidedById;
             Assert.Equal(bob.UserId, decidedBy);
         }
-        Assert.Equal(bob.UserId, await db.ApiTokens.Where(t => t.Name == "Bob's script" && t.LastUsedAt != null).Select(t => t.UserId).SingleAsync());
     }
 
     /// <summary>A member with a display name change waiting for a moderator.</summary>

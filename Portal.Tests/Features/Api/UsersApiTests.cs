@@ -187,34 +187,7 @@ public sealed class UsersApiTests : IAsyncLifetime
     public async Task Without_an_accepted_token_every_endpoint_answers_401(string method, string path, string scope)
     {
         _ = scope;
-        var revoked = await _fixture.Tokens.CreateAsync(_ada, "Old", ApiScopes.All, _fixture.NextYear);
-        await _fixture.Tokens.RevokeAsync(_ada, revoked.Row.Id);
-        var expiring = await _fixture.Tokens.CreateAsync(_ada, "Short", ApiScopes.All, DateOnly.FromDateTime(_fixture.Clock.Now.UtcDateTime).AddDays(1));
-        var cases = new (string? Token, string Type)[]
-        {
-            (null, ApiProblems.TokenMissing),
-            ("not-a-token", ApiProblems.TokenMalformed),
-            (ApiTokens.Prefix + new string('A', Secrets.TokenLength), ApiProblems.TokenUnknown),
-            (revoked.Token, ApiProblems.TokenRevoked),
-        };
-        foreach (var (token, type) in cases)
-        {
-            await RefusedAsync(token, type);
-        }
-        using (var valid = _fixture.Client(expiring.Token))
-        {
-            Assert.Equal(HttpStatusCode.OK, (await valid.SendAsync(Request(method, path))).StatusCode);
-        }
-        _fixture.Clock.Advance(TimeSpan.FromDays(1));
-        await RefusedAsync(expiring.Token, ApiProblems.TokenExpired);
-
-        async Task RefusedAsync(string? token, string type)
-        {
-            using var client = _fixture.Client(token);
-            var response = await client.SendAsync(Request(method, path));
-            await ApiPortal.ProblemAsync(response, HttpStatusCode.Unauthorized, type);
-            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
-        }
+        await _fixture.AssertUnacceptedTokensRefusedAsync(_ada, () => Request(method, path), async valid => Assert.Equal(HttpStatusCode.OK, (await valid.SendAsync(Request(method, path))).StatusCode));
     }
 
     [Theory]
