@@ -40,16 +40,31 @@ public sealed class ApiIdempotency(IDbContextFactory<PortalDbContext> dbFactory,
     public const string HeaderName = "Idempotency-Key";
     public const string ReplayedHeaderName = "Idempotency-Replayed";
 
+    /// <summary>How often keys past their lifetime are cleared out: not on every call, which is the hot path.</summary>
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(10);
+
     private static readonly StaticTexts Texts = new(typeof(ApiProblems));
+
+    private long _nextPurge;
 
     public async Task<IdempotentCall> BeginAsync(long tokenId, string key, string requestHash, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var settings = options.CurrentValue;
+        var expired = now - settings.IdempotencyKeyLifetime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // Keys past their lifetime promise nothing any more; they go as new ones come.
-        await db.ApiIdempotencyKeys.Where(k => k.CreatedAt < now - settings.IdempotencyKeyLifetime).ExecuteDeleteAsync(cancellationToken);
+        if (now.Ticks >= Interlocked.Read(ref _nextPurge))
+        {
+            Interlocked.Exchange(ref _nextPurge, (now + PurgeInterval).Ticks);
+            await db.ApiIdempotencyKeys.Where(k => k.CreatedAt < expired).ExecuteDeleteAsync(cancellationToken);
+        }
         var first = await db.ApiIdempotencyKeys.AsNoTracking().SingleOrDefaultAsync(k => k.TokenId == tokenId && k.Key == key, cancellationToken);
+        if (first is not null && first.CreatedAt < expired)
+        {
+            // Past its lifetime the key promises nothing any more: it starts again.
+            await db.ApiIdempotencyKeys.Where(k => k.Id == first.Id).ExecuteDeleteAsync(cancellationToken);
+            first = null;
+        }
         if (first is null)
         {
             var call = new ApiIdempotencyKey { TokenId = tokenId, Key = key, RequestHash = requestHash, CreatedAt = now };
